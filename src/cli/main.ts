@@ -1,0 +1,207 @@
+// The CLI entry: commander wiring only. Each action imports its command module
+// on demand so `--help` and `--version` never load the native PC/SC binding.
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { EXIT } from './exit-codes.js';
+import { UsageError } from './errors.js';
+import {
+  parseChoice,
+  parseEnvAssignment,
+  parseOutputPath,
+  parsePort,
+  parseReaderSelector,
+  parseSeconds,
+  type ReaderSelector,
+} from './options.js';
+import { DEFAULT_SCENARIO, SCENARIOS, findScenario } from '../scenarios/catalog.js';
+import type { Scenario } from '../scenarios/types.js';
+import { runCommand } from './run-command.js';
+import { renderErrorLines } from '../render/errors.js';
+import { PROTOCOL_CHOICES, SHARE_MODES, type ProtocolChoice, type ShareMode } from '../pcsc/constants.js';
+import { VPCD_DEFAULT_PORT } from '../virtual-card/vpcd-card.js';
+
+const MODES = Object.keys(SHARE_MODES) as ShareMode[];
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** commander calls parsers while parsing; a UsageError here still ends as exit 64. */
+const seconds = (flag: string) => (value: string) => parseSeconds(flag, value);
+const mode = (value: string) => parseChoice('--mode', value, MODES);
+const protocol = (value: string) => parseChoice('--protocol', value, PROTOCOL_CHOICES);
+const reader = () => new Option('-r, --reader <index|name>', 'reader index, or part of its name (case-insensitive)').argParser(parseReaderSelector);
+const scenario = (value: string): Scenario => {
+  const found = findScenario(value.trim());
+  if (!found) throw new UsageError(`--scenario must be one of ${SCENARIOS.map((s) => s.id).join(', ')}, got '${value}'`);
+  return found;
+};
+const json = () => new Option('--json', 'print one JSON object on stdout');
+
+interface ReproOpts {
+  scenario: Scenario;
+  reader?: ReaderSelector;
+  virtual?: boolean;
+  hold: number;
+  fullHold?: boolean;
+  timeout: number;
+  contenderEnv: Record<string, string>;
+  json?: boolean;
+  markdown?: boolean;
+  output?: string;
+}
+
+const examples = (lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
+
+export function buildProgram(): Command {
+  const program = new Command('sc-repro')
+    .description('Reproduce PC/SC smart-card middleware bugs and produce output for bug reports.')
+    .version(version(), '-V, --version')
+    .showSuggestionAfterError()
+    .configureOutput({
+      outputError: (text, write) => write(renderErrorLines({ message: text.replace(/^error: /, '') }).join('\n') + '\n'),
+    })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `${examples([
+        'sc-repro repro --virtual # the whole reproduction, on the built-in virtual card',
+        'sc-repro repro --markdown --output report.md',
+        'sc-repro readers',
+        'sc-repro lock            # terminal 1: hold reader 0 exclusively for 10 s',
+        'sc-repro connect         # terminal 2: shared connect, expect SCARD_E_SHARING_VIOLATION',
+        'sc-repro virtual-card    # insert the built-in virtual card into the vpcd reader',
+      ])}\nExit codes: 0 ok (repro: not-affected), 1 the PC/SC call returned an error (repro: bug-reproduced or unexpected),\n2 no service/reader/card (repro: inconclusive), 64 bad usage, 130/143 interrupted.\n`,
+    );
+
+  program
+    .command('repro')
+    .description('run the holder and the contender as two processes and give a verdict for a bug report')
+    .addOption(
+      new Option('-s, --scenario <id>', `scenario to run: ${SCENARIOS.map((s) => s.id).join(', ')}`)
+        .argParser(scenario)
+        .default(DEFAULT_SCENARIO, DEFAULT_SCENARIO.id),
+    )
+    .addOption(reader())
+    .addOption(new Option('--virtual', 'insert the built-in virtual card into the vpcd reader for the run and use that reader').conflicts('reader'))
+    .addOption(new Option('--hold <seconds>', 'longest time the holder keeps the reader').argParser(seconds('--hold')).default(10))
+    .addOption(new Option('--full-hold', 'keep holding for all of --hold instead of releasing once the answer is in'))
+    .addOption(new Option('--timeout <seconds>', 'bound on every step; a connect still blocked then is reported as blocked').argParser(seconds('--timeout')).default(5))
+    .addOption(
+      new Option('--contender-env <KEY=VALUE>', 'environment for the contender process only (repeatable), e.g. LD_PRELOAD=./interposer.so')
+        .argParser((value: string, previous: Record<string, string>) => parseEnvAssignment('--contender-env', value, previous))
+        .default({}, 'none'),
+    )
+    .addOption(new Option('--json', 'print the report as one JSON object').conflicts('markdown'))
+    .addOption(new Option('--markdown', 'print the report as markdown, ready to paste into a bug report'))
+    .addOption(new Option('-o, --output <file>', 'also write the report (in the chosen format) to a file').argParser(parseOutputPath))
+    .addHelpText(
+      'after',
+      examples([
+        'sc-repro repro --virtual',
+        'sc-repro repro --reader "Gemalto" --markdown --output report.md',
+        'sc-repro repro --json --contender-env LD_PRELOAD=/path/to/interposer.so',
+      ]) + '\nVerdicts (exit code): not-affected (0), bug-reproduced (1), unexpected (1), inconclusive (2).\n',
+    )
+    .action(async (opts: ReproOpts, command: Command) => {
+      const { reproCommand } = await import('../commands/repro.js');
+      const format = opts.json ? 'json' : opts.markdown ? 'markdown' : 'text';
+      await runCommand({ json: format === 'json' }, () =>
+        reproCommand({
+          scenario: opts.scenario,
+          reader: opts.reader,
+          holdSeconds: opts.hold,
+          fullHold: !!opts.fullHold,
+          timeoutSeconds: opts.timeout,
+          contenderEnv: opts.contenderEnv,
+          virtual: !!opts.virtual,
+          format,
+          output: opts.output,
+          argv: command.parent ? process.argv.slice(2) : [],
+        }),
+      );
+    });
+
+  program
+    .command('readers')
+    .description('list readers with card state and ATR (like pcsc_scan -r)')
+    .addOption(json())
+    .addHelpText('after', examples(['sc-repro readers', 'sc-repro readers --json']))
+    .action(async (opts: { json?: boolean }) => {
+      const { readersCommand } = await import('../commands/readers.js');
+      await runCommand({ json: !!opts.json }, () => readersCommand({ json: !!opts.json }));
+    });
+
+  program
+    .command('lock')
+    .description("connect (exclusive by default) and hold the card: the port of the seed's lock.py")
+    .addOption(reader())
+    .addOption(new Option('-m, --mode <mode>', `share mode: ${MODES.join('|')}`).argParser(mode).default('exclusive'))
+    .addOption(new Option('--hold <seconds>', 'how long to hold the reader').argParser(seconds('--hold')).default(10))
+    .addOption(json())
+    .addHelpText(
+      'after',
+      examples(['sc-repro lock', 'sc-repro lock --reader "Virtual PCD 00 00" --hold 30', 'sc-repro lock --mode shared --json']) +
+        '\nCtrl-C (or SIGTERM) releases the card at once with SCARD_LEAVE_CARD and exits 130 (143).\n',
+    )
+    .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; hold: number; json?: boolean }) => {
+      const { lockCommand } = await import('../commands/lock.js');
+      await runCommand({ json: !!opts.json }, () =>
+        lockCommand({ reader: opts.reader, mode: opts.mode, holdSeconds: opts.hold, json: !!opts.json }),
+      );
+    });
+
+  program
+    .command('connect')
+    .description("try one connect (shared by default) and report the answer: the port of the seed's connect.py")
+    .addOption(reader())
+    .addOption(new Option('-m, --mode <mode>', `share mode: ${MODES.join('|')}`).argParser(mode).default('shared'))
+    .addOption(
+      new Option('-p, --protocol <protocol>', `preferred protocols: ${PROTOCOL_CHOICES.join('|')}`).argParser(protocol).default('any'),
+    )
+    .addOption(json())
+    .addHelpText('after', examples(['sc-repro connect', 'sc-repro connect --reader 1 --mode exclusive', 'sc-repro connect --json']))
+    .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; protocol: ProtocolChoice; json?: boolean }) => {
+      const { connectCommand } = await import('../commands/connect.js');
+      await runCommand({ json: !!opts.json }, () =>
+        connectCommand({ reader: opts.reader, mode: opts.mode, protocol: opts.protocol, json: !!opts.json }),
+      );
+    });
+
+  program
+    .command('virtual-card')
+    .description('insert the built-in virtual card into the vsmartcard vpcd reader until Ctrl-C')
+    .addOption(
+      new Option('--port <port>', 'vpcd port (35963 is "Virtual PCD 00 00")')
+        .argParser((value) => parsePort('--port', value))
+        .default(VPCD_DEFAULT_PORT),
+    )
+    .addOption(new Option('--host <host>', 'vpcd host').default('127.0.0.1'))
+    .addHelpText('after', examples(['sc-repro virtual-card', 'sc-repro virtual-card --port 35964   # "Virtual PCD 00 01"']))
+    .action(async (opts: { port: number; host: string }) => {
+      const { virtualCardCommand } = await import('../commands/virtual-card.js');
+      await runCommand({ json: false }, () => virtualCardCommand(opts));
+    });
+
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; every parse error was already printed as one line.
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(renderErrorLines({ message: error.message }).join('\n') + '\n');
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,74 @@
+// Option values are validated here, before any PC/SC work, so that bad input
+// always ends in a one-line UsageError (exit 64).
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UsageError } from './errors.js';
+
+/** Longest accepted duration: one day. Larger values are typos, and timers overflow past ~24.8 days. */
+export const MAX_SECONDS = 86_400;
+
+export function parseSeconds(flag: string, value: string): number {
+  const text = value.trim();
+  if (!/^\d+(\.\d+)?$/.test(text)) {
+    throw new UsageError(`${flag} expects a number of seconds such as 10 or 0.5, got '${value}'`);
+  }
+  const seconds = Number(text);
+  if (!(seconds > 0) || seconds > MAX_SECONDS) {
+    throw new UsageError(`${flag} must be greater than 0 and at most ${MAX_SECONDS} seconds, got '${value}'`);
+  }
+  return seconds;
+}
+
+export function parseChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T {
+  const normalised = value.trim().toLowerCase();
+  const match = choices.find((choice) => choice === normalised);
+  if (!match) throw new UsageError(`${flag} must be one of ${choices.join(', ')}, got '${value}'`);
+  return match;
+}
+
+export function parseCount(flag: string, value: string, max = 100_000): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > max) {
+    throw new UsageError(`${flag} expects a whole number from 1 to ${max}, got '${value}'`);
+  }
+  return Number(value);
+}
+
+export function parsePort(flag: string, value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || port < 1 || port > 65_535) {
+    throw new UsageError(`${flag} expects a TCP port from 1 to 65535, got '${value}'`);
+  }
+  return port;
+}
+
+/** `--reader` takes an index into the reader list or a case-insensitive part of a name. */
+export type ReaderSelector = { index: number } | { name: string };
+
+export function parseReaderSelector(value: string): ReaderSelector {
+  const text = value.trim();
+  if (text === '') throw new UsageError(`--reader expects a reader index or part of a reader name, got an empty value`);
+  return /^\d+$/.test(text) ? { index: Number(text) } : { name: text };
+}
+
+/** KEY=VALUE pairs, for environments passed to one child process. */
+export function parseEnvAssignment(flag: string, value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value);
+  if (!match) throw new UsageError(`${flag} expects KEY=VALUE, got '${value}'`);
+  return { ...previous, [match[1]!]: match[2]! };
+}
+
+/** Checked before the run, so a bad path fails in a second, not after the run. */
+export function parseOutputPath(value: string): string {
+  const path = resolve(value);
+  let directory: string;
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${value} is a folder; give a file name`);
+    directory = dirname(path);
+    if (!statSync(directory).isDirectory()) throw new Error('not a folder');
+    accessSync(directory, constants.W_OK);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`--output ${value}: the folder ${dirname(path)} does not exist or is not writable`);
+  }
+  return path;
+}

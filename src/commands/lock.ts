@@ -1,0 +1,44 @@
+import type { ReaderSelector } from '../cli/options.js';
+import type { ShareMode } from '../pcsc/constants.js';
+import { hold, type HolderEvent } from '../roles/holder.js';
+import { roleChannel } from '../roles/ipc.js';
+import { interruptSignal } from '../cli/run-command.js';
+import { EXIT } from '../cli/exit-codes.js';
+import { renderHolderEvent, startCountdown } from '../render/lock-text.js';
+
+export interface LockCommandOptions {
+  reader?: ReaderSelector;
+  mode: ShareMode;
+  holdSeconds: number;
+  json: boolean;
+}
+
+export async function lockCommand(options: LockCommandOptions): Promise<number> {
+  const interrupt = interruptSignal();
+  const release = new AbortController();
+  interrupt.signal.addEventListener('abort', () => release.abort('interrupted'));
+  const channel = roleChannel();
+  channel.onRelease((reason) => release.abort(reason));
+  const countdown = options.json ? undefined : await startCountdown();
+
+  const onEvent = (event: HolderEvent) => {
+    channel.send(event);
+    if (event.type === 'held') countdown?.start(options.holdSeconds * 1000);
+    if (event.type === 'released') countdown?.stop();
+    if (!options.json) process.stdout.write(renderHolderEvent(event));
+  };
+  try {
+    const result = await hold({
+      reader: options.reader,
+      mode: options.mode,
+      holdMs: options.holdSeconds * 1000,
+      release: release.signal,
+      onEvent,
+    });
+    if (options.json) process.stdout.write(`${JSON.stringify({ ok: true, ...result })}\n`);
+    return interrupt.exitCode() ?? EXIT.ok;
+  } finally {
+    countdown?.stop();
+    channel.close();
+  }
+}

@@ -1,0 +1,14 @@
+import type { ErrorReport } from '../cli/errors.js';
+import { err } from './style.js';
+
+/** One line for the cause, and one for what to do when there is a hint. */
+export function renderErrorLines(report: ErrorReport): string[] {
+  const lines = [`${err.red('sc-repro: error:')} ${oneLine(report.message)}`];
+  if (report.hint) lines.push(`${err.yellow('hint:')} ${oneLine(report.hint)}`);
+  return lines;
+}
+
+/** Windows error texts carry CR/LF; an error must stay on one line. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}

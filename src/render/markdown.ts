@@ -1,0 +1,25 @@
+// Markdown for bug reports. Reader names and error texts come from drivers and
+// localized OS messages, so every cell is escaped: a `|`, a backtick or a
+// newline in a name must not break the table.
+
+/** Escapes text for a GFM table cell (also safe in a paragraph). */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|~#!])/g, '\\$1')
+    .replace(/\r\n|\r|\n/g, '<br>');
+}
+
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** A fenced block whose fence is longer than any backtick run inside it. */
+export function codeBlock(text: string, language = ''): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${language}\n${text}\n${fence}`;
+}

@@ -1,0 +1,8 @@
+// One chalk instance per stream, so colour follows the stream it is written to
+// and honours NO_COLOR (https://no-color.org), which chalk alone does not.
+import { Chalk, supportsColor, supportsColorStderr } from 'chalk';
+
+const noColor = () => 'NO_COLOR' in process.env && process.env.NO_COLOR !== '';
+
+export const out = new Chalk({ level: noColor() || !supportsColor ? 0 : supportsColor.level });
+export const err = new Chalk({ level: noColor() || !supportsColorStderr ? 0 : supportsColorStderr.level });

@@ -1,0 +1,34 @@
+import { EnvironmentError, UsageError } from '../cli/errors.js';
+import type { ReaderSelector } from '../cli/options.js';
+import { hint } from '../platform/hints.js';
+
+function listing(readers: readonly string[]): string {
+  return readers.map((name, index) => `${index}: ${JSON.stringify(name)}`).join(', ');
+}
+
+/**
+ * Picks one reader. An exact (case-insensitive) name wins over a partial one,
+ * so "Virtual PCD 00 00" is not ambiguous with "Virtual PCD 00 01"; several
+ * partial matches are an error rather than a silent first pick.
+ */
+export function selectReader(readers: readonly string[], selector: ReaderSelector = { index: 0 }): string {
+  if (readers.length === 0) throw new EnvironmentError('no smart-card reader found', hint('noReader'));
+  if ('index' in selector) {
+    const name = readers[selector.index];
+    if (name === undefined) {
+      throw new UsageError(`--reader ${selector.index} is out of range; readers: ${listing(readers)}`);
+    }
+    return name;
+  }
+  const wanted = selector.name.toLowerCase();
+  const exact = readers.filter((name) => name.toLowerCase() === wanted);
+  if (exact.length === 1) return exact[0]!;
+  const partial = readers.filter((name) => name.toLowerCase().includes(wanted));
+  if (partial.length === 1) return partial[0]!;
+  if (partial.length === 0) {
+    throw new EnvironmentError(`no reader matches ${JSON.stringify(selector.name)}; readers: ${listing(readers)}`);
+  }
+  throw new UsageError(
+    `--reader ${JSON.stringify(selector.name)} matches ${partial.length} readers; pick one: ${listing(partial)}`,
+  );
+}

@@ -1,0 +1,21 @@
+// Targets Apple bug 23646838: on OS X El Capitan a SHARED SCardConnect on a
+// reader that another process holds EXCLUSIVE returned SCARD_E_PROTO_MISMATCH.
+import { EL_CAPITAN_SCARDCONNECT } from './known-bugs.js';
+import type { Scenario } from './types.js';
+
+const sharingViolation = { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' } as const;
+
+export const elCapitanScardConnect: Scenario = {
+  id: 'el-capitan-scardconnect',
+  title: 'Shared connect while another process holds the reader exclusively',
+  summary: 'SCardConnect(SHARED) must return SCARD_E_SHARING_VIOLATION while another process holds SCARD_SHARE_EXCLUSIVE',
+  holder: { mode: 'exclusive' },
+  contender: { mode: 'shared', protocol: 'any' },
+  expected: {
+    // Measured on pcsc-lite 1.9.9; documented for Windows; the behaviour of macOS from Sierra 10.12.0 on.
+    'linux-pcsclite': sharingViolation,
+    macos: sharingViolation,
+    windows: sharingViolation,
+  },
+  signatures: [{ observed: { kind: 'error', name: 'SCARD_E_PROTO_MISMATCH' }, bug: EL_CAPITAN_SCARDCONNECT }],
+};

@@ -1,0 +1,96 @@
+// The built-in virtual card: a client of the vsmartcard `vpcd` reader driver.
+// vpcd listens (127.0.0.1:35963 for "Virtual PCD 00 00"); the card is
+// "inserted" for as long as this TCP connection stays open.
+import net from 'node:net';
+
+export const VPCD_DEFAULT_HOST = '127.0.0.1';
+export const VPCD_DEFAULT_PORT = 35963;
+/** A minimal ISO 7816-3 ATR that announces T=0 and T=1 (TCK included). */
+export const VIRTUAL_CARD_ATR = Buffer.from([0x3b, 0x80, 0x80, 0x01, 0x01]);
+
+const CONTROL = { powerOff: 0, powerOn: 1, reset: 2, getAtr: 4 } as const;
+
+export interface VirtualCardOptions {
+  host?: string;
+  port?: number;
+  atr?: Buffer;
+  /** Answers an APDU; the default answers 90 00 to everything. */
+  respond?: (apdu: Buffer) => Buffer;
+}
+
+export interface VirtualCard {
+  readonly atr: Buffer;
+  /** Removes the card (closes the connection to vpcd). */
+  remove(): Promise<void>;
+  /** Resolves when vpcd drops the connection or remove() is called. */
+  readonly closed: Promise<void>;
+}
+
+/** Splits vpcd's stream into frames: 2-byte big-endian length, then payload. */
+export class FrameDecoder {
+  private pending: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer): Buffer[] {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const frames: Buffer[] = [];
+    while (this.pending.length >= 2) {
+      const length = this.pending.readUInt16BE(0);
+      if (this.pending.length < 2 + length) break;
+      frames.push(this.pending.subarray(2, 2 + length));
+      this.pending = this.pending.subarray(2 + length);
+    }
+    return frames;
+  }
+}
+
+export function encodeFrame(payload: Buffer): Buffer {
+  const header = Buffer.alloc(2);
+  header.writeUInt16BE(payload.length, 0);
+  return Buffer.concat([header, payload]);
+}
+
+/** What the card sends back for one vpcd frame, or null when vpcd expects no answer. */
+export function answerFrame(frame: Buffer, atr: Buffer, respond: (apdu: Buffer) => Buffer): Buffer | null {
+  if (frame.length === 1) {
+    return frame[0] === CONTROL.getAtr ? atr : null;
+  }
+  return respond(frame);
+}
+
+const okStatusWord = () => Buffer.from([0x90, 0x00]);
+
+/** Inserts the virtual card; resolves once vpcd has accepted the connection. */
+export function insertVirtualCard(options: VirtualCardOptions = {}): Promise<VirtualCard> {
+  const host = options.host ?? VPCD_DEFAULT_HOST;
+  const port = options.port ?? VPCD_DEFAULT_PORT;
+  const atr = options.atr ?? VIRTUAL_CARD_ATR;
+  const respond = options.respond ?? okStatusWord;
+
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const decoder = new FrameDecoder();
+    const closed = new Promise<void>((resolveClosed) => socket.once('close', () => resolveClosed()));
+
+    socket.setNoDelay(true);
+    socket.once('error', reject);
+    socket.on('data', (chunk) => {
+      for (const frame of decoder.push(chunk)) {
+        const answer = answerFrame(frame, atr, respond);
+        if (answer) socket.write(encodeFrame(answer));
+      }
+    });
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      // A later socket error means the card was pulled; `closed` reports it.
+      socket.on('error', () => {});
+      resolve({
+        atr,
+        closed,
+        remove: () => {
+          socket.destroy();
+          return closed;
+        },
+      });
+    });
+  });
+}

@@ -1,0 +1,127 @@
+// The real PC/SC stack for end-to-end tests: pcscd with the vsmartcard vpcd
+// driver, and the built-in virtual card. A pcscd that is already running is
+// reused; one started here runs in the foreground with its log kept, and is
+// the only one stopped afterwards.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { insertVirtualCard, type VirtualCard, VPCD_DEFAULT_PORT } from '../../src/virtual-card/vpcd-card.js';
+import { PcscContext, type ReaderStatus } from '../../src/pcsc/scard.js';
+
+export const VIRTUAL_READER = 'Virtual PCD 00 00';
+
+function vpcdListening(port = VPCD_DEFAULT_PORT): boolean {
+  const needle = `:${port.toString(16).toUpperCase().padStart(4, '0')} 00000000:0000 0A`;
+  return ['/proc/net/tcp', '/proc/net/tcp6'].some((file) => {
+    try {
+      return readFileSync(file, 'utf8').toUpperCase().includes(needle);
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function pcscdRunning(): boolean {
+  return spawnSync('pgrep', ['-x', 'pcscd']).status === 0;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+export interface PcscStack {
+  /** The log of a pcscd started here, for failure output; empty when reused. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export async function startPcscStack(): Promise<PcscStack> {
+  let daemon: ChildProcess | undefined;
+  let logFile: string | undefined;
+  if (!pcscdRunning()) {
+    logFile = join(mkdtempSync(join(tmpdir(), 'sc-repro-pcscd-')), 'pcscd.log');
+    const fd = openSync(logFile, 'a');
+    daemon = spawn('pcscd', ['--foreground', '--debug'], { stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    daemon.on('error', () => {});
+  }
+  await until(() => vpcdListening(), 10_000, 'pcscd to load the vpcd reader (install vsmartcard-vpcd; restart pcscd)');
+  return {
+    log: () => (logFile ? readFileSync(logFile, 'utf8').split('\n').slice(-60).join('\n') : ''),
+    async stop() {
+      if (!daemon || daemon.exitCode !== null) return;
+      const exited = new Promise((resolve) => daemon!.once('exit', resolve));
+      daemon.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** One short-lived context for the test's own observations. */
+async function withTestContext<T>(work: (context: PcscContext) => Promise<T>): Promise<T> {
+  const context = await PcscContext.open();
+  try {
+    return await work(context);
+  } finally {
+    await context.close();
+  }
+}
+
+export function readerStatus(
+  reader = VIRTUAL_READER,
+  accept: (status: ReaderStatus) => boolean = () => true,
+  timeoutMs = 3000,
+): Promise<ReaderStatus> {
+  return withTestContext((context) => context.waitForStatus(reader, accept, timeoutMs));
+}
+
+/** Inserts the virtual card and waits until pcscd reports it present. */
+export async function insertCard(port = VPCD_DEFAULT_PORT, reader = VIRTUAL_READER): Promise<VirtualCard> {
+  const card = await insertVirtualCard({ port });
+  const status = await readerStatus(reader, (s) => s.cardPresent, 5000);
+  if (!status.cardPresent) throw new Error(`pcscd did not report the virtual card in ${reader}`);
+  return card;
+}
+
+export async function removeCard(card: VirtualCard, reader = VIRTUAL_READER): Promise<void> {
+  await card.remove();
+  await readerStatus(reader, (s) => !s.cardPresent, 5000);
+}
+
+/** The reader is free when an exclusive connect from a third process succeeds. */
+export function readerIsFree(reader = VIRTUAL_READER): Promise<boolean> {
+  return withTestContext(async (context) => {
+    try {
+      const connection = await context.connect(reader, 'exclusive', 'any');
+      await connection.disconnect('leave');
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Per-file hooks for node:test: the stack before the first test, and the
+ * virtual card inserted unless `card: false`. Everything is undone after.
+ */
+export async function useStack(hooks: { before: typeof import('node:test').before; after: typeof import('node:test').after }, options: { card?: boolean } = {}) {
+  let stack: PcscStack | undefined;
+  let card: VirtualCard | undefined;
+  hooks.before(async () => {
+    stack = await startPcscStack();
+    if (options.card !== false) card = await insertCard();
+  });
+  hooks.after(async () => {
+    if (card) await card.remove();
+    await stack?.stop();
+  });
+  return { log: () => stack?.log() ?? '' };
+}
