@@ -48,6 +48,11 @@ export async function reproCommand(options: ReproCommandOptions): Promise<number
   const environment = collectEnvironment();
   const card = options.virtual ? await insertBuiltInCard() : undefined;
   try {
+    if (card) {
+      // pcscd asks a new card for its ATR when it detects it; until then the
+      // reader may still show the previous run's card, or none.
+      await Promise.race([card.seenByReader, new Promise((resolve) => setTimeout(resolve, options.timeoutSeconds * 1000))]);
+    }
     const result = await runScenario({
       scenario: options.scenario,
       reader: options.virtual ? { name: VIRTUAL_READER_NAME } : options.reader,

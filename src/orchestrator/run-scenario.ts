@@ -3,9 +3,8 @@
 // the holder confirms it still held the reader when the answer came.
 import type { ReaderSelector } from '../cli/options.js';
 import type { ReaderStatus } from '../pcsc/scard.js';
-import { withContext } from '../roles/session.js';
 import { PcscError, type PcscErrorInfo } from '../pcsc/pcsc-error.js';
-import { reportFor } from '../cli/errors.js';
+import { reportFor, UsageError } from '../cli/errors.js';
 import { hint } from '../platform/hints.js';
 import type { Outcome, Scenario } from '../scenarios/types.js';
 import { selectReader } from '../roles/select-reader.js';
@@ -74,19 +73,29 @@ const round = (ms: number | null) => (ms === null ? null : Math.round(ms * 10) /
 const HELD_FLAG = { exclusive: 'EXCLUSIVE', shared: 'INUSE', direct: 'INUSE' } as const;
 
 /**
- * The reader as a third party sees it now. pcsc-lite wakes a status watcher on
- * card events but not on share-mode changes, so each look is a fresh context
- * whose first SCardGetStatusChange reports the current state.
+ * The reader as a third party sees it now: a separate `readers --json`
+ * process. A fresh process (rather than a watcher in this one) is needed
+ * because pcsc-lite wakes status watchers on card events but not on
+ * share-mode changes, and it keeps the native binding out of the orchestrator.
  */
-function lookAtReader(
-  selector: ReaderSelector | { name: string } | undefined,
+async function lookAtReader(
+  selector: ReaderSelector | undefined,
   accept: (status: ReaderStatus) => boolean,
   timeoutMs: number,
 ): Promise<ReaderStatus> {
-  return withContext(async (context) => {
-    const name = selectReader(context.readers(), selector);
-    return context.waitForStatus(name, accept, timeoutMs);
-  });
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const observer = new RoleProcess(['readers', '--json']);
+    await observer.exited;
+    const report = observer.result() as { ok?: boolean; readers?: ReaderStatus[]; message?: string; hint?: string } | null;
+    if (!report?.ok || !report.readers) {
+      throw new Inconclusive(report?.message ?? `the reader listing failed: ${observer.stderr()}`, report?.hint ?? null);
+    }
+    const name = selectReader(report.readers.map((r) => r.reader), selector);
+    const status = report.readers.find((r) => r.reader === name);
+    if (status && (accept(status) || performance.now() >= deadline)) return status;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 export async function runScenario(options: RunOptions): Promise<RunResult> {
@@ -183,6 +192,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     return finish(judge(scenario, outcome!), null);
   } catch (error) {
     await Promise.all([holder?.stop(), contender?.stop()]);
+    if (error instanceof UsageError) throw error;
     if (error instanceof Inconclusive) return finish(inconclusive(error.message), error.hint);
     if (error instanceof PcscError || error instanceof Error) {
       const report = reportFor(error);

@@ -106,6 +106,7 @@ export class PcscContext {
   private readonly statuses = new Map<string, ReaderStatus>();
   private readonly statusWaiters = new Set<() => void>();
   private readonly connections = new Set<CardConnection>();
+  private readonly statusThreadsRunning: Promise<void>[] = [];
   private names: string[] = [];
   private closed = false;
   private lastError: Error | undefined;
@@ -154,6 +155,13 @@ export class PcscContext {
   }
 
   private track(reader: BindingReader): void {
+    this.statusThreadsRunning.push(
+      new Promise((resolve) => {
+        reader.once('status', () => resolve());
+        reader.once('error', () => resolve());
+        reader.once('end', () => resolve());
+      }),
+    );
     reader.on('status', (status: { state: number; atr?: Buffer }) => {
       this.statuses.set(reader.name, toStatus(reader.name, status.state, status.atr));
       for (const wake of this.statusWaiters) wake();
@@ -251,6 +259,11 @@ export class PcscContext {
     for (const connection of this.connections) {
       await connection.disconnect('leave').catch(() => {});
     }
+    // The binding's reader close() cancels the status thread's blocking call and
+    // then joins it. A thread that has not yet established its own context
+    // cannot be cancelled, and the join would hang the process: wait until every
+    // thread has reported once (bounded, as a thread that never reports has ended).
+    await Promise.race([Promise.all(this.statusThreadsRunning), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     for (const reader of Object.values(this.pcsc.readers)) {
       reader.removeAllListeners('status');
       reader.on('error', () => {});

@@ -24,6 +24,8 @@ export interface VirtualCard {
   remove(): Promise<void>;
   /** Resolves when vpcd drops the connection or remove() is called. */
   readonly closed: Promise<void>;
+  /** Resolves when the reader first asks for the ATR: pcscd has seen this card. */
+  readonly seenByReader: Promise<void>;
 }
 
 /** Splits vpcd's stream into frames: 2-byte big-endian length, then payload. */
@@ -70,11 +72,14 @@ export function insertVirtualCard(options: VirtualCardOptions = {}): Promise<Vir
     const socket = net.connect({ host, port });
     const decoder = new FrameDecoder();
     const closed = new Promise<void>((resolveClosed) => socket.once('close', () => resolveClosed()));
+    let markSeen = () => {};
+    const seenByReader = new Promise<void>((resolveSeen) => (markSeen = resolveSeen));
 
     socket.setNoDelay(true);
     socket.once('error', reject);
     socket.on('data', (chunk) => {
       for (const frame of decoder.push(chunk)) {
+        if (frame.length === 1 && frame[0] === CONTROL.getAtr) markSeen();
         const answer = answerFrame(frame, atr, respond);
         if (answer) socket.write(encodeFrame(answer));
       }
@@ -86,6 +91,7 @@ export function insertVirtualCard(options: VirtualCardOptions = {}): Promise<Vir
       resolve({
         atr,
         closed,
+        seenByReader,
         remove: () => {
           socket.destroy();
           return closed;

@@ -7,7 +7,8 @@ import { mkdtempSync, openSync, readFileSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { insertVirtualCard, type VirtualCard, VPCD_DEFAULT_PORT } from '../../src/virtual-card/vpcd-card.js';
-import { PcscContext, type ReaderStatus } from '../../src/pcsc/scard.js';
+import type { ReaderStatus } from '../../src/pcsc/scard.js';
+import { runCli } from './cli.js';
 
 export const VIRTUAL_READER = 'Virtual PCD 00 00';
 
@@ -64,22 +65,24 @@ export async function startPcscStack(): Promise<PcscStack> {
   };
 }
 
-/** One short-lived context for the test's own observations. */
-async function withTestContext<T>(work: (context: PcscContext) => Promise<T>): Promise<T> {
-  const context = await PcscContext.open();
-  try {
-    return await work(context);
-  } finally {
-    await context.close();
-  }
-}
-
-export function readerStatus(
+/**
+ * The reader as a third process sees it, through `sc-repro readers --json`.
+ * The test process itself never loads the PC/SC binding: observations come
+ * from separate processes, as they would for a user.
+ */
+export async function readerStatus(
   reader = VIRTUAL_READER,
   accept: (status: ReaderStatus) => boolean = () => true,
   timeoutMs = 3000,
 ): Promise<ReaderStatus> {
-  return withTestContext((context) => context.waitForStatus(reader, accept, timeoutMs));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await runCli(['readers', '--json']);
+    const status = (JSON.parse(result.stdout).readers as ReaderStatus[] | undefined)?.find((r) => r.reader === reader);
+    if (!status) throw new Error(`${reader} not listed: ${result.stdout} ${result.stderr}`);
+    if (accept(status) || Date.now() > deadline) return status;
+    await sleep(50);
+  }
 }
 
 /** Inserts the virtual card and waits until pcscd reports it present. */
@@ -96,16 +99,9 @@ export async function removeCard(card: VirtualCard, reader = VIRTUAL_READER): Pr
 }
 
 /** The reader is free when an exclusive connect from a third process succeeds. */
-export function readerIsFree(reader = VIRTUAL_READER): Promise<boolean> {
-  return withTestContext(async (context) => {
-    try {
-      const connection = await context.connect(reader, 'exclusive', 'any');
-      await connection.disconnect('leave');
-      return true;
-    } catch {
-      return false;
-    }
-  });
+export async function readerIsFree(reader = VIRTUAL_READER): Promise<boolean> {
+  const result = await runCli(['lock', '--reader', reader, '--mode', 'exclusive', '--hold', '0.01', '--json']);
+  return result.code === 0;
 }
 
 /**
