@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { UsageError } from '../../src/cli/errors.js';
+import { parseChoice, parseEnvAssignment, parseOutputPath, parseReaderSelector, parseSeconds } from '../../src/cli/options.js';
+
+test('--hold accepts plain positive seconds', () => {
+  assert.equal(parseSeconds('--hold', '10'), 10);
+  assert.equal(parseSeconds('--hold', '0.5'), 0.5);
+  assert.equal(parseSeconds('--hold', ' 3 '), 3);
+});
+
+test('--hold rejects everything else with a UsageError naming the flag', () => {
+  for (const value of ['abc', '-1', '0', '0.0', 'NaN', 'Infinity', '1e3', '10s', '5 min', '', '1,5', '86401', '99999999999']) {
+    assert.throws(() => parseSeconds('--hold', value), (error: Error) => error instanceof UsageError && /^--hold /.test(error.message), value);
+  }
+});
+
+test('choices are case-insensitive and list the valid values on error', () => {
+  assert.equal(parseChoice('--mode', 'EXCLUSIVE', ['exclusive', 'shared', 'direct']), 'exclusive');
+  assert.throws(() => parseChoice('--mode', 'foo', ['exclusive', 'shared']), /--mode must be one of exclusive, shared, got 'foo'/);
+});
+
+test('--reader is an index or a name fragment', () => {
+  assert.deepEqual(parseReaderSelector('1'), { index: 1 });
+  assert.deepEqual(parseReaderSelector('Gemalto'), { name: 'Gemalto' });
+  assert.throws(() => parseReaderSelector('  '), UsageError);
+});
+
+test('--contender-env takes KEY=VALUE and accumulates', () => {
+  const first = parseEnvAssignment('--contender-env', 'LD_PRELOAD=/tmp/x.so');
+  assert.deepEqual(parseEnvAssignment('--contender-env', 'A=b=c', first), { LD_PRELOAD: '/tmp/x.so', A: 'b=c' });
+  assert.throws(() => parseEnvAssignment('--contender-env', 'novalue'), UsageError);
+  assert.throws(() => parseEnvAssignment('--contender-env', '1X=y'), UsageError);
+});
+
+test('--output must name a file in an existing folder', () => {
+  assert.throws(() => parseOutputPath('/nonexistent-folder/report.md'), /does not exist or is not writable/);
+  assert.throws(() => parseOutputPath('.'), /is a folder/);
+  assert.match(parseOutputPath('report.md'), /report\.md$/);
+});

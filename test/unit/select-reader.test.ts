@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EnvironmentError, UsageError } from '../../src/cli/errors.js';
+import { selectReader } from '../../src/roles/select-reader.js';
+
+const READERS = ['Virtual PCD 00 00', 'Virtual PCD 00 01', 'Gemalto PC Twin Reader 00 00'];
+
+test('index, exact name and unique fragment', () => {
+  assert.equal(selectReader(READERS), 'Virtual PCD 00 00');
+  assert.equal(selectReader(READERS, { index: 2 }), 'Gemalto PC Twin Reader 00 00');
+  assert.equal(selectReader(READERS, { name: 'virtual pcd 00 01' }), 'Virtual PCD 00 01');
+  assert.equal(selectReader(READERS, { name: 'gemalto' }), 'Gemalto PC Twin Reader 00 00');
+});
+
+test('an exact name wins over partial matches that would be ambiguous', () => {
+  assert.equal(selectReader(['PCD', 'PCD 2'], { name: 'pcd' }), 'PCD');
+});
+
+test('several partial matches are a usage error listing them', () => {
+  assert.throws(
+    () => selectReader(READERS, { name: 'Virtual' }),
+    (error: Error) => error instanceof UsageError && /matches 2 readers/.test(error.message) && /00 01/.test(error.message),
+  );
+});
+
+test('no match is an environment error that lists the readers', () => {
+  assert.throws(
+    () => selectReader(READERS, { name: 'Yubikey' }),
+    (error: Error) => error instanceof EnvironmentError && /no reader matches "Yubikey"; readers: 0: "Virtual PCD 00 00"/.test(error.message),
+  );
+});
+
+test('an index out of range is a usage error; no readers at all is an environment error', () => {
+  assert.throws(() => selectReader(READERS, { index: 3 }), UsageError);
+  assert.throws(() => selectReader([]), EnvironmentError);
+});

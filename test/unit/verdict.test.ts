@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { judge } from '../../src/orchestrator/verdict.js';
+import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
+import { platformId } from '../../src/scenarios/types.js';
+
+const scenario = elCapitanScardConnect;
+
+test('the expected sharing violation is not-affected on every platform', () => {
+  for (const platform of ['linux-pcsclite', 'macos', 'windows'] as const) {
+    const judgement = judge(scenario, { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' }, platform);
+    assert.equal(judgement.verdict, 'not-affected');
+    assert.equal(judgement.knownBug, null);
+  }
+});
+
+test('PROTO_MISMATCH is the El Capitan signature and names Apple 23646838', () => {
+  const judgement = judge(scenario, { kind: 'error', name: 'SCARD_E_PROTO_MISMATCH' }, 'macos');
+  assert.equal(judgement.verdict, 'bug-reproduced');
+  assert.equal(judgement.knownBug?.vendorBug, '23646838');
+  assert.match(judgement.reason, /Apple bug 23646838/);
+});
+
+test('a shared connect that succeeds while held exclusively is unexpected: exclusivity not enforced', () => {
+  const judgement = judge(scenario, { kind: 'success' }, 'linux-pcsclite');
+  assert.equal(judgement.verdict, 'unexpected');
+  assert.match(judgement.reason, /exclusivity is not enforced/);
+});
+
+test('any other error, or blocking, is unexpected', () => {
+  assert.equal(judge(scenario, { kind: 'error', name: 'SCARD_E_TIMEOUT' }, 'windows').verdict, 'unexpected');
+  assert.equal(judge(scenario, { kind: 'blocked' }, 'macos').verdict, 'unexpected');
+});
+
+test('a platform without a reference is inconclusive, not guessed', () => {
+  assert.equal(judge(scenario, { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' }, null).verdict, 'inconclusive');
+});
+
+test('platform ids', () => {
+  assert.equal(platformId('darwin'), 'macos');
+  assert.equal(platformId('win32'), 'windows');
+  assert.equal(platformId('linux'), 'linux-pcsclite');
+  assert.equal(platformId('freebsd'), 'linux-pcsclite');
+  assert.equal(platformId('aix'), null);
+});
