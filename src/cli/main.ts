@@ -37,6 +37,8 @@ const scenario = (value: string): Scenario => {
   if (!found) throw new UsageError(`--scenario must be one of ${SCENARIOS.map((s) => s.id).join(', ')}, got '${value}'`);
   return found;
 };
+/** For the orchestrator only: start now, act when told over IPC. */
+const awaitGo = () => new Option('--await-go', 'wait for the orchestrator before acting').hideHelp();
 const json = () => new Option('--json', 'print one JSON object on stdout');
 
 interface ReproOpts {
@@ -127,10 +129,11 @@ export function buildProgram(): Command {
     .command('readers')
     .description('list readers with card state and ATR (like pcsc_scan -r)')
     .addOption(json())
+    .addOption(awaitGo())
     .addHelpText('after', examples(['sc-repro readers', 'sc-repro readers --json']))
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean; awaitGo?: boolean }) => {
       const { readersCommand } = await import('../commands/readers.js');
-      await runCommand({ json: !!opts.json }, () => readersCommand({ json: !!opts.json }));
+      await runCommand({ json: !!opts.json }, () => readersCommand({ json: !!opts.json, awaitGo: !!opts.awaitGo }));
     });
 
   program
@@ -161,11 +164,12 @@ export function buildProgram(): Command {
       new Option('-p, --protocol <protocol>', `preferred protocols: ${PROTOCOL_CHOICES.join('|')}`).argParser(protocol).default('any'),
     )
     .addOption(json())
+    .addOption(awaitGo())
     .addHelpText('after', examples(['sc-repro connect', 'sc-repro connect --reader 1 --mode exclusive', 'sc-repro connect --json']))
-    .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; protocol: ProtocolChoice; json?: boolean }) => {
+    .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; protocol: ProtocolChoice; json?: boolean; awaitGo?: boolean }) => {
       const { connectCommand } = await import('../commands/connect.js');
       await runCommand({ json: !!opts.json }, () =>
-        connectCommand({ reader: opts.reader, mode: opts.mode, protocol: opts.protocol, json: !!opts.json }),
+        connectCommand({ reader: opts.reader, mode: opts.mode, protocol: opts.protocol, json: !!opts.json, awaitGo: !!opts.awaitGo }),
       );
     });
 

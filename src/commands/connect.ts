@@ -10,6 +10,8 @@ export interface ConnectCommandOptions {
   mode: ShareMode;
   protocol: ProtocolChoice;
   json: boolean;
+  /** Attempt only when the orchestrator says go (IPC). */
+  awaitGo?: boolean;
 }
 
 export async function connectCommand(options: ConnectCommandOptions): Promise<number> {
@@ -19,7 +21,13 @@ export async function connectCommand(options: ConnectCommandOptions): Promise<nu
     if (!options.json) process.stdout.write(renderContenderEvent(event));
   };
   try {
-    const result = await contend({ reader: options.reader, mode: options.mode, protocol: options.protocol, onEvent });
+    const result = await contend({
+      reader: options.reader,
+      mode: options.mode,
+      protocol: options.protocol,
+      onEvent,
+      beforeAttempt: options.awaitGo ? () => channel.go() : undefined,
+    });
     const json = connectResultJson(result);
     channel.send({ type: 'result', ...json });
     process.stdout.write(options.json ? `${JSON.stringify(json)}\n` : renderConnectResult(result));

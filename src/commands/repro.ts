@@ -61,8 +61,6 @@ export async function reproCommand(options: ReproCommandOptions): Promise<number
       timeoutSeconds: options.timeoutSeconds,
       contenderEnv: options.contenderEnv,
       signal: interrupt.signal,
-      // pcscd takes a moment to see the card the virtual card just inserted.
-      cardWaitMs: card ? options.timeoutSeconds * 1000 : 0,
       onPhase: (phase) => spinner?.update(phase),
     });
     spinner?.stop();

@@ -39,7 +39,10 @@ export class RoleProcess {
       windowsHide: true,
     });
     live.add(this.child);
-    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (this.stdoutText += chunk));
+    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stdoutText += chunk;
+      this.notify();
+    });
     this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderrText += chunk));
     this.child.on('message', (message: RoleMessage) => {
       this.messages.push(message);
@@ -90,6 +93,28 @@ export class RoleProcess {
       };
       const timer = setTimeout(() => finish({ message: null, timedOut: true }), timeoutMs);
       const finish = (value: { message: RoleMessage | null; timedOut: boolean }) => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        resolve(value);
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  /**
+   * Resolves once the role printed its --json result or ended, or after
+   * `timeoutMs`. The result, not the exit, is what the run needs: a role that
+   * lingers after printing it is stopped by the caller.
+   */
+  waitForResult(timeoutMs: number): Promise<Record<string, unknown> | null> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const result = this.stdoutText.endsWith('\n') ? this.result() : null;
+        if (result || !this.running) finish(result);
+      };
+      const timer = setTimeout(() => finish(this.result()), timeoutMs);
+      const finish = (value: Record<string, unknown> | null) => {
         clearTimeout(timer);
         this.listeners.delete(check);
         resolve(value);

@@ -7,7 +7,7 @@ import { PcscError, type PcscErrorInfo } from '../pcsc/pcsc-error.js';
 import { reportFor, UsageError } from '../cli/errors.js';
 import { hint } from '../platform/hints.js';
 import type { Outcome, Scenario } from '../scenarios/types.js';
-import { selectReader } from '../roles/select-reader.js';
+import { EXIT } from '../cli/exit-codes.js';
 import { RoleProcess, type RoleMessage } from './role-process.js';
 import { judge, type Judgement } from './verdict.js';
 
@@ -20,8 +20,6 @@ export interface RunOptions {
   contenderEnv: Record<string, string>;
   /** Ctrl-C: children are stopped and the run is inconclusive. */
   signal?: AbortSignal;
-  /** How long to wait for a card before the run is inconclusive (0: it must be there already). */
-  cardWaitMs?: number;
   onPhase?: (phase: string) => void;
 }
 
@@ -72,32 +70,26 @@ const round = (ms: number | null) => (ms === null ? null : Math.round(ms * 10) /
 /** The mark a share mode leaves on the reader state, as a third party sees it. */
 const HELD_FLAG = { exclusive: 'EXCLUSIVE', shared: 'INUSE', direct: 'INUSE' } as const;
 
-/**
- * The reader as a third party sees it now: a separate `readers --json`
- * process. A fresh process (rather than a watcher in this one) is needed
- * because pcsc-lite wakes status watchers on card events but not on
- * share-mode changes, and it keeps the native binding out of the orchestrator.
- */
-async function lookAtReader(
-  selector: ReaderSelector | undefined,
-  accept: (status: ReaderStatus) => boolean,
-  timeoutMs: number,
-): Promise<ReaderStatus> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const observer = new RoleProcess(['readers', '--json']);
-    await observer.exited;
-    const report = observer.result() as { ok?: boolean; readers?: ReaderStatus[]; message?: string; hint?: string } | null;
-    if (!report?.ok || !report.readers) {
-      throw new Inconclusive(report?.message ?? `the reader listing failed: ${observer.stderr()}`, report?.hint ?? null);
-    }
-    const name = selectReader(report.readers.map((r) => r.reader), selector);
-    const status = report.readers.find((r) => r.reader === name);
-    if (status && (accept(status) || performance.now() >= deadline)) return status;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+/** What a `readers --json` observer reports for one reader. */
+function readerFrom(observer: RoleProcess, name: string): ReaderStatus {
+  const report = observer.result() as { ok?: boolean; readers?: ReaderStatus[]; message?: string; hint?: string } | null;
+  if (!report?.ok || !report.readers) {
+    throw new Inconclusive(`the observer could not list readers: ${report?.message ?? observer.stderr()}`, report?.hint ?? null);
   }
+  const status = report.readers.find((r) => r.reader === name);
+  if (!status) throw new Inconclusive(`the observer does not see ${JSON.stringify(name)} any more`);
+  return status;
 }
 
+/**
+ * All three roles start at once, so their process start-up overlaps: the
+ * holder connects; the contender opens its context and waits; the observer (a
+ * `readers --json` process, which is a third party with a fresh context, as
+ * pcsc-lite does not wake existing watchers on share-mode changes) waits too.
+ * Once the holder reports the reader held, both are told to go. The holder is
+ * released only after both answered, so the observer's look and the attempt
+ * both fall inside one continuous hold.
+ */
 export async function runScenario(options: RunOptions): Promise<RunResult> {
   const { scenario } = options;
   const t0 = performance.timeOrigin + performance.now();
@@ -111,54 +103,43 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   };
   const evidence: Evidence = { readerStateWhileHeld: null, holderHeldThroughAnswer: null, attemptInsideHold: null };
   const reader: RunResult['reader'] = { name: null, atr: null };
-  let holder: RoleProcess | undefined;
-  let contender: RoleProcess | undefined;
+  const roles: RoleProcess[] = [];
   let observed: Observed | null = null;
   let outcome: Outcome | null = null;
 
   const aborted = () => {
     if (options.signal?.aborted) throw new Inconclusive('interrupted before the attempt completed');
   };
-  const onAbort = () => {
-    void holder?.stop();
-    void contender?.stop();
-  };
+  const stopAll = () => Promise.all(roles.map((role) => role.stop()));
+  const onAbort = () => void stopAll();
   options.signal?.addEventListener('abort', onAbort);
 
   try {
-    const needsCard = scenario.holder.mode !== 'direct';
-    const status = await lookAtReader(options.reader, (s) => s.cardPresent || !needsCard, options.cardWaitMs ?? 0);
-    reader.name = status.reader;
-    reader.atr = status.atr;
-    if (!status.cardPresent && needsCard) {
-      throw new Inconclusive(`no card in ${reader.name}`, hint('noCard'));
-    }
     aborted();
-
-    options.onPhase?.('starting the holder');
-    const holderArgs = ['lock', '--reader', reader.name, '--mode', scenario.holder.mode, '--hold', String(options.holdSeconds), '--json'];
-    holder = new RoleProcess(holderArgs);
+    const selector = options.reader ? selectorArgs(options.reader) : [];
+    options.onPhase?.('starting the holder, the contender and the observer');
+    const holder = new RoleProcess(['lock', ...selector, '--mode', scenario.holder.mode, '--hold', String(options.holdSeconds), '--json']);
     timeline.holderStarted = now();
+    const contender = new RoleProcess(
+      ['connect', ...selector, '--mode', scenario.contender.mode, '--protocol', scenario.contender.protocol, '--json', '--await-go'],
+      options.contenderEnv,
+    );
+    timeline.contenderStarted = now();
+    const observer = new RoleProcess(['readers', '--json', '--await-go']);
+    roles.push(holder, contender, observer);
+
     const held = await holder.waitFor('held', timeoutMs);
     aborted();
     if (!held.message) throw holderFailure(holder, held.timedOut, options.timeoutSeconds);
     timeline.readerHeld = since(held.message.t);
-
-    options.onPhase?.('checking the reader state');
-    const flag = HELD_FLAG[scenario.holder.mode];
-    const seen = await lookAtReader({ name: reader.name }, () => true, timeoutMs);
-    evidence.readerStateWhileHeld = seen.flags;
-    if (!seen.flags.includes(flag)) {
-      throw new Inconclusive(`the holder said it held the reader, but its state shows ${seen.flags.join(' ') || 'nothing'}, not ${flag}`);
-    }
-    aborted();
+    reader.name = String(held.message.reader);
 
     options.onPhase?.('contender connecting');
-    const contenderArgs = ['connect', '--reader', reader.name, '--mode', scenario.contender.mode, '--protocol', scenario.contender.protocol, '--json'];
-    contender = new RoleProcess(contenderArgs, options.contenderEnv);
-    timeline.contenderStarted = now();
-    const answer = await contender.waitFor('result', timeoutMs);
+    contender.send({ type: 'go' });
+    observer.send({ type: 'go' });
+    const [answer] = await Promise.all([contender.waitFor('result', timeoutMs), observer.waitForResult(timeoutMs)]);
     aborted();
+
     const attempt = contender.messages.find((m) => m.type === 'attempt');
     timeline.attempt = since(attempt?.t);
     if (answer.message) {
@@ -166,7 +147,6 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       timeline.connectLatencyMs = round(answer.message.latencyMs as number);
       ({ observed, outcome } = observationOf(answer.message));
     } else if (answer.timedOut && attempt) {
-      timeline.answer = null;
       observed = { ok: false, blocked: true, afterMs: Math.round(now() - (timeline.attempt ?? 0)) };
       outcome = { kind: 'blocked' };
       await contender.stop();
@@ -174,6 +154,10 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       await contender.stop();
       throw contenderFailure(contender, answer.timedOut, options.timeoutSeconds);
     }
+
+    const seen = readerFrom(observer, reader.name);
+    reader.atr = seen.atr;
+    evidence.readerStateWhileHeld = seen.flags;
 
     options.onPhase?.('releasing the holder');
     if (!options.fullHold) holder.send({ type: 'release' });
@@ -186,21 +170,28 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     evidence.attemptInsideHold =
       timeline.attempt !== null && timeline.attempt >= timeline.readerHeld! && answeredAt <= timeline.holderReleased!;
     await holder.exited;
+
+    const flag = HELD_FLAG[scenario.holder.mode];
+    if (!seen.flags.includes(flag)) {
+      throw new Inconclusive(`the holder said it held the reader, but a third party saw ${seen.flags.join(' ') || 'no state'}, not ${flag}`);
+    }
     if (!evidence.attemptInsideHold) {
       throw new Inconclusive('the attempt fell outside the hold window', 'raise --hold so the holder outlasts the attempt');
     }
     return finish(judge(scenario, outcome!), null);
   } catch (error) {
-    await Promise.all([holder?.stop(), contender?.stop()]);
+    await stopAll();
     if (error instanceof UsageError) throw error;
     if (error instanceof Inconclusive) return finish(inconclusive(error.message), error.hint);
-    if (error instanceof PcscError || error instanceof Error) {
+    if (error instanceof Error) {
       const report = reportFor(error);
       return finish(inconclusive(report.message), report.hint ?? null);
     }
     throw error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    // A role that outlived the run (the observer after a failure) must not linger.
+    await stopAll();
   }
 
   function inconclusive(reason: string): Judgement {
@@ -214,6 +205,10 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     }
     return { ...judgement, observed, outcome, reader, timeline, evidence, hint: hintText };
   }
+}
+
+function selectorArgs(selector: ReaderSelector): string[] {
+  return ['--reader', 'index' in selector ? String(selector.index) : selector.name];
 }
 
 function observationOf(message: RoleMessage): { observed: Observed; outcome: Outcome } {
@@ -232,6 +227,8 @@ function roleError(role: RoleProcess): { message: string; hint: string | null } 
 }
 
 function holderFailure(holder: RoleProcess, timedOut: boolean, timeoutSeconds: number, when = 'before holding'): Inconclusive {
+  // The holder is the first to read --reader: its usage error is the user's.
+  if (holder.child.exitCode === EXIT.usage) throw new UsageError(roleError(holder).message);
   if (timedOut) return new Inconclusive(`the holder did not report ${when === 'before holding' ? 'holding the reader' : 'its release'} within ${timeoutSeconds} s`, 'raise --timeout, or check that no other process holds the reader');
   const exit = holder.child.signalCode ? `was killed by ${holder.child.signalCode}` : `exited with code ${holder.child.exitCode}`;
   const { message, hint: roleHint } = roleError(holder);

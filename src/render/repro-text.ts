@@ -31,8 +31,8 @@ export function describeObserved(observed: ReproReport['observed']): string {
 
 export const TIMELINE_LABELS: [keyof ReproReport['timeline'], string][] = [
   ['holderStarted', 'holder started'],
+  ['contenderStarted', 'contender started (waits for the hold)'],
   ['readerHeld', 'reader held'],
-  ['contenderStarted', 'contender started'],
   ['attempt', 'SCardConnect attempt'],
   ['answer', 'answer'],
   ['holderReleased', 'holder released'],

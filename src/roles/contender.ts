@@ -13,6 +13,8 @@ export interface ContendOptions {
   mode: ShareMode;
   protocol: ProtocolChoice;
   onEvent?: (event: ContenderEvent) => void;
+  /** Waited for after the context is open and before the attempt. */
+  beforeAttempt?: () => Promise<void>;
 }
 
 export type ContendResult =
@@ -23,6 +25,7 @@ export function contend(options: ContendOptions): Promise<ContendResult> {
   const emit = options.onEvent ?? (() => {});
   return withReader(options.reader, async (context, reader) => {
     emit({ type: 'using', reader });
+    await options.beforeAttempt?.();
     emit({ type: 'attempt', reader, mode: options.mode });
     const started = performance.now();
     try {

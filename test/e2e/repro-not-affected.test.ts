@@ -25,9 +25,11 @@ test('repro --json: not-affected, exit 0, with the documented schema', async () 
   assert.equal(report.evidence.attemptInsideHold, true);
 
   const t = report.timeline;
-  const order = [t.holderStarted, t.readerHeld, t.contenderStarted, t.attempt, t.answer, t.holderReleased];
-  assert.ok(order.every((value) => typeof value === 'number'), JSON.stringify(t));
+  // The contender process starts with the holder, but attempts only once the reader is held.
+  const order = [t.holderStarted, t.readerHeld, t.attempt, t.answer, t.holderReleased];
+  assert.ok([...order, t.contenderStarted].every((value) => typeof value === 'number'), JSON.stringify(t));
   assert.deepEqual([...order].sort((a, b) => a - b), order, `timeline out of order: ${JSON.stringify(t)}`);
+  assert.ok(t.contenderStarted <= t.attempt);
   assert.ok(t.connectLatencyMs >= 0 && t.connectLatencyMs < t.totalMs);
   // Released as soon as the answer was in, not after the 10 s default hold.
   assert.ok(t.holdMs < 5000, `held ${t.holdMs} ms`);
@@ -46,7 +48,7 @@ test('repro as text puts the verdict first, then expected vs observed and the ti
   assert.match(lines[0]!, /^✔ NOT-AFFECTED {2}the stack answered SCARD_E_SHARING_VIOLATION, as expected$/);
   assert.match(result.stdout, /^Expected {3}SCARD_E_SHARING_VIOLATION \(0x8010000B\): Sharing violation\.$/m);
   assert.match(result.stdout, /^Observed {3}SCARD_E_SHARING_VIOLATION \(0x8010000B\): Sharing violation\.$/m);
-  for (const label of ['holder started', 'reader held', 'contender started', 'SCardConnect attempt', 'answer', 'holder released']) {
+  for (const label of ['holder started', 'contender started \\(waits for the hold\\)', 'reader held', 'SCardConnect attempt', 'answer', 'holder released']) {
     assert.match(result.stdout, new RegExp(`^ +\\d+\\.\\d  ${label}$`, 'm'));
   }
   assert.equal(result.stderr, '', 'no spinner or noise on a non-TTY stderr');
