@@ -22,10 +22,8 @@ export async function runCommand(context: CommandContext, body: () => Promise<nu
       process.stdout.write(`${JSON.stringify({ ok: false, exitCode: code, ...report })}\n`);
     }
     process.stderr.write(`${renderErrorLines(report).join('\n')}\n`);
-    if (!(error instanceof Error) || code === EXIT.pcscError && !('code' in error)) {
-      // An unforeseen failure: keep the stack for a bug report, but only on request.
-      if (process.env.SC_REPRO_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? error}\n`);
-    }
+    // Users get one line; a stack is for debugging sc-repro itself, on request.
+    if (process.env.SC_REPRO_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exitCode = code;
   }
 }

@@ -1,12 +1,10 @@
 import { writeFile } from 'node:fs/promises';
-import type { ReaderSelector } from '../cli/options.js';
 import { interruptSignal } from '../cli/run-command.js';
 import { EnvironmentError } from '../cli/errors.js';
-import { runScenario } from '../orchestrator/run-scenario.js';
+import { runScenario, type RunOptions } from '../orchestrator/run-scenario.js';
 import { buildReport, shellQuote, type ReproReport } from '../orchestrator/report.js';
 import { VERDICT_EXIT_CODES } from '../orchestrator/verdict.js';
 import { collectEnvironment } from '../platform/environment.js';
-import type { Scenario } from '../scenarios/types.js';
 import { insertVirtualCard, VPCD_DEFAULT_PORT, type VirtualCard } from '../virtual-card/vpcd-card.js';
 import { renderReproText } from '../render/repro-text.js';
 import { renderReproMarkdown } from '../render/repro-markdown.js';
@@ -14,13 +12,8 @@ import { startSpinner } from '../render/spinner.js';
 
 export const VIRTUAL_READER_NAME = 'Virtual PCD 00 00';
 
-export interface ReproCommandOptions {
-  scenario: Scenario;
-  reader?: ReaderSelector;
-  holdSeconds: number;
-  fullHold: boolean;
-  timeoutSeconds: number;
-  contenderEnv: Record<string, string>;
+export interface ReproCommandOptions
+  extends Pick<RunOptions, 'scenario' | 'reader' | 'holdSeconds' | 'fullHold' | 'timeoutSeconds' | 'contenderEnv'> {
   virtual: boolean;
   format: 'text' | 'json' | 'markdown';
   output?: string;
@@ -53,13 +46,10 @@ export async function reproCommand(options: ReproCommandOptions): Promise<number
       // reader may still show the previous run's card, or none.
       await Promise.race([card.seenByReader, new Promise((resolve) => setTimeout(resolve, options.timeoutSeconds * 1000))]);
     }
+    const { virtual, format, output, argv, ...run } = options;
     const result = await runScenario({
-      scenario: options.scenario,
-      reader: options.virtual ? { name: VIRTUAL_READER_NAME } : options.reader,
-      holdSeconds: options.holdSeconds,
-      fullHold: options.fullHold,
-      timeoutSeconds: options.timeoutSeconds,
-      contenderEnv: options.contenderEnv,
+      ...run,
+      reader: virtual ? { name: VIRTUAL_READER_NAME } : options.reader,
       signal: interrupt.signal,
       onPhase: (phase) => spinner?.update(phase),
     });

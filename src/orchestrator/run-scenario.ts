@@ -1,11 +1,10 @@
-// Runs one scenario: a holder process takes the reader, a third party (this
-// process) sees the precondition, a contender process makes one attempt, and
+// Runs one scenario across processes: a holder takes the reader, an observer
+// (a third party) sees the precondition, a contender makes one attempt, and
 // the holder confirms it still held the reader when the answer came.
 import type { ReaderSelector } from '../cli/options.js';
 import type { ReaderStatus } from '../pcsc/scard.js';
-import { PcscError, type PcscErrorInfo } from '../pcsc/pcsc-error.js';
+import type { PcscErrorInfo } from '../pcsc/pcsc-error.js';
 import { reportFor, UsageError } from '../cli/errors.js';
-import { hint } from '../platform/hints.js';
 import type { Outcome, Scenario } from '../scenarios/types.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { RoleProcess, type RoleMessage } from './role-process.js';
@@ -37,10 +36,13 @@ export interface Timeline {
   totalMs: number;
 }
 
-export type Observed = ({ ok: true; protocol: string } | ({ ok: false } & Omit<PcscErrorInfo, 'detail'>) | { ok: false; blocked: true; afterMs: number });
+export type Observed =
+  | { ok: true; protocol: string }
+  | ({ ok: false } & Omit<PcscErrorInfo, 'detail'>)
+  | { ok: false; blocked: true; afterMs: number };
 
 export interface Evidence {
-  /** Reader state flags seen by this process while the holder held the reader. */
+  /** Reader state flags the observer process saw while the holder held the reader. */
   readerStateWhileHeld: string[] | null;
   /** The holder released on our request, after the answer: it still held the reader then. */
   holderHeldThroughAnswer: boolean | null;

@@ -1,11 +1,13 @@
 // Every PC/SC return code, as pcsc-lite (pcsclite.h), Windows (winerror.h) and
-// macOS define them, with pcsc-lite's pcsc_stringify_error() text as meaning.
+// macOS define them. The meaning is pcsc-lite's pcsc_stringify_error() text
+// where it has one, so it matches what the binding prints on Linux and macOS;
+// otherwise a short form of the winerror.h description.
 
 export interface ReturnCode {
   readonly name: string;
   readonly code: number;
   readonly message: string;
-  /** Another name that shares this value on some platform. */
+  /** Another name that some platform gives this same value. */
   readonly alias?: string;
 }
 
@@ -41,11 +43,17 @@ export const RETURN_CODES: readonly ReturnCode[] = [
   { name: 'SCARD_E_CARD_UNSUPPORTED', code: 0x8010001c, message: 'Card is unsupported.' },
   { name: 'SCARD_E_NO_SERVICE', code: 0x8010001d, message: 'Service not available.' },
   { name: 'SCARD_E_SERVICE_STOPPED', code: 0x8010001e, message: 'Service was stopped.' },
-  // pcsc-lite gives SCARD_E_UNSUPPORTED_FEATURE this value too; Windows uses 0x80100022 for it.
-  { name: 'SCARD_E_UNEXPECTED', code: 0x8010001f, message: 'Unexpected card error.', alias: 'SCARD_E_UNSUPPORTED_FEATURE' },
+  // pcsc-lite and macOS also define SCARD_E_UNSUPPORTED_FEATURE as 0x8010001F (and
+  // pcsc_stringify_error prints its text for it); Windows uses 0x80100022.
+  {
+    name: 'SCARD_E_UNEXPECTED',
+    code: 0x8010001f,
+    message: 'Unexpected card error (pcsc-lite: "Feature not supported.").',
+    alias: 'SCARD_E_UNSUPPORTED_FEATURE',
+  },
   { name: 'SCARD_E_ICC_INSTALLATION', code: 0x80100020, message: 'No primary provider for the card.' },
   { name: 'SCARD_E_ICC_CREATEORDER', code: 0x80100021, message: 'The requested order of object creation is not supported.' },
-  { name: 'SCARD_E_UNSUPPORTED_FEATURE', code: 0x80100022, message: 'This smart card does not support the requested feature.' },
+  { name: 'SCARD_E_UNSUPPORTED_FEATURE', code: 0x80100022, message: 'Feature not supported.' },
   { name: 'SCARD_E_DIR_NOT_FOUND', code: 0x80100023, message: 'The identified directory does not exist in the smart card.' },
   { name: 'SCARD_E_FILE_NOT_FOUND', code: 0x80100024, message: 'The identified file does not exist in the smart card.' },
   { name: 'SCARD_E_NO_DIR', code: 0x80100025, message: 'The supplied path does not represent a smart card directory.' },
@@ -69,7 +77,8 @@ export const RETURN_CODES: readonly ReturnCode[] = [
   { name: 'SCARD_W_UNPOWERED_CARD', code: 0x80100067, message: 'Card is unpowered.' },
   { name: 'SCARD_W_RESET_CARD', code: 0x80100068, message: 'Card was reset.' },
   { name: 'SCARD_W_REMOVED_CARD', code: 0x80100069, message: 'Card was removed.' },
-  { name: 'SCARD_W_SECURITY_VIOLATION', code: 0x8010006a, message: 'Access denied.' },
+  // macOS (PCSC.framework) and older pcsc-lite define SCARD_W_INSERTED_CARD with this value.
+  { name: 'SCARD_W_SECURITY_VIOLATION', code: 0x8010006a, message: 'Access denied.', alias: 'SCARD_W_INSERTED_CARD' },
   { name: 'SCARD_W_WRONG_CHV', code: 0x8010006b, message: 'Wrong PIN.' },
   { name: 'SCARD_W_CHV_BLOCKED', code: 0x8010006c, message: 'PIN blocked.' },
   { name: 'SCARD_W_EOF', code: 0x8010006d, message: 'End of file.' },
@@ -78,12 +87,14 @@ export const RETURN_CODES: readonly ReturnCode[] = [
   { name: 'SCARD_W_CACHE_ITEM_NOT_FOUND', code: 0x80100070, message: 'The requested item could not be found in the cache.' },
   { name: 'SCARD_W_CACHE_ITEM_STALE', code: 0x80100071, message: 'The requested cache item is too old and was deleted from the cache.' },
   { name: 'SCARD_W_CACHE_ITEM_TOO_BIG', code: 0x80100072, message: 'The new cache item exceeds the maximum per-item size defined for the cache.' },
+  // Secondary names for values above: found by name, never by number.
+  { name: 'SCARD_W_INSERTED_CARD', code: 0x8010006a, message: 'Card was inserted.', alias: 'SCARD_W_SECURITY_VIOLATION' },
 ];
 
 const byCode = new Map<number, ReturnCode>();
 const byName = new Map<string, ReturnCode>();
 for (const entry of RETURN_CODES) {
-  // The first entry for a value is its primary name (0x8010001F: SCARD_E_UNEXPECTED).
+  // The first entry for a value is its primary name, as Windows and current pcsc-lite name it.
   if (!byCode.has(entry.code)) byCode.set(entry.code, entry);
   byName.set(entry.name, entry);
 }
@@ -93,7 +104,7 @@ export function lookupReturnCode(code: number): ReturnCode | undefined {
 }
 
 export function returnCodeByName(name: string): ReturnCode | undefined {
-  return byName.get(name.toUpperCase());
+  return byName.get(name.trim().toUpperCase());
 }
 
 export function formatHex(code: number): string {

@@ -4,6 +4,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useStack, readerIsFree, VIRTUAL_READER } from '../support/pcsc-stack.js';
 import { runCli } from '../support/cli.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 await useStack({ before, after });
 
@@ -60,4 +63,16 @@ test('--full-hold keeps the reader for the whole --hold', async () => {
   const report = JSON.parse(result.stdout);
   assert.equal(report.verdict, 'not-affected');
   assert.ok(report.timeline.holdMs >= 1450, `held ${report.timeline.holdMs} ms`);
+});
+
+test('--markdown --output writes the report to the file and the summary to the terminal', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sc-repro-report-'));
+  const file = join(dir, 'report.md');
+  const result = await runCli(['repro', '--markdown', '--output', file, '--reader', VIRTUAL_READER]);
+  assert.equal(result.code, 0, result.stderr);
+  const markdown = readFileSync(file, 'utf8');
+  assert.match(markdown, /^### sc-repro: not-affected — /);
+  assert.match(markdown, /^\| PC\/SC service \| pcsc-lite \d+\.\d+\.\d+ \|$/m);
+  assert.match(result.stdout, /^✔ NOT-AFFECTED/);
+  assert.match(result.stdout, new RegExp(`Report written to ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
 });

@@ -12,44 +12,94 @@ test('parses every spelling of the code the binding produces', () => {
     'SCardConnect error: Sharing violation.(8010000b)',
     'SCardConnect error: Sharing violation.(-2146435061)',
     'SCardConnect error: Sharing violation. 2148532235',
-    // Windows: localized FormatMessage text with CR/LF before the code.
+    'SCardConnect error: Sharing violation.2148532235',
+    // A 64-bit long holding a sign-extended LONG.
+    'SCardConnect error: Sharing violation.(0xffffffff8010000b)',
+    // Windows: FormatMessage text ends in CR/LF and may be localized.
     'SCardConnect error: The smart card cannot be accessed because of other connections outstanding.\r\n(0x8010000b)',
     'SCardConnect error: Die Smartcard kann nicht verwendet werden, 2 Verbindungen sind offen.\r\n(0x8010000b)',
+    // Another code-looking number earlier in the text: the last one counts.
+    'SCardConnect error: Zugriff (0x80100069) verweigert.\r\n(0x8010000b)\r\n',
   ];
   for (const message of messages) {
     const info = parsePcscError(new Error(message));
     assert.ok(info, message);
-    assert.equal(info.code, SHARING_VIOLATION, message);
-    assert.equal(info.hex, '0x8010000B');
-    assert.equal(info.name, 'SCARD_E_SHARING_VIOLATION');
-    assert.equal(info.message, 'Sharing violation.');
-    assert.equal(info.call, 'SCardConnect');
-    assert.equal(info.detail, message.trim());
+    assert.deepEqual(info, {
+      code: SHARING_VIOLATION,
+      hex: '0x8010000B',
+      name: 'SCARD_E_SHARING_VIOLATION',
+      message: 'Sharing violation.',
+      call: 'SCardConnect',
+      detail: message.trim(),
+    });
   }
+});
+
+test('takes the call name from the binding prefix, and accepts strings and plain objects', () => {
+  const info = parsePcscError('SCardEstablishContext error: Service not available.(0x8010001d)');
+  assert.equal(info?.call, 'SCardEstablishContext');
+  assert.equal(info?.name, 'SCARD_E_NO_SERVICE');
+  assert.equal(parsePcscError({ message: 'SCardGetStatusChange error: Card was removed.(0x80100069)' })?.call, 'SCardGetStatusChange');
+  const bare = parsePcscError(new Error('Sharing violation (0x8010000B)'));
+  assert.equal(bare?.code, SHARING_VIOLATION);
+  assert.equal(bare?.call, null);
+});
+
+test('0x8010001F is reported as SCARD_E_UNEXPECTED', () => {
+  const info = parsePcscError(new Error('SCardTransmit error: Feature not supported.(0x8010001f)'));
+  assert.equal(info?.name, 'SCARD_E_UNEXPECTED');
+  assert.equal(info?.hex, '0x8010001F');
 });
 
 test('an unknown code is kept as a number with no name', () => {
   const info = parsePcscError(new Error('SCardTransmit error: Something new.(0x80100099)'));
-  assert.ok(info);
-  assert.equal(info.code, 0x80100099);
-  assert.equal(info.hex, '0x80100099');
-  assert.equal(info.name, null);
-  assert.equal(info.message, 'Something new.');
-  assert.equal(info.call, 'SCardTransmit');
+  assert.deepEqual(info, {
+    code: 0x80100099,
+    hex: '0x80100099',
+    name: null,
+    message: 'Something new.',
+    call: 'SCardTransmit',
+    detail: 'SCardTransmit error: Something new.(0x80100099)',
+  });
+  // Windows SCard calls can fail with plain Win32 codes.
+  const win32 = parsePcscError(new Error('SCardTransmit error: The stub received bad data.\r\n(0x000006f7)'));
+  assert.equal(win32?.code, 0x6f7);
+  assert.equal(win32?.hex, '0x000006F7');
+  assert.equal(win32?.name, null);
+  assert.equal(win32?.message, 'The stub received bad data.');
+  assert.equal(new PcscError(win32!).message, 'unknown PC/SC code (0x000006F7): The stub received bad data.');
 });
 
 test('messages without a PC/SC code are not PC/SC errors', () => {
-  assert.equal(parsePcscError(new Error('Card Reader not connected')), undefined);
-  assert.equal(parsePcscError(new Error('listen EADDRINUSE 0x1234')), undefined);
-  assert.equal(parsePcscError(undefined), undefined);
-  assert.equal(PcscError.from(new Error('First argument must be an integer')), undefined);
+  for (const error of [
+    new Error('Card Reader not connected'),
+    new Error('First argument must be an integer'),
+    new Error('listen EADDRINUSE 0x1234'),
+    new Error('read ECONNRESET at 0x7fff5fbff8c8'),
+    new Error('timed out after 2148532235ms'),
+    new Error('pid 1234567890 exited'),
+    new Error(''),
+    'no code here',
+    undefined,
+    null,
+    42,
+    { message: 7 },
+  ]) {
+    assert.equal(parsePcscError(error), undefined, String(error));
+    assert.equal(PcscError.from(error), undefined, String(error));
+  }
 });
 
 test('PcscError carries the code and renders name (hex): meaning', () => {
   const error = PcscError.from(new Error('SCardEstablishContext error: Service not available.(0x8010001d)'));
   assert.ok(error instanceof PcscError);
+  assert.ok(error instanceof Error);
+  assert.equal(error.name, 'PcscError');
   assert.equal(error.code, 0x8010001d);
+  assert.equal(error.hex, '0x8010001D');
   assert.equal(error.scardName, 'SCARD_E_NO_SERVICE');
+  assert.equal(error.call, 'SCardEstablishContext');
+  assert.equal(error.detail, 'SCardEstablishContext error: Service not available.(0x8010001d)');
   assert.equal(error.message, 'SCARD_E_NO_SERVICE (0x8010001D): Service not available.');
   assert.deepEqual(error.toJSON(), {
     code: 0x8010001d,
@@ -58,10 +108,25 @@ test('PcscError carries the code and renders name (hex): meaning', () => {
     message: 'Service not available.',
     call: 'SCardEstablishContext',
   });
-  assert.equal(PcscError.fromCode(0x80100069, 'SCardGetStatusChange').message, 'SCARD_W_REMOVED_CARD (0x80100069): Card was removed.');
+  assert.equal(JSON.parse(JSON.stringify(error)).name, 'SCARD_E_NO_SERVICE');
+  assert.equal(PcscError.from(error), error);
+});
+
+test('PcscError.fromCode builds the same error the binding would have given', () => {
+  const error = PcscError.fromCode(0x80100069, 'SCardGetStatusChange');
+  assert.equal(error.message, 'SCARD_W_REMOVED_CARD (0x80100069): Card was removed.');
+  assert.equal(error.call, 'SCardGetStatusChange');
+  assert.deepEqual(parsePcscError(error.detail), { ...error.toJSON(), detail: error.detail });
+  const signed = PcscError.fromCode(-2146435061, null);
+  assert.equal(signed.code, SHARING_VIOLATION);
+  assert.equal(signed.scardName, 'SCARD_E_SHARING_VIOLATION');
+  assert.equal(signed.call, null);
+  assert.equal(PcscError.fromCode(0x80100099, 'SCardConnect').scardName, null);
 });
 
 test('describeCode', () => {
+  assert.equal(describeCode(SHARING_VIOLATION), 'SCARD_E_SHARING_VIOLATION (0x8010000B): Sharing violation.');
   assert.equal(describeCode(0x8010000f), 'SCARD_E_PROTO_MISMATCH (0x8010000F): Card protocol mismatch.');
-  assert.equal(describeCode(0x801000ff), 'unknown PC/SC code (0x801000FF)');
+  assert.equal(describeCode(-2146435061), 'SCARD_E_SHARING_VIOLATION (0x8010000B): Sharing violation.');
+  assert.equal(describeCode(0x80100099), 'unknown PC/SC code (0x80100099)');
 });
