@@ -3,25 +3,15 @@
 // pyscard lock.py + connect.py driven by scripts/baseline/run-baseline.sh with
 // the hold cut to 0.3 s. Targets: median `repro --json` ≤ 1000 ms and ≤ 8×
 // `node -e 0`.   npx tsx scripts/bench-repro.ts [runs]
-import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { measure, printTable, runsFromArgv } from './lib/bench.js';
+import { measure, printTable, runsFromArgv, serveVirtualCard } from './lib/bench.js';
 
 const CLI = fileURLToPath(new URL('../bin/sc-repro.js', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./baseline/run-baseline.sh', import.meta.url));
 const runs = runsFromArgv(10);
 const node = process.execPath;
 
-// One card for the whole benchmark, so no candidate pays for card insertion.
-// It is served by its own process: spawnSync blocks this one, and a card that
-// does not answer vpcd would stall pcscd.
-const card = spawn(node, [CLI, 'virtual-card'], { stdio: 'ignore' });
-for (let tries = 0; ; tries++) {
-  const listing = spawnSync(node, [CLI, 'readers', '--json'], { encoding: 'utf8' });
-  if (/"reader":"Virtual PCD 00 00"[^}]*"cardPresent":true/.test(listing.stdout)) break;
-  if (tries > 100) throw new Error(`the virtual card did not show up: ${listing.stdout}${listing.stderr}`);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-}
+const card = await serveVirtualCard(CLI);
 try {
   const results = measure(
     [

@@ -1,7 +1,7 @@
 // Shared by the benchmark scripts: run commands round-robin (so a noisy,
 // shared machine slows every candidate alike) and compare medians as ratios
 // against a baseline measured in the same invocation.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 
 export interface Candidate {
   name: string;
@@ -59,4 +59,22 @@ export function printTable(measurements: readonly Measurement[], baseline: strin
 export function runsFromArgv(fallback: number): number {
   const value = Number(process.argv[2]);
   return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+/**
+ * One virtual card for a whole benchmark, so no candidate pays for inserting
+ * it. It is served by its own process: spawnSync blocks this one, and a card
+ * that does not answer vpcd would stall pcscd.
+ */
+export async function serveVirtualCard(cli: string): Promise<ChildProcess> {
+  const card = spawn(process.execPath, [cli, 'virtual-card'], { stdio: 'ignore' });
+  for (let tries = 0; ; tries++) {
+    const listing = spawnSync(process.execPath, [cli, 'readers', '--json'], { encoding: 'utf8' });
+    if (/"reader":"Virtual PCD 00 00"[^}]*"cardPresent":true/.test(listing.stdout)) return card;
+    if (tries > 100) {
+      card.kill('SIGINT');
+      throw new Error(`the virtual card did not show up: ${listing.stdout}${listing.stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

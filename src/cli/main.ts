@@ -6,6 +6,7 @@ import { EXIT } from './exit-codes.js';
 import { UsageError } from './errors.js';
 import {
   parseChoice,
+  parseCount,
   parseEnvAssignment,
   parseOutputPath,
   parsePort,
@@ -32,26 +33,74 @@ const seconds = (flag: string) => (value: string) => parseSeconds(flag, value);
 const mode = (value: string) => parseChoice('--mode', value, MODES);
 const protocol = (value: string) => parseChoice('--protocol', value, PROTOCOL_CHOICES);
 const reader = () => new Option('-r, --reader <index|name>', 'reader index, or part of its name (case-insensitive)').argParser(parseReaderSelector);
-const scenario = (value: string): Scenario => {
+const scenario = (flag: string) => (value: string): Scenario => {
   const found = findScenario(value.trim());
-  if (!found) throw new UsageError(`--scenario must be one of ${SCENARIOS.map((s) => s.id).join(', ')}, got '${value}'`);
+  if (!found) throw new UsageError(`${flag} must be one of ${SCENARIOS.map((s) => s.id).join(', ')}, got '${value}'`);
   return found;
 };
-/** For the orchestrator only: start now, act when told over IPC. */
-const awaitGo = () => new Option('--await-go', 'wait for the orchestrator before acting').hideHelp();
+/** --only a,b or --only a --only b. */
+const scenarioList = (value: string, previous: Scenario[] | undefined): Scenario[] => {
+  const ids = value.split(',').filter((id) => id.trim());
+  if (ids.length === 0) throw new UsageError(`--only needs at least one scenario id, got '${value}'`);
+  return [...(previous ?? []), ...ids.map(scenario('--only'))];
+};
+/** For the orchestrator only: stay up and act on its requests over IPC. */
+const serve = () => new Option('--serve', 'act on the orchestrator\'s requests').hideHelp();
 const json = () => new Option('--json', 'print one JSON object on stdout');
 
-interface ReproOpts {
-  scenario: Scenario;
+interface RunOpts {
   reader?: ReaderSelector;
   virtual?: boolean;
   hold: number;
-  fullHold?: boolean;
   timeout: number;
+  blockedAfter: number;
+  repeat: number;
   contenderEnv: Record<string, string>;
   json?: boolean;
   markdown?: boolean;
   output?: string;
+}
+
+/** The options `repro` and `matrix` share: how runs are made and reported. */
+function addRunOptions(command: Command): Command {
+  return command
+    .addOption(reader())
+    .addOption(new Option('--virtual', 'insert the built-in virtual card into the vpcd reader for the run and use that reader').conflicts('reader'))
+    .addOption(new Option('--hold <seconds>', 'longest time the holder keeps the reader').argParser(seconds('--hold')).default(10))
+    .addOption(new Option('--timeout <seconds>', 'bound on every step of a run').argParser(seconds('--timeout')).default(5))
+    .addOption(
+      new Option('--blocked-after <seconds>', 'a call that has not returned after this long is recorded as blocked')
+        .argParser(seconds('--blocked-after'))
+        .default(1),
+    )
+    .addOption(new Option('-n, --repeat <count>', 'run each scenario this many times (for intermittent bugs)').argParser((v) => parseCount('--repeat', v)).default(1))
+    .addOption(
+      new Option('--contender-env <KEY=VALUE>', 'environment for the contender process only (repeatable), e.g. LD_PRELOAD=./interposer.so')
+        .argParser((value: string, previous: Record<string, string>) => parseEnvAssignment('--contender-env', value, previous))
+        .default({}, 'none'),
+    )
+    .addOption(new Option('--json', 'print the report as one JSON object').conflicts('markdown'))
+    .addOption(new Option('--markdown', 'print the report as markdown, ready to paste into a bug report'))
+    .addOption(new Option('-o, --output <file>', 'also write the report (in the chosen format) to a file').argParser(parseOutputPath));
+}
+
+function runSettings(opts: RunOpts, command: Command) {
+  const format = opts.json ? 'json' : opts.markdown ? 'markdown' : 'text';
+  return {
+    format,
+    settings: {
+      reader: opts.reader,
+      holdSeconds: opts.hold,
+      timeoutSeconds: opts.timeout,
+      blockedAfterSeconds: opts.blockedAfter,
+      repeat: opts.repeat,
+      contenderEnv: opts.contenderEnv,
+      virtual: !!opts.virtual,
+      format,
+      output: opts.output,
+      argv: command.parent ? process.argv.slice(2) : [],
+    },
+  } as const;
 }
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
@@ -70,6 +119,8 @@ export function buildProgram(): Command {
       `${examples([
         'sc-repro repro --virtual # the whole reproduction, on the built-in virtual card',
         'sc-repro repro --markdown --output report.md',
+        'sc-repro matrix --virtual  # every scenario of the catalog, one table',
+        'sc-repro scenarios',
         'sc-repro readers',
         'sc-repro lock            # terminal 1: hold reader 0 exclusively for 10 s',
         'sc-repro connect         # terminal 2: shared connect, expect SCARD_E_SHARING_VIOLATION',
@@ -77,63 +128,70 @@ export function buildProgram(): Command {
       ])}\nExit codes: 0 ok (repro: not-affected), 1 the PC/SC call returned an error (repro: bug-reproduced or unexpected),\n2 no service/reader/card (repro: inconclusive), 64 bad usage, 130/143 interrupted.\n`,
     );
 
-  program
-    .command('repro')
-    .description('run the holder and the contender as two processes and give a verdict for a bug report')
-    .addOption(
-      new Option('-s, --scenario <id>', `scenario to run: ${SCENARIOS.map((s) => s.id).join(', ')}`)
-        .argParser(scenario)
-        .default(DEFAULT_SCENARIO, DEFAULT_SCENARIO.id),
-    )
-    .addOption(reader())
-    .addOption(new Option('--virtual', 'insert the built-in virtual card into the vpcd reader for the run and use that reader').conflicts('reader'))
-    .addOption(new Option('--hold <seconds>', 'longest time the holder keeps the reader').argParser(seconds('--hold')).default(10))
-    .addOption(new Option('--full-hold', 'keep holding for all of --hold instead of releasing once the answer is in'))
-    .addOption(new Option('--timeout <seconds>', 'bound on every step; a connect still blocked then is reported as blocked').argParser(seconds('--timeout')).default(5))
-    .addOption(
-      new Option('--contender-env <KEY=VALUE>', 'environment for the contender process only (repeatable), e.g. LD_PRELOAD=./interposer.so')
-        .argParser((value: string, previous: Record<string, string>) => parseEnvAssignment('--contender-env', value, previous))
-        .default({}, 'none'),
-    )
-    .addOption(new Option('--json', 'print the report as one JSON object').conflicts('markdown'))
-    .addOption(new Option('--markdown', 'print the report as markdown, ready to paste into a bug report'))
-    .addOption(new Option('-o, --output <file>', 'also write the report (in the chosen format) to a file').argParser(parseOutputPath))
+  addRunOptions(
+    program
+      .command('repro')
+      .description('run the holder and the contender as two processes and give a verdict for a bug report')
+      .addOption(
+        new Option('-s, --scenario <id>', 'scenario to run (see `sc-repro scenarios`)')
+          .argParser(scenario('--scenario'))
+          .default(DEFAULT_SCENARIO, DEFAULT_SCENARIO.id),
+      )
+      .addOption(new Option('--full-hold', 'keep holding for all of --hold instead of releasing once the answer is in')),
+  )
     .addHelpText(
       'after',
       examples([
         'sc-repro repro --virtual',
         'sc-repro repro --reader "Gemalto" --markdown --output report.md',
+        'sc-repro repro --scenario yosemite-shared-connect --repeat 20',
         'sc-repro repro --json --contender-env LD_PRELOAD=/path/to/interposer.so',
-      ]) + '\nVerdicts (exit code): not-affected (0), bug-reproduced (1), unexpected (1), inconclusive (2).\n',
+      ]) + '\nVerdicts (exit code): not-affected (0), bug-reproduced (1), unexpected (1), inconclusive (2), no-reference (2).\n',
     )
-    .action(async (opts: ReproOpts, command: Command) => {
+    .action(async (opts: RunOpts & { scenario: Scenario; fullHold?: boolean }, command: Command) => {
       const { reproCommand } = await import('../commands/repro.js');
-      const format = opts.json ? 'json' : opts.markdown ? 'markdown' : 'text';
-      await runCommand({ json: format === 'json' }, () =>
-        reproCommand({
-          scenario: opts.scenario,
-          reader: opts.reader,
-          holdSeconds: opts.hold,
-          fullHold: !!opts.fullHold,
-          timeoutSeconds: opts.timeout,
-          contenderEnv: opts.contenderEnv,
-          virtual: !!opts.virtual,
-          format,
-          output: opts.output,
-          argv: command.parent ? process.argv.slice(2) : [],
-        }),
-      );
+      const { format, settings } = runSettings(opts, command);
+      await runCommand({ json: format === 'json' }, () => reproCommand({ ...settings, scenario: opts.scenario, fullHold: !!opts.fullHold }));
+    });
+
+  addRunOptions(
+    program
+      .command('matrix')
+      .description('run every scenario of the catalog (or --only some) and print one table')
+      .addOption(new Option('--only <ids>', 'comma-separated scenario ids (repeatable)').argParser(scenarioList)),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'sc-repro matrix --virtual',
+        'sc-repro matrix --only el-capitan-scardconnect,yosemite-shared-connect --repeat 10',
+        'sc-repro matrix --markdown --output matrix.md',
+      ]) + '\nExit codes: 0 every scenario as expected, 1 any deviation, 2 anything inconclusive (and no deviation).\n',
+    )
+    .action(async (opts: RunOpts & { only?: Scenario[] }, command: Command) => {
+      const { matrixCommand } = await import('../commands/matrix.js');
+      const { format, settings } = runSettings(opts, command);
+      await runCommand({ json: format === 'json' }, () => matrixCommand({ ...settings, scenarios: opts.only ?? [...SCENARIOS] }));
+    });
+
+  program
+    .command('scenarios')
+    .description('list the scenario catalog: what each checks, what this platform should answer, the bugs it catches')
+    .addOption(json())
+    .addHelpText('after', examples(['sc-repro scenarios', 'sc-repro scenarios --json']))
+    .action(async (opts: { json?: boolean }) => {
+      const { scenariosCommand } = await import('../commands/scenarios.js');
+      await runCommand({ json: !!opts.json }, async () => scenariosCommand({ json: !!opts.json }));
     });
 
   program
     .command('readers')
     .description('list readers with card state and ATR (like pcsc_scan -r)')
     .addOption(json())
-    .addOption(awaitGo())
     .addHelpText('after', examples(['sc-repro readers', 'sc-repro readers --json']))
-    .action(async (opts: { json?: boolean; awaitGo?: boolean }) => {
+    .action(async (opts: { json?: boolean }) => {
       const { readersCommand } = await import('../commands/readers.js');
-      await runCommand({ json: !!opts.json }, () => readersCommand({ json: !!opts.json, awaitGo: !!opts.awaitGo }));
+      await runCommand({ json: !!opts.json }, () => readersCommand({ json: !!opts.json }));
     });
 
   program
@@ -143,15 +201,16 @@ export function buildProgram(): Command {
     .addOption(new Option('-m, --mode <mode>', `share mode: ${MODES.join('|')}`).argParser(mode).default('exclusive'))
     .addOption(new Option('--hold <seconds>', 'how long to hold the reader').argParser(seconds('--hold')).default(10))
     .addOption(json())
+    .addOption(serve())
     .addHelpText(
       'after',
       examples(['sc-repro lock', 'sc-repro lock --reader "Virtual PCD 00 00" --hold 30', 'sc-repro lock --mode shared --json']) +
         '\nCtrl-C (or SIGTERM) releases the card at once with SCARD_LEAVE_CARD and exits 130 (143).\n',
     )
-    .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; hold: number; json?: boolean }) => {
+    .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; hold: number; json?: boolean; serve?: boolean }) => {
       const { lockCommand } = await import('../commands/lock.js');
-      await runCommand({ json: !!opts.json }, () =>
-        lockCommand({ reader: opts.reader, mode: opts.mode, holdSeconds: opts.hold, json: !!opts.json }),
+      await runCommand({ json: !!opts.json || !!opts.serve }, () =>
+        lockCommand({ reader: opts.reader, mode: opts.mode, holdSeconds: opts.hold, json: !!opts.json, serve: !!opts.serve }),
       );
     });
 
@@ -164,12 +223,12 @@ export function buildProgram(): Command {
       new Option('-p, --protocol <protocol>', `preferred protocols: ${PROTOCOL_CHOICES.join('|')}`).argParser(protocol).default('any'),
     )
     .addOption(json())
-    .addOption(awaitGo())
+    .addOption(serve())
     .addHelpText('after', examples(['sc-repro connect', 'sc-repro connect --reader 1 --mode exclusive', 'sc-repro connect --json']))
-    .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; protocol: ProtocolChoice; json?: boolean; awaitGo?: boolean }) => {
+    .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; protocol: ProtocolChoice; json?: boolean; serve?: boolean }) => {
       const { connectCommand } = await import('../commands/connect.js');
-      await runCommand({ json: !!opts.json }, () =>
-        connectCommand({ reader: opts.reader, mode: opts.mode, protocol: opts.protocol, json: !!opts.json, awaitGo: !!opts.awaitGo }),
+      await runCommand({ json: !!opts.json || !!opts.serve }, () =>
+        connectCommand({ reader: opts.reader, mode: opts.mode, protocol: opts.protocol, json: !!opts.json, serve: !!opts.serve }),
       );
     });
 

@@ -2,6 +2,7 @@ import type { ReaderSelector } from '../cli/options.js';
 import type { ProtocolChoice, ShareMode } from '../pcsc/constants.js';
 import { contend, type ContenderEvent } from '../roles/contender.js';
 import { roleChannel } from '../roles/ipc.js';
+import { serveContender } from '../roles/served-roles.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { connectResultJson, renderConnectResult, renderContenderEvent } from '../render/connect-text.js';
 
@@ -10,11 +11,12 @@ export interface ConnectCommandOptions {
   mode: ShareMode;
   protocol: ProtocolChoice;
   json: boolean;
-  /** Attempt only when the orchestrator says go (IPC). */
-  awaitGo?: boolean;
+  /** Kept warm by the orchestrator: attempt on each request (IPC) instead of once. */
+  serve?: boolean;
 }
 
 export async function connectCommand(options: ConnectCommandOptions): Promise<number> {
+  if (options.serve) return serveContender(options.reader);
   const channel = roleChannel();
   const onEvent = (event: ContenderEvent) => {
     channel.send(event);
@@ -26,7 +28,6 @@ export async function connectCommand(options: ConnectCommandOptions): Promise<nu
       mode: options.mode,
       protocol: options.protocol,
       onEvent,
-      beforeAttempt: options.awaitGo ? () => channel.go() : undefined,
     });
     const json = connectResultJson(result);
     channel.send({ type: 'result', ...json });

@@ -2,6 +2,7 @@ import type { ReaderSelector } from '../cli/options.js';
 import type { ShareMode } from '../pcsc/constants.js';
 import { hold, type HolderEvent } from '../roles/holder.js';
 import { roleChannel } from '../roles/ipc.js';
+import { serveHolder } from '../roles/served-roles.js';
 import { interruptSignal } from '../cli/run-command.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { renderHolderEvent, startCountdown } from '../render/lock-text.js';
@@ -11,9 +12,12 @@ export interface LockCommandOptions {
   mode: ShareMode;
   holdSeconds: number;
   json: boolean;
+  /** Kept warm by the orchestrator: hold and release on request (IPC). */
+  serve?: boolean;
 }
 
 export async function lockCommand(options: LockCommandOptions): Promise<number> {
+  if (options.serve) return serveHolder(options.reader);
   const interrupt = interruptSignal();
   const release = new AbortController();
   interrupt.signal.addEventListener('abort', () => release.abort('interrupted'));

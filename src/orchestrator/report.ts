@@ -5,6 +5,8 @@ import { platformId, type Scenario, type KnownBug, type Outcome } from '../scena
 import { returnCodeByName, formatHex } from '../pcsc/return-codes.js';
 import type { RunResult } from './run-scenario.js';
 import type { Verdict } from './verdict.js';
+import { outcomeName, overallVerdict, summarize, type RepeatSummary } from './summary.js';
+import type { PlanResult } from './run-plan.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -26,6 +28,10 @@ export interface ReproReport {
   reader: RunResult['reader'];
   timeline: RunResult['timeline'];
   evidence: RunResult['evidence'];
+  /** Starting the holder and contender processes until both had the reader open. */
+  startupMs: number | null;
+  /** With --repeat N > 1: the tally and spread over all runs; the fields above describe one representative run. */
+  repeat?: RepeatSummary;
   environment: Environment;
   command: string;
 }
@@ -38,11 +44,24 @@ export function outcomeJson(outcome: Outcome | null): ExpectedJson | null {
   return { name, hex: code ? formatHex(code.code) : null, message: code?.message ?? null };
 }
 
-export function buildReport(scenario: Scenario, result: RunResult, environment: Environment, command: string): ReproReport {
+/**
+ * The report of one scenario's runs. With several runs the verdict is the
+ * overall one and the detail fields come from the first run that gave it.
+ */
+export function buildReport(
+  scenario: Scenario,
+  runs: readonly RunResult[],
+  environment: Environment,
+  command: string,
+  startupMs: number | null = null,
+): ReproReport {
+  const verdict = overallVerdict(runs.map((run) => run.verdict));
+  const result = runs.find((run) => run.verdict === verdict) ?? runs[0]!;
+  const summary = runs.length > 1 ? summarize(runs) : undefined;
   return {
     schemaVersion: SCHEMA_VERSION,
-    verdict: result.verdict,
-    reason: result.reason,
+    verdict,
+    reason: summary ? `${verdict} in ${summary.verdicts[verdict]}/${summary.count} runs; ${result.reason}` : result.reason,
     hint: result.hint,
     scenario: { id: scenario.id, title: scenario.title, summary: scenario.summary },
     expected: outcomeJson(result.expected ?? expectedFor(scenario, environment.platform)),
@@ -51,6 +70,69 @@ export function buildReport(scenario: Scenario, result: RunResult, environment: 
     reader: result.reader,
     timeline: result.timeline,
     evidence: result.evidence,
+    startupMs: startupMs === null ? null : Math.round(startupMs),
+    ...(summary ? { repeat: summary } : {}),
+    environment,
+    command,
+  };
+}
+
+export interface MatrixRow {
+  scenario: { id: string; title: string };
+  verdict: Verdict;
+  reason: string;
+  expected: ExpectedJson | null;
+  /** The observed outcome's name: a PC/SC name, `blocked`, or null when there was no answer. */
+  observed: string | null;
+  knownBug: KnownBug | null;
+  connectLatencyMs: number | null;
+  repeat?: RepeatSummary;
+}
+
+export interface MatrixReport {
+  schemaVersion: typeof SCHEMA_VERSION;
+  kind: 'matrix';
+  /** 0 all as expected, 1 any deviation, 2 anything inconclusive (and no deviation). */
+  exitCode: 0 | 1 | 2;
+  rows: MatrixRow[];
+  reader: string | null;
+  startupMs: number | null;
+  totalMs: number;
+  environment: Environment;
+  command: string;
+}
+
+export function matrixExitCode(verdicts: readonly Verdict[]): 0 | 1 | 2 {
+  if (verdicts.some((verdict) => verdict === 'bug-reproduced' || verdict === 'unexpected')) return 1;
+  if (verdicts.includes('inconclusive')) return 2;
+  return 0;
+}
+
+export function buildMatrixReport(plan: PlanResult, environment: Environment, command: string): MatrixReport {
+  const rows = plan.results.map(({ scenario, runs }): MatrixRow => {
+    const report = buildReport(scenario, runs, environment, command);
+    const shown = runs.find((run) => run.verdict === report.verdict) ?? runs[0];
+    return {
+      scenario: { id: scenario.id, title: scenario.title },
+      verdict: report.verdict,
+      reason: report.reason,
+      expected: report.expected,
+      observed: shown?.outcome ? outcomeName(shown.outcome) : null,
+      knownBug: report.knownBug,
+      connectLatencyMs: shown?.timeline.connectLatencyMs ?? null,
+      ...(report.repeat ? { repeat: report.repeat } : {}),
+    };
+  });
+  const reader = plan.results.flatMap((entry) => entry.runs).find((run) => run.reader.name)?.reader.name ?? null;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'matrix',
+    // No-reference rows are reported but neither pass nor fail the matrix.
+    exitCode: matrixExitCode(rows.map((row) => row.verdict)),
+    rows,
+    reader,
+    startupMs: plan.startupMs === null ? null : Math.round(plan.startupMs),
+    totalMs: Math.round(plan.totalMs),
     environment,
     command,
   };

@@ -48,11 +48,16 @@ export class RoleProcess {
       this.messages.push(message);
       this.notify();
     });
+    // Not 'close': after the parent disconnects the IPC channel, Node (20) never
+    // counts the channel as closed and 'close' never comes. Exit plus the end of
+    // both output streams is the same moment, and all the output is in.
+    const drained = (stream: NodeJS.ReadableStream) => new Promise<void>((resolve) => stream.once('close', resolve));
+    const outputs = Promise.all([drained(this.child.stdout!), drained(this.child.stderr!)]);
     this.exited = new Promise((resolve) => {
       this.child.once('error', () => resolve({ code: null, signal: null }));
-      this.child.once('close', (code, signal) => {
+      this.child.once('exit', (code, signal) => {
         live.delete(this.child);
-        resolve({ code, signal });
+        void outputs.then(() => resolve({ code, signal }));
       });
     });
     this.exited.then(() => this.notify());
@@ -81,14 +86,15 @@ export class RoleProcess {
   }
 
   /**
-   * Resolves with the first message of `type`, or null if the process ends
-   * first or `timeoutMs` passes (then `timedOut` is set on the call's result).
+   * Resolves with (and consumes) the first message that matches, or null if
+   * the process ends first or `timeoutMs` passes (then `timedOut` is set).
    */
-  waitFor(type: string, timeoutMs: number): Promise<{ message: RoleMessage | null; timedOut: boolean }> {
+  waitFor(match: string | ((message: RoleMessage) => boolean), timeoutMs: number): Promise<{ message: RoleMessage | null; timedOut: boolean }> {
+    const matches = typeof match === 'string' ? (m: RoleMessage) => m.type === match : match;
     return new Promise((resolve) => {
       const check = () => {
-        const message = this.messages.find((candidate) => candidate.type === type);
-        if (message) finish({ message, timedOut: false });
+        const index = this.messages.findIndex(matches);
+        if (index >= 0) finish({ message: this.messages.splice(index, 1)[0]!, timedOut: false });
         else if (!this.running || !this.child.connected) finish({ message: null, timedOut: false });
       };
       const timer = setTimeout(() => finish({ message: null, timedOut: true }), timeoutMs);
@@ -102,38 +108,47 @@ export class RoleProcess {
     });
   }
 
-  /**
-   * Resolves once the role printed its --json result or ended, or after
-   * `timeoutMs`. The result, not the exit, is what the run needs: a role that
-   * lingers after printing it is stopped by the caller.
-   */
-  waitForResult(timeoutMs: number): Promise<Record<string, unknown> | null> {
-    return new Promise((resolve) => {
-      const check = () => {
-        const result = this.stdoutText.endsWith('\n') ? this.result() : null;
-        if (result || !this.running) finish(result);
-      };
-      const timer = setTimeout(() => finish(this.result()), timeoutMs);
-      const finish = (value: Record<string, unknown> | null) => {
-        clearTimeout(timer);
-        this.listeners.delete(check);
-        resolve(value);
-      };
-      this.listeners.add(check);
-      check();
-    });
+  private nextId = 1;
+
+  /** Sends a request to a served role; its answers carry the returned id. */
+  request(type: string, payload: object = {}): number {
+    const id = this.nextId++;
+    this.send({ type, id, ...payload });
+    return id;
+  }
+
+  /** The answer of `type` (or a failure) to request `id`. */
+  answer(id: number, type: string, timeoutMs: number): Promise<{ message: RoleMessage | null; timedOut: boolean }> {
+    return this.waitFor((m) => m.id === id && (m.type === type || m.type === 'failed'), timeoutMs);
   }
 
   send(message: object): void {
     if (this.child.connected) this.child.send(message);
   }
 
-  /** Ends the role: SIGTERM first (the holder then releases the card), SIGKILL if it lingers. */
+  /**
+   * Ends the role: a served role leaves when its channel closes, releasing
+   * what it holds; then SIGTERM (a holder releases the card), SIGKILL if it lingers.
+   */
   async stop(graceMs = 1000): Promise<void> {
     if (!this.running) return void (await this.exited);
+    if (this.child.connected) {
+      this.child.disconnect();
+      if (await settlesWithin(this.exited, graceMs / 2)) return;
+    }
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
   }
+}
+
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
 }

@@ -1,27 +1,28 @@
-// Runs one scenario across processes: a holder takes the reader, an observer
-// (a third party) sees the precondition, a contender makes one attempt, and
-// the holder confirms it still held the reader when the answer came.
-import type { ReaderSelector } from '../cli/options.js';
-import type { ReaderStatus } from '../pcsc/scard.js';
+// Runs one repetition of a scenario across processes: the holder takes the
+// reader, the observer (this process, through a context of its own) sees the
+// precondition, the contender acts, and the holder confirms it still held the
+// reader when the answer came. The roles are warm processes (warm-roles.ts).
 import type { PcscErrorInfo } from '../pcsc/pcsc-error.js';
 import { reportFor, UsageError } from '../cli/errors.js';
 import type { Outcome, Scenario } from '../scenarios/types.js';
-import { EXIT } from '../cli/exit-codes.js';
-import { RoleProcess, type RoleMessage } from './role-process.js';
+import type { RoleMessage, RoleProcess } from './role-process.js';
+import type { Observer } from './observer.js';
+import { RoleStartError, type WarmRoles } from './warm-roles.js';
 import { judge, type Judgement } from './verdict.js';
 
 export interface RunOptions {
   scenario: Scenario;
-  reader?: ReaderSelector;
   holdSeconds: number;
   fullHold: boolean;
   timeoutSeconds: number;
-  contenderEnv: Record<string, string>;
+  /** A call that has not returned after this long is recorded as `blocked`. */
+  blockedAfterSeconds: number;
   /** Ctrl-C: children are stopped and the run is inconclusive. */
   signal?: AbortSignal;
   onPhase?: (phase: string) => void;
 }
 
+/** Milliseconds from the start of the repetition. */
 export interface Timeline {
   holderStarted: number | null;
   readerHeld: number | null;
@@ -31,18 +32,25 @@ export interface Timeline {
   holderReleased: number | null;
   /** The hold as the holder measured it. */
   holdMs: number | null;
-  /** SCardConnect's own duration, measured inside the contender. */
+  /** The judged call's own duration, measured inside the role that made it. */
   connectLatencyMs: number | null;
   totalMs: number;
 }
 
 export type Observed =
-  | { ok: true; protocol: string }
+  | { ok: true; call: string; protocol?: string }
   | ({ ok: false } & Omit<PcscErrorInfo, 'detail'>)
-  | { ok: false; blocked: true; afterMs: number };
+  | { ok: false; call: string; blocked: true; afterMs: number; thenReturned: LateAnswer | null };
+
+/** What a blocked call answered once the holder let go, if it did within --timeout. */
+export interface LateAnswer {
+  ok: boolean;
+  name: string;
+  afterMs: number;
+}
 
 export interface Evidence {
-  /** Reader state flags the observer process saw while the holder held the reader. */
+  /** Reader state flags the observer saw while the holder held the reader. */
   readerStateWhileHeld: string[] | null;
   /** The holder released on our request, after the answer: it still held the reader then. */
   holderHeldThroughAnswer: boolean | null;
@@ -72,32 +80,20 @@ const round = (ms: number | null) => (ms === null ? null : Math.round(ms * 10) /
 /** The mark a share mode leaves on the reader state, as a third party sees it. */
 const HELD_FLAG = { exclusive: 'EXCLUSIVE', shared: 'INUSE', direct: 'INUSE' } as const;
 
-/** What a `readers --json` observer reports for one reader. */
-function readerFrom(observer: RoleProcess, name: string): ReaderStatus {
-  const report = observer.result() as { ok?: boolean; readers?: ReaderStatus[]; message?: string; hint?: string } | null;
-  if (!report?.ok || !report.readers) {
-    throw new Inconclusive(`the observer could not list readers: ${report?.message ?? observer.stderr()}`, report?.hint ?? null);
-  }
-  const status = report.readers.find((r) => r.reader === name);
-  if (!status) throw new Inconclusive(`the observer does not see ${JSON.stringify(name)} any more`);
-  return status;
-}
-
-/**
- * All three roles start at once, so their process start-up overlaps: the
- * holder connects; the contender opens its context and waits; the observer (a
- * `readers --json` process, which is a third party with a fresh context, as
- * pcsc-lite does not wake existing watchers on share-mode changes) waits too.
- * Once the holder reports the reader held, both are told to go. The holder is
- * released only after both answered, so the observer's look and the attempt
- * both fall inside one continuous hold.
- */
-export async function runScenario(options: RunOptions): Promise<RunResult> {
+export async function runOnce(roles: WarmRoles, observer: Observer, options: RunOptions): Promise<RunResult> {
   const { scenario } = options;
+  // Process start-up is reported once per plan (startupMs), not in every repetition's timeline.
+  let ready: Awaited<ReturnType<WarmRoles['ready']>> | undefined;
+  let startError: unknown;
+  if (!options.signal?.aborted) {
+    options.onPhase?.('starting the holder and the contender');
+    ready = await roles.ready().catch((error: unknown) => void (startError = error));
+  }
   const t0 = performance.timeOrigin + performance.now();
   const since = (epochMs: number | undefined) => (epochMs === undefined ? null : epochMs - t0);
   const now = () => performance.timeOrigin + performance.now() - t0;
   const timeoutMs = options.timeoutSeconds * 1000;
+  const holdMs = options.holdSeconds * 1000;
 
   const timeline: Timeline = {
     holderStarted: null, readerHeld: null, contenderStarted: null, attempt: null, answer: null,
@@ -105,95 +101,117 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   };
   const evidence: Evidence = { readerStateWhileHeld: null, holderHeldThroughAnswer: null, attemptInsideHold: null };
   const reader: RunResult['reader'] = { name: null, atr: null };
-  const roles: RoleProcess[] = [];
   let observed: Observed | null = null;
   let outcome: Outcome | null = null;
+  let holder: RoleProcess | undefined;
+  let releaseTimer: NodeJS.Timeout | undefined;
+  let release: Promise<{ message: RoleMessage | null; timedOut: boolean }> | undefined;
 
   const aborted = () => {
     if (options.signal?.aborted) throw new Inconclusive('interrupted before the attempt completed');
   };
-  const stopAll = () => Promise.all(roles.map((role) => role.stop()));
-  const onAbort = () => void stopAll();
-  options.signal?.addEventListener('abort', onAbort);
+  const releaseHolder = () => {
+    clearTimeout(releaseTimer);
+    if (!release && holder) {
+      const id = holder.request('release');
+      release = holder.answer(id, 'released', timeoutMs);
+    }
+    return release!;
+  };
 
   try {
     aborted();
-    const selector = options.reader ? selectorArgs(options.reader) : [];
-    options.onPhase?.('starting the holder, the contender and the observer');
-    const holder = new RoleProcess(['lock', ...selector, '--mode', scenario.holder.mode, '--hold', String(options.holdSeconds), '--json']);
+    if (!ready) throw startError;
+    const { holder: holderRole, contender } = ready;
+    holder = holderRole;
+    reader.name = roles.reader;
+
     timeline.holderStarted = now();
-    const contender = new RoleProcess(
-      ['connect', ...selector, '--mode', scenario.contender.mode, '--protocol', scenario.contender.protocol, '--json', '--await-go'],
-      options.contenderEnv,
-    );
-    timeline.contenderStarted = now();
-    const observer = new RoleProcess(['readers', '--json', '--await-go']);
-    roles.push(holder, contender, observer);
-
-    const held = await holder.waitFor('held', timeoutMs);
+    const holdId = holder.request('hold', { plan: scenario.holder });
+    const held = await holder.answer(holdId, 'held', timeoutMs);
     aborted();
-    if (!held.message) throw holderFailure(holder, held.timedOut, options.timeoutSeconds);
+    if (!held.message) throw roleGone('holder', held.timedOut, 'report holding the reader', options.timeoutSeconds);
+    if (held.message.type === 'failed') throw new Inconclusive(`the holder could not take the reader: ${held.message.message}`, hintOf(held.message));
     timeline.readerHeld = since(held.message.t);
-    reader.name = String(held.message.reader);
+    // The hold ends at --hold even if the contender is still busy, as lock.py's sleep did.
+    releaseTimer = setTimeout(() => void releaseHolder(), Math.max(0, holdMs - (now() - timeline.readerHeld!)));
 
-    options.onPhase?.('contender connecting');
-    contender.send({ type: 'go' });
-    observer.send({ type: 'go' });
-    const [answer] = await Promise.all([contender.waitFor('result', timeoutMs), observer.waitForResult(timeoutMs)]);
-    aborted();
-
-    const attempt = contender.messages.find((m) => m.type === 'attempt');
-    timeline.attempt = since(attempt?.t);
-    if (answer.message) {
-      timeline.answer = since(answer.message.t);
-      timeline.connectLatencyMs = round(answer.message.latencyMs as number);
-      ({ observed, outcome } = observationOf(answer.message));
-    } else if (answer.timedOut && attempt) {
-      observed = { ok: false, blocked: true, afterMs: Math.round(now() - (timeline.attempt ?? 0)) };
-      outcome = { kind: 'blocked' };
-      await contender.stop();
-    } else {
-      await contender.stop();
-      throw contenderFailure(contender, answer.timedOut, options.timeoutSeconds);
-    }
-
-    const seen = readerFrom(observer, reader.name);
+    const seen = observer.look(reader.name!);
     reader.atr = seen.atr;
     evidence.readerStateWhileHeld = seen.flags;
-
-    options.onPhase?.('releasing the holder');
-    if (!options.fullHold) holder.send({ type: 'release' });
-    const released = await holder.waitFor('released', options.fullHold ? options.holdSeconds * 1000 + timeoutMs : timeoutMs);
-    if (!released.message) throw holderFailure(holder, released.timedOut, options.timeoutSeconds, 'while holding');
-    timeline.holderReleased = since(released.message.t);
-    timeline.holdMs = released.message.heldMs as number;
-    const answeredAt = timeline.answer ?? now();
-    evidence.holderHeldThroughAnswer = timeline.holderReleased! >= answeredAt;
-    evidence.attemptInsideHold =
-      timeline.attempt !== null && timeline.attempt >= timeline.readerHeld! && answeredAt <= timeline.holderReleased!;
-    await holder.exited;
-
     const flag = HELD_FLAG[scenario.holder.mode];
     if (!seen.flags.includes(flag)) {
       throw new Inconclusive(`the holder said it held the reader, but a third party saw ${seen.flags.join(' ') || 'no state'}, not ${flag}`);
     }
+
+    options.onPhase?.('contender connecting');
+    timeline.contenderStarted = now();
+    const attemptId = contender.request('attempt', { plan: scenario.contender });
+    const started = await contender.waitFor((m) => m.id === attemptId && (m.type === 'attempt' || m.type === 'failed'), timeoutMs);
+    aborted();
+    if (!started.message) throw roleGone('contender', started.timedOut, 'start its attempt', options.timeoutSeconds);
+    if (started.message.type === 'failed') throw new Inconclusive(`the contender failed: ${started.message.message}`, hintOf(started.message));
+    timeline.attempt = since(started.message.t);
+    const answer = await contender.answer(attemptId, 'result', options.blockedAfterSeconds * 1000);
+    aborted();
+    let answeredAt: number;
+    if (answer.message?.type === 'result') {
+      timeline.answer = since(answer.message.t);
+      answeredAt = timeline.answer!;
+      timeline.connectLatencyMs = round(answer.message.latencyMs as number);
+      ({ observed, outcome } = connectObservation(answer.message));
+    } else if (answer.timedOut) {
+      answeredAt = now();
+      options.onPhase?.('the connect is blocked: releasing the holder');
+      await releaseHolder();
+      const late = await contender.answer(attemptId, 'result', timeoutMs);
+      const thenReturned = late.message?.type === 'result' ? lateAnswer(late.message, since(late.message.t)! - timeline.attempt!) : null;
+      // A call that never returns leaves a process that cannot serve again.
+      if (!thenReturned) await roles.restart('contender');
+      observed = { ok: false, call: 'SCardConnect', blocked: true, afterMs: Math.round(answeredAt - timeline.attempt!), thenReturned };
+      outcome = { kind: 'blocked' };
+    } else {
+      throw roleGone('contender', false, 'answer', options.timeoutSeconds, answer.message);
+    }
+
+    if (scenario.observe === 'holder-transmit' && observed.ok) {
+      // The contender did its part; now the holder's own next call is the observation.
+      const transmitId = holder.request('transmit');
+      const transmitted = await holder.answer(transmitId, 'transmitted', timeoutMs);
+      if (!transmitted.message || transmitted.message.type === 'failed') throw roleGone('holder', transmitted.timedOut, 'transmit', options.timeoutSeconds, transmitted.message);
+      timeline.answer = since(transmitted.message.t);
+      answeredAt = timeline.answer!;
+      timeline.connectLatencyMs = round(transmitted.message.latencyMs as number);
+      ({ observed, outcome } = transmitObservation(transmitted.message));
+    }
+
+    options.onPhase?.('releasing the holder');
+    if (options.fullHold) {
+      let timer: NodeJS.Timeout | undefined;
+      // A holder that dies meanwhile ends the wait: its release is then missing.
+      await Promise.race([holder.exited, new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, holdMs - (now() - timeline.readerHeld!)))))]);
+      clearTimeout(timer);
+    }
+    const released = await releaseHolder();
+    if (!released.message || released.message.type === 'failed') throw roleGone('holder', released.timedOut, 'report its release', options.timeoutSeconds, released.message);
+    timeline.holderReleased = since(released.message.t);
+    timeline.holdMs = released.message.heldMs as number;
+    evidence.holderHeldThroughAnswer = timeline.holderReleased! >= answeredAt;
+    evidence.attemptInsideHold = timeline.attempt !== null && timeline.attempt >= timeline.readerHeld! && evidence.holderHeldThroughAnswer;
     if (!evidence.attemptInsideHold) {
       throw new Inconclusive('the attempt fell outside the hold window', 'raise --hold so the holder outlasts the attempt');
     }
     return finish(judge(scenario, outcome!), null);
   } catch (error) {
-    await stopAll();
+    clearTimeout(releaseTimer);
     if (error instanceof UsageError) throw error;
-    if (error instanceof Inconclusive) return finish(inconclusive(error.message), error.hint);
-    if (error instanceof Error) {
-      const report = reportFor(error);
-      return finish(inconclusive(report.message), report.hint ?? null);
-    }
-    throw error;
+    // A role in an unknown state must not serve the next repetition.
+    await roles.stop();
+    if (error instanceof Inconclusive || error instanceof RoleStartError) return finish(inconclusive(error.message), error.hint);
+    const report = reportFor(error);
+    return finish(inconclusive(report.message), report.hint ?? null);
   } finally {
-    options.signal?.removeEventListener('abort', onAbort);
-    // A role that outlived the run (the observer after a failure) must not linger.
-    await stopAll();
+    clearTimeout(releaseTimer);
   }
 
   function inconclusive(reason: string): Judgement {
@@ -209,37 +227,34 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   }
 }
 
-function selectorArgs(selector: ReaderSelector): string[] {
-  return ['--reader', 'index' in selector ? String(selector.index) : selector.name];
+function hintOf(message: RoleMessage): string | null {
+  return typeof message.hint === 'string' ? message.hint : null;
 }
 
-function observationOf(message: RoleMessage): { observed: Observed; outcome: Outcome } {
-  if (message.ok) return { observed: { ok: true, protocol: String(message.protocol) }, outcome: { kind: 'success' } };
-  const error = message.error as Omit<PcscErrorInfo, 'detail'>;
+function roleGone(role: 'holder' | 'contender', timedOut: boolean, what: string, timeoutSeconds: number, failure?: RoleMessage | null): Inconclusive {
+  if (failure?.type === 'failed') return new Inconclusive(`the ${role} failed: ${failure.message}`, hintOf(failure));
+  if (timedOut) return new Inconclusive(`the ${role} did not ${what} within ${timeoutSeconds} s`, 'raise --timeout, or check that no other process holds the reader');
+  return new Inconclusive(`the ${role} died before it could ${what}`, role === 'holder' ? 'run `sc-repro lock` by hand to see why' : 'run `sc-repro connect` by hand to see why');
+}
+
+function errorOf(message: RoleMessage): Omit<PcscErrorInfo, 'detail'> {
+  return message.error as Omit<PcscErrorInfo, 'detail'>;
+}
+
+function connectObservation(message: RoleMessage): { observed: Observed; outcome: Outcome } {
+  if (message.ok) return { observed: { ok: true, call: 'SCardConnect', protocol: String(message.protocol) }, outcome: { kind: 'success' } };
+  const error = errorOf(message);
   return { observed: { ok: false, ...error }, outcome: { kind: 'error', name: error.name ?? error.hex } };
 }
 
-function roleError(role: RoleProcess): { message: string; hint: string | null } {
-  const result = role.result();
-  if (result && typeof result.message === 'string') {
-    return { message: result.message, hint: typeof result.hint === 'string' ? result.hint : null };
-  }
-  const stderr = role.stderr().split('\n').find((line) => line.startsWith('sc-repro: error:'));
-  return { message: stderr?.replace('sc-repro: error: ', '') ?? 'it exited without a result', hint: null };
+function transmitObservation(message: RoleMessage): { observed: Observed; outcome: Outcome } {
+  if (message.ok) return { observed: { ok: true, call: 'SCardTransmit' }, outcome: { kind: 'success' } };
+  const error = errorOf(message);
+  if (!error) throw new Inconclusive(`the holder's transmit failed: ${message.message}`, hintOf(message));
+  return { observed: { ok: false, ...error }, outcome: { kind: 'error', name: error.name ?? error.hex } };
 }
 
-function holderFailure(holder: RoleProcess, timedOut: boolean, timeoutSeconds: number, when = 'before holding'): Inconclusive {
-  // The holder is the first to read --reader: its usage error is the user's.
-  if (holder.child.exitCode === EXIT.usage) throw new UsageError(roleError(holder).message);
-  if (timedOut) return new Inconclusive(`the holder did not report ${when === 'before holding' ? 'holding the reader' : 'its release'} within ${timeoutSeconds} s`, 'raise --timeout, or check that no other process holds the reader');
-  const exit = holder.child.signalCode ? `was killed by ${holder.child.signalCode}` : `exited with code ${holder.child.exitCode}`;
-  const { message, hint: roleHint } = roleError(holder);
-  return new Inconclusive(`the holder failed ${when} (${exit}): ${message}`, roleHint);
-}
-
-function contenderFailure(contender: RoleProcess, timedOut: boolean, timeoutSeconds: number): Inconclusive {
-  if (timedOut) return new Inconclusive(`the contender did not attempt a connect within ${timeoutSeconds} s`, 'raise --timeout');
-  const exit = contender.child.signalCode ? `was killed by ${contender.child.signalCode}` : `exited with code ${contender.child.exitCode}`;
-  const { message, hint: roleHint } = roleError(contender);
-  return new Inconclusive(`the contender failed (${exit}): ${message}`, roleHint);
+function lateAnswer(message: RoleMessage, afterMs: number): LateAnswer {
+  const name = message.ok ? 'SCARD_S_SUCCESS' : (errorOf(message).name ?? errorOf(message).hex);
+  return { ok: Boolean(message.ok), name, afterMs: Math.round(afterMs) };
 }

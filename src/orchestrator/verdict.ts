@@ -2,7 +2,7 @@
 // orchestrator gathers facts, this module decides what they mean.
 import { platformId, sameOutcome, type KnownBug, type Outcome, type PlatformId, type Scenario } from '../scenarios/types.js';
 
-export const VERDICTS = ['not-affected', 'bug-reproduced', 'unexpected', 'inconclusive'] as const;
+export const VERDICTS = ['not-affected', 'bug-reproduced', 'unexpected', 'inconclusive', 'no-reference'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 export const VERDICT_EXIT_CODES: Record<Verdict, number> = {
@@ -10,6 +10,8 @@ export const VERDICT_EXIT_CODES: Record<Verdict, number> = {
   'bug-reproduced': 1,
   unexpected: 1,
   inconclusive: 2,
+  // Nothing to compare with on this platform: not a pass, and not a deviation either.
+  'no-reference': 2,
 };
 
 export interface Judgement {
@@ -47,10 +49,10 @@ export function judge(scenario: Scenario, observed: Outcome, platform: PlatformI
     };
   }
   if (!expected) {
-    return { verdict: 'inconclusive', expected: null, knownBug: null, reason: `no reference expectation for this platform; observed ${describeOutcome(observed)}` };
+    return { verdict: 'no-reference', expected: null, knownBug: null, reason: `no reference expectation for this platform; observed ${describeOutcome(observed)}` };
   }
   const reason =
-    observed.kind === 'success' && scenario.holder.mode === 'exclusive'
+    observed.kind === 'success' && scenario.holder.mode === 'exclusive' && scenario.observe === 'contender-connect'
       ? 'the connect succeeded while another process held the reader exclusively: exclusivity is not enforced'
       : `expected ${describeOutcome(expected)}, observed ${describeOutcome(observed)}`;
   return { verdict: 'unexpected', expected, knownBug: null, reason };

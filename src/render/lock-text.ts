@@ -1,7 +1,7 @@
 import type { HolderEvent } from '../roles/holder.js';
 import { SCARD_SHARE_NAMES } from '../pcsc/constants.js';
 import { out } from './style.js';
-import { startSpinner } from './spinner.js';
+import { startProgress } from './spinner.js';
 
 export function renderHolderEvent(event: HolderEvent): string {
   switch (event.type) {
@@ -18,7 +18,7 @@ export function renderHolderEvent(event: HolderEvent): string {
 
 /** A countdown on the stderr spinner while the card is held. */
 export async function startCountdown() {
-  const spinner = await startSpinner('connecting');
+  const spinner = await startProgress('connecting');
   let timer: NodeJS.Timeout | undefined;
   return {
     start(holdMs: number) {

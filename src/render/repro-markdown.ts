@@ -1,9 +1,9 @@
 import type { ReproReport } from '../orchestrator/report.js';
+import type { Environment } from '../platform/environment.js';
 import { codeBlock, escapeMarkdown as esc, table } from './markdown.js';
-import { describeExpected, describeObserved, TIMELINE_LABELS } from './repro-text.js';
+import { callOf, describeExpected, describeObserved, describeSpread, describeTally, TIMELINE_LABELS } from './repro-text.js';
 
 export function renderReproMarkdown(report: ReproReport): string {
-  const env = report.environment;
   const sections = [
     `### sc-repro: ${esc(report.verdict)} — ${esc(report.scenario.title)}`,
     `**Verdict: \`${report.verdict}\`** — ${esc(report.reason)}`,
@@ -25,19 +25,17 @@ export function renderReproMarkdown(report: ReproReport): string {
         ['ATR', esc(report.reader.atr ?? '-')],
         ['Expected', esc(describeExpected(report.expected))],
         ['Observed', esc(describeObserved(report.observed))],
+        ...(report.repeat
+          ? [
+              ['Runs', esc(describeTally(report.repeat.verdicts, report.repeat.count))],
+              ['Outcomes', esc(describeTally(report.repeat.outcomes, report.repeat.count))],
+              [`${callOf(report)} latency`, esc(describeSpread(report.repeat.connectLatencyMs))],
+              ['Run time', esc(describeSpread(report.repeat.runMs))],
+            ]
+          : []),
       ],
     ),
-    table(
-      ['Environment', ''],
-      [
-        ['OS', esc(`${env.os} ${env.osVersion}`)],
-        ['Arch', esc(env.arch)],
-        ['Node.js', esc(env.node)],
-        ['sc-repro', esc(env.scRepro)],
-        ['pcsclite (npm)', esc(env.pcsclite ?? 'unknown')],
-        ['PC/SC service', esc(env.pcscService ?? 'unknown')],
-      ],
-    ),
+    environmentTable(report.environment),
     table(
       ['Timeline', 'ms from start'],
       [
@@ -46,11 +44,25 @@ export function renderReproMarkdown(report: ReproReport): string {
           (report.timeline[key] as number).toFixed(1),
         ]),
         ['hold (measured by the holder)', report.timeline.holdMs === null ? '-' : String(report.timeline.holdMs)],
-        ['SCardConnect latency', report.timeline.connectLatencyMs === null ? '-' : String(report.timeline.connectLatencyMs)],
+        [`${callOf(report)} latency`, report.timeline.connectLatencyMs === null ? '-' : String(report.timeline.connectLatencyMs)],
         ['total', String(report.timeline.totalMs)],
       ],
     ),
     `Re-run:\n\n${codeBlock(report.command, 'sh')}`,
   );
   return `${sections.join('\n\n')}\n`;
+}
+
+export function environmentTable(env: Environment): string {
+  return table(
+    ['Environment', ''],
+    [
+      ['OS', esc(`${env.os} ${env.osVersion}`)],
+      ['Arch', esc(env.arch)],
+      ['Node.js', esc(env.node)],
+      ['sc-repro', esc(env.scRepro)],
+      ['pcsclite (npm)', esc(env.pcsclite ?? 'unknown')],
+      ['PC/SC service', esc(env.pcscService ?? 'unknown')],
+    ],
+  );
 }

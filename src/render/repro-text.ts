@@ -3,18 +3,20 @@ import type { Verdict } from '../orchestrator/verdict.js';
 import { out } from './style.js';
 import { oneLine } from './errors.js';
 
-const VERDICT_STYLE: Record<Verdict, (text: string) => string> = {
+export const VERDICT_STYLE: Record<Verdict, (text: string) => string> = {
   'not-affected': (text) => out.green.bold(text),
   'bug-reproduced': (text) => out.red.bold(text),
   unexpected: (text) => out.magenta.bold(text),
   inconclusive: (text) => out.yellow.bold(text),
+  'no-reference': (text) => out.cyan.bold(text),
 };
 
-const VERDICT_MARK: Record<Verdict, string> = {
+export const VERDICT_MARK: Record<Verdict, string> = {
   'not-affected': '✔',
   'bug-reproduced': '✖',
   unexpected: '!',
   inconclusive: '?',
+  'no-reference': '·',
 };
 
 export function describeExpected(expected: ExpectedJson | null): string {
@@ -24,16 +26,28 @@ export function describeExpected(expected: ExpectedJson | null): string {
 
 export function describeObserved(observed: ReproReport['observed']): string {
   if (!observed) return 'no answer';
-  if (observed.ok) return `success (protocol ${observed.protocol})`;
-  if ('blocked' in observed) return `blocked: SCardConnect had not returned after ${observed.afterMs} ms`;
-  return `${observed.name ?? 'unknown PC/SC code'} (${observed.hex}): ${oneLine(observed.message)}`;
+  if (observed.ok) return `${observed.call} succeeded${observed.protocol ? ` (protocol ${observed.protocol})` : ''}`;
+  if ('blocked' in observed) {
+    const late = observed.thenReturned;
+    const then = late ? `; it returned ${late.name} ${late.afterMs} ms after the attempt, once the holder let go` : '; it never returned';
+    return `blocked: ${observed.call} had not returned after ${observed.afterMs} ms${then}`;
+  }
+  return `${observed.name ?? 'unknown PC/SC code'} (${observed.hex}) from ${observed.call}: ${oneLine(observed.message)}`;
+}
+
+export function describeSpread(spread: { min: number; median: number; max: number } | null): string {
+  return spread ? `min ${spread.min} / median ${spread.median} / max ${spread.max} ms` : '-';
+}
+
+export function describeTally(counts: Partial<Record<string, number>>, total: number): string {
+  return Object.entries(counts).map(([key, count]) => `${key} ${count}/${total}`).join(', ');
 }
 
 export const TIMELINE_LABELS: [keyof ReproReport['timeline'], string][] = [
   ['holderStarted', 'holder started'],
-  ['contenderStarted', 'contender started (waits for the hold)'],
   ['readerHeld', 'reader held'],
-  ['attempt', 'SCardConnect attempt'],
+  ['contenderStarted', 'contender asked to act'],
+  ['attempt', 'contender attempt'],
   ['answer', 'answer'],
   ['holderReleased', 'holder released'],
 ];
@@ -55,8 +69,19 @@ export function renderReproText(report: ReproReport): string {
     `${out.dim('Reader')}     ${report.reader.name ?? '-'}${report.reader.atr ? `  (ATR ${report.reader.atr})` : ''}`,
     `${out.dim('Expected')}   ${describeExpected(report.expected)}`,
     `${out.dim('Observed')}   ${describeObserved(report.observed)}`,
+  );
+  if (report.repeat) {
+    const r = report.repeat;
+    lines.push(
+      `${out.dim('Runs')}       ${describeTally(r.verdicts, r.count)}`,
+      `${out.dim('Outcomes')}   ${describeTally(r.outcomes, r.count)}`,
+      `${out.dim('Latency')}    ${describeSpread(r.connectLatencyMs)}`,
+      `${out.dim('Run time')}   ${describeSpread(r.runMs)}`,
+    );
+  }
+  lines.push(
     '',
-    out.dim('Timeline (ms from start)'),
+    out.dim(report.repeat ? 'Timeline of that run (ms from its start)' : 'Timeline (ms from start)'),
   );
   for (const [key, label] of TIMELINE_LABELS) {
     const value = report.timeline[key];
@@ -65,9 +90,15 @@ export function renderReproText(report: ReproReport): string {
   const t = report.timeline;
   const measured = [
     t.holdMs !== null && `hold ${t.holdMs} ms`,
-    t.connectLatencyMs !== null && `SCardConnect ${t.connectLatencyMs} ms`,
+    t.connectLatencyMs !== null && `${callOf(report)} ${t.connectLatencyMs} ms`,
     `total ${t.totalMs} ms`,
+    report.startupMs !== null && `${report.startupMs} ms to start both processes`,
   ].filter(Boolean);
   lines.push(`  ${measured.join(', ')}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The judged call, for labels: SCardConnect unless the holder's transmit was observed. */
+export function callOf(report: Pick<ReproReport, 'observed'>): string {
+  return report.observed?.call ?? 'SCardConnect';
 }

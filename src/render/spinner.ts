@@ -12,7 +12,7 @@ export function canSpin(stream: NodeJS.WriteStream = process.stderr): boolean {
   return !!stream.isTTY && (stream.columns ?? 0) > 0 && !process.env.CI;
 }
 
-export async function startSpinner(text: string): Promise<Spinner> {
+export async function startProgress(text: string): Promise<Spinner> {
   if (!canSpin()) return silent;
   const { default: ora } = await import('ora');
   const spinner = ora({ text, stream: process.stderr }).start();

@@ -5,6 +5,8 @@ import type { ProtocolChoice, ShareMode } from '../pcsc/constants.js';
 import { PcscError } from '../pcsc/pcsc-error.js';
 import { isEnvironmentCode } from '../cli/errors.js';
 import { withReader } from './session.js';
+import type { PcscContext } from '../pcsc/scard.js';
+import type { ContenderPlan } from '../scenarios/types.js';
 
 export type ContenderEvent = { type: 'using'; reader: string } | { type: 'attempt'; reader: string; mode: ShareMode };
 
@@ -13,8 +15,6 @@ export interface ContendOptions {
   mode: ShareMode;
   protocol: ProtocolChoice;
   onEvent?: (event: ContenderEvent) => void;
-  /** Waited for after the context is open and before the attempt. */
-  beforeAttempt?: () => Promise<void>;
 }
 
 export type ContendResult =
@@ -25,21 +25,28 @@ export function contend(options: ContendOptions): Promise<ContendResult> {
   const emit = options.onEvent ?? (() => {});
   return withReader(options.reader, async (context, reader) => {
     emit({ type: 'using', reader });
-    await options.beforeAttempt?.();
     emit({ type: 'attempt', reader, mode: options.mode });
-    const started = performance.now();
-    try {
-      const connection = await context.connect(reader, options.mode, options.protocol);
-      const latencyMs = performance.now() - started;
-      await connection.disconnect('leave');
-      return { ok: true, reader, mode: options.mode, protocol: connection.protocolName, latencyMs };
-    } catch (error) {
-      const latencyMs = performance.now() - started;
-      // An answer from SCardConnect is the observation; a missing card or service is not.
-      if (error instanceof PcscError && !isEnvironmentCode(error.code)) {
-        return { ok: false, reader, mode: options.mode, error, latencyMs };
-      }
-      throw error;
-    }
+    return attempt(context, reader, { mode: options.mode, protocol: options.protocol });
   });
+}
+
+/**
+ * One timed SCardConnect. A connection that succeeds is left at once, with the
+ * plan's disposition (a scenario may reset the card on purpose).
+ */
+export async function attempt(context: PcscContext, reader: string, plan: ContenderPlan): Promise<ContendResult> {
+  const started = performance.now();
+  try {
+    const connection = await context.connect(reader, plan.mode, plan.protocol);
+    const latencyMs = performance.now() - started;
+    await connection.disconnect(plan.disposition ?? 'leave');
+    return { ok: true, reader, mode: plan.mode, protocol: connection.protocolName, latencyMs };
+  } catch (error) {
+    const latencyMs = performance.now() - started;
+    // An answer from SCardConnect is the observation; a missing card or service is not.
+    if (error instanceof PcscError && !isEnvironmentCode(error.code)) {
+      return { ok: false, reader, mode: plan.mode, error, latencyMs };
+    }
+    throw error;
+  }
 }

@@ -5,6 +5,8 @@ import type { ReaderSelector } from '../cli/options.js';
 import type { ShareMode } from '../pcsc/constants.js';
 import { withReader } from './session.js';
 import { PcscError } from '../pcsc/pcsc-error.js';
+import type { PcscContext } from '../pcsc/scard.js';
+import type { HolderPlan } from '../scenarios/types.js';
 
 export type ReleaseReason = 'hold-elapsed' | 'requested' | 'interrupted';
 
@@ -56,14 +58,85 @@ function waitForRelease(holdMs: number, signal: AbortSignal | undefined, cardRem
   });
 }
 
+/** A reader held according to a plan; released once, with SCARD_LEAVE_CARD. */
+export interface Hold {
+  protocol: string;
+  heldAt: Date;
+  /** Sends the plan's APDU again: the holder's view after the contender acted. */
+  transmit(): Promise<void>;
+  release(): Promise<number>;
+}
+
+/** Any APDU does: the virtual card and real cards answer something. */
+export const PROBE_APDU = Buffer.from([0x00, 0xa4, 0x04, 0x00, 0x00]);
+
+/**
+ * Takes the reader as the plan says. A transaction needs the platform library
+ * itself (the binding has no SCardBeginTransaction), so that hold is made
+ * entirely through the FFI layer on its own context.
+ */
+export async function takeHold(context: PcscContext, reader: string, plan: HolderPlan): Promise<Hold> {
+  if (plan.transaction) return takeTransactionHold(reader, plan);
+  const connection = await context.connect(reader, plan.mode, 'any');
+  try {
+    if (plan.transmit) await connection.transmit(PROBE_APDU);
+  } catch (error) {
+    await connection.disconnect('leave').catch(() => {});
+    throw error;
+  }
+  const heldAt = new Date();
+  const started = performance.now();
+  return {
+    protocol: connection.protocolName,
+    heldAt,
+    transmit: async () => void (await connection.transmit(PROBE_APDU)),
+    async release() {
+      await connection.disconnect('leave');
+      return Math.round(performance.now() - started);
+    },
+  };
+}
+
+async function takeTransactionHold(reader: string, plan: HolderPlan): Promise<Hold> {
+  const { FfiContext } = await import('../pcsc/winscard-ffi.js');
+  const ffi = FfiContext.open();
+  try {
+    const card = await ffi.connect(reader, plan.mode);
+    try {
+      await card.beginTransaction();
+    } catch (error) {
+      card.disconnect('leave');
+      throw error;
+    }
+    const heldAt = new Date();
+    const started = performance.now();
+    return {
+      protocol: 'transaction',
+      heldAt,
+      transmit: () => Promise.reject(new Error('a transaction hold does not transmit')),
+      async release() {
+        try {
+          card.endTransaction('leave');
+          card.disconnect('leave');
+        } finally {
+          ffi.close();
+        }
+        return Math.round(performance.now() - started);
+      },
+    };
+  } catch (error) {
+    ffi.close();
+    throw error;
+  }
+}
+
 export function hold(options: HoldOptions): Promise<HoldResult> {
   const emit = options.onEvent ?? (() => {});
   return withReader(options.reader, async (context, reader) => {
     emit({ type: 'using', reader });
-    const connection = await context.connect(reader, options.mode, 'any');
-    const heldAt = new Date();
-    const started = performance.now();
-    emit({ type: 'held', reader, mode: options.mode, protocol: connection.protocolName, heldAt: heldAt.toISOString() });
+    const held = await takeHold(context, reader, { mode: options.mode });
+    const heldAt = held.heldAt.toISOString();
+    emit({ type: 'held', reader, mode: options.mode, protocol: held.protocol, heldAt });
     // Holding a card that is gone would be a lie: watch the reader as a third party does.
     let stopWatching = () => {};
     const cardRemoved = new Promise<void>((resolve) => {
@@ -74,21 +147,12 @@ export function hold(options: HoldOptions): Promise<HoldResult> {
     const reason = await waitForRelease(options.holdMs, options.release, cardRemoved);
     stopWatching();
     if (reason === 'card-removed') {
-      await connection.disconnect('leave').catch(() => {});
+      await held.release().catch(() => {});
       throw PcscError.fromCode(SCARD_W_REMOVED_CARD, 'SCardGetStatusChange');
     }
-    await connection.disconnect('leave');
-    const heldMs = Math.round(performance.now() - started);
+    const heldMs = await held.release();
     const releasedAt = new Date().toISOString();
     emit({ type: 'released', reason, heldMs, releasedAt });
-    return {
-      reader,
-      mode: options.mode,
-      protocol: connection.protocolName,
-      heldAt: heldAt.toISOString(),
-      releasedAt,
-      heldMs,
-      reason,
-    };
+    return { reader, mode: options.mode, protocol: held.protocol, heldAt, releasedAt, heldMs, reason };
   });
 }

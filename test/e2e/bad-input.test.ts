@@ -18,13 +18,21 @@ const CASES: [string[], RegExp][] = [
   [['connect', '--reader', ''], /--reader expects/],
   [['connect', '--bogus'], /unknown option '--bogus'/],
   [['frobnicate'], /unknown command 'frobnicate'/],
-  [['repro', '--scenario', 'nope'], /--scenario must be one of el-capitan-scardconnect/],
+  [['repro', '--scenario', 'nope'], /--scenario must be one of .*el-capitan-scardconnect.*, got 'nope'/],
   [['repro', '--timeout', '0'], /--timeout/],
   [['repro', '--json', '--markdown'], /cannot be used with option/],
   [['repro', '--virtual', '--reader', '1'], /cannot be used with option/],
   [['repro', '--contender-env', 'NOEQUALS'], /--contender-env expects KEY=VALUE/],
   [['repro', '--output', '/nonexistent-dir/report.md'], /does not exist or is not writable/],
   [['virtual-card', '--port', '70000'], /--port expects a TCP port/],
+  [['repro', '--repeat', '0'], /--repeat/],
+  [['repro', '--repeat', '2.5'], /--repeat/],
+  [['repro', '--blocked-after', 'soon'], /--blocked-after/],
+  [['matrix', '--only', 'nope'], /--only must be one of .*, got 'nope'/],
+  [['matrix', '--only', ','], /--only needs at least one scenario id/],
+  [['matrix', '--repeat', '-3'], /--repeat/],
+  [['matrix', '--json', '--markdown'], /cannot be used with option/],
+  [['scenarios', '--bogus'], /unknown option '--bogus'/],
 ];
 
 for (const [args, message] of CASES) {

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { useStack, readerIsFree, VIRTUAL_READER } from '../support/pcsc-stack.js';
+import { useStack, readerIsFree, readerStatus, VIRTUAL_READER } from '../support/pcsc-stack.js';
 import { runCli, startCli } from '../support/cli.js';
 
 await useStack({ before, after });
@@ -48,16 +48,12 @@ test('a holder killed with SIGKILL mid-run: inconclusive, exit 2, no hang, reade
   assert.equal(await readerIsFree(), true);
 });
 
-// A contender slowed down at start-up (3 s) makes sure the interrupt lands
-// while the holder holds and before any answer.
-const SLOW_CONTENDER = `NODE_OPTIONS=--import="${fileURLToPath(new URL('../fixtures/slow-start.mjs', import.meta.url))}"`;
-
+// The transaction scenario makes the interrupt land at the worst moment: the
+// holder inside a PC/SC transaction and the contender blocked in SCardConnect.
 test('SIGINT during a run: inconclusive, children gone, reader free, exit 130', async () => {
-  const repro = startCli(['repro', '--json', '--reader', VIRTUAL_READER, '--hold', '30', '--contender-env', SLOW_CONTENDER]);
-  const deadline = Date.now() + 5000;
-  while (descendants(repro.child.pid!).length < 2 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const repro = startCli(['repro', '--json', '--reader', VIRTUAL_READER, '--scenario', 'exclusive-connect-during-transaction', '--hold', '30', '--blocked-after', '20']);
+  const held = await readerStatus(VIRTUAL_READER, (status) => status.flags.includes('INUSE'), 5000);
+  assert.ok(held.flags.includes('INUSE'), `the holder never held: ${held.flags}`);
   await new Promise((resolve) => setTimeout(resolve, 300));
   const children = descendants(repro.child.pid!);
   repro.child.kill('SIGINT');
@@ -66,7 +62,7 @@ test('SIGINT during a run: inconclusive, children gone, reader free, exit 130', 
   const report = JSON.parse(result.stdout);
   assert.equal(report.verdict, 'inconclusive');
   assert.match(report.reason, /interrupted/);
-  assert.ok(result.ms < 3000, `took ${result.ms} ms: the slow contender was waited for`);
+  assert.ok(result.ms < 5000, `took ${result.ms} ms: the blocked contender was waited for`);
   for (const pid of children) {
     assert.equal(spawnSync('kill', ['-0', String(pid)]).status, 1, `child ${pid} still alive`);
   }

@@ -50,8 +50,8 @@ test('repro as text puts the verdict first, then expected vs observed and the ti
   const lines = result.stdout.split('\n');
   assert.match(lines[0]!, /^✔ NOT-AFFECTED {2}the stack answered SCARD_E_SHARING_VIOLATION, as expected$/);
   assert.match(result.stdout, /^Expected {3}SCARD_E_SHARING_VIOLATION \(0x8010000B\): Sharing violation\.$/m);
-  assert.match(result.stdout, /^Observed {3}SCARD_E_SHARING_VIOLATION \(0x8010000B\): Sharing violation\.$/m);
-  for (const label of ['holder started', 'contender started \\(waits for the hold\\)', 'reader held', 'SCardConnect attempt', 'answer', 'holder released']) {
+  assert.match(result.stdout, /^Observed {3}SCARD_E_SHARING_VIOLATION \(0x8010000B\) from SCardConnect: Sharing violation\.$/m);
+  for (const label of ['holder started', 'reader held', 'contender asked to act', 'contender attempt', 'answer', 'holder released']) {
     assert.match(result.stdout, new RegExp(`^ +\\d+\\.\\d  ${label}$`, 'm'));
   }
   assert.equal(result.stderr, '', 'no spinner or noise on a non-TTY stderr');

@@ -48,7 +48,7 @@ test('code blocks use a fence longer than any backtick run inside', () => {
 });
 
 test('the markdown report has the verdict, the bug, the environment table and the re-run command', () => {
-  const report = buildReport(elCapitanScardConnect, result('SCARD_E_PROTO_MISMATCH'), environment, shellQuote(['sc-repro', 'repro', '--reader', HOSTILE]));
+  const report = buildReport(elCapitanScardConnect, [result('SCARD_E_PROTO_MISMATCH')], environment, shellQuote(['sc-repro', 'repro', '--reader', HOSTILE]));
   const markdown = renderReproMarkdown(report);
   assert.match(markdown, /^### sc-repro: bug-reproduced — /);
   assert.match(markdown, /\*\*Verdict: `bug-reproduced`\*\*/);
@@ -65,22 +65,38 @@ test('the markdown report has the verdict, the bug, the environment table and th
 });
 
 test('the text report puts the verdict line first', () => {
-  const report = buildReport(elCapitanScardConnect, result('SCARD_E_PROTO_MISMATCH'), environment, 'sc-repro repro');
+  const report = buildReport(elCapitanScardConnect, [result('SCARD_E_PROTO_MISMATCH')], environment, 'sc-repro repro');
   const text = renderReproText(report);
   assert.match(text.split('\n')[0]!, /BUG-REPRODUCED {2}SCARD_E_PROTO_MISMATCH is the signature of Apple bug 23646838/);
-  assert.match(text, /Observed {3}SCARD_E_PROTO_MISMATCH \(0x8010000F\): Card protocol mismatch\./);
+  assert.match(text, /Observed {3}SCARD_E_PROTO_MISMATCH \(0x8010000F\) from SCardConnect: Card protocol mismatch\./);
   assert.match(text, /Reader {5}Evil \| `Reader` <b>\n\*00\* 00/);
 });
 
 test('the JSON report carries the schema fields', () => {
-  const report = buildReport(elCapitanScardConnect, result('SCARD_E_SHARING_VIOLATION'), environment, 'sc-repro repro');
+  const report = buildReport(elCapitanScardConnect, [result('SCARD_E_SHARING_VIOLATION')], environment, 'sc-repro repro');
   const json = JSON.parse(JSON.stringify(report));
-  for (const key of ['schemaVersion', 'verdict', 'scenario', 'expected', 'observed', 'knownBug', 'timeline', 'reader', 'environment', 'command']) {
+  for (const key of ['schemaVersion', 'verdict', 'scenario', 'expected', 'observed', 'knownBug', 'timeline', 'reader', 'environment', 'command', 'startupMs']) {
     assert.ok(key in json, key);
   }
   assert.equal(json.verdict, 'not-affected');
   assert.deepEqual(json.expected, { name: 'SCARD_E_SHARING_VIOLATION', hex: '0x8010000B', message: 'Sharing violation.' });
   assert.equal(json.reader.name, HOSTILE);
+  assert.equal('repeat' in json, false, 'a single run has no repeat summary');
+});
+
+test('repeated runs: an intermittent bug is the verdict, with its tally and spreads', () => {
+  const runs = [result('SCARD_E_SHARING_VIOLATION'), result('SCARD_E_PROTO_MISMATCH'), result('SCARD_E_PROTO_MISMATCH')];
+  runs[0]!.timeline.connectLatencyMs = 5;
+  const report = buildReport(elCapitanScardConnect, runs, environment, 'sc-repro repro --repeat 3');
+  assert.equal(report.verdict, 'bug-reproduced');
+  assert.match(report.reason, /^bug-reproduced in 2\/3 runs; /);
+  assert.deepEqual(report.repeat?.verdicts, { 'bug-reproduced': 2, 'not-affected': 1 });
+  assert.deepEqual(report.repeat?.outcomes, { SCARD_E_PROTO_MISMATCH: 2, SCARD_E_SHARING_VIOLATION: 1 });
+  assert.deepEqual(report.repeat?.connectLatencyMs, { min: 1.8, median: 1.8, max: 5 });
+  assert.equal(report.knownBug?.vendorBug, '23646838');
+  const text = renderReproText(report);
+  assert.match(text, /Runs {7}bug-reproduced 2\/3, not-affected 1\/3/);
+  assert.match(renderReproMarkdown(report), /\| Runs \| bug-reproduced 2\/3, not-affected 1\/3 \|/);
 });
 
 test('shellQuote quotes only what needs it', () => {

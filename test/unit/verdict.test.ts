@@ -32,8 +32,11 @@ test('any other error, or blocking, is unexpected', () => {
   assert.equal(judge(scenario, { kind: 'blocked' }, 'macos').verdict, 'unexpected');
 });
 
-test('a platform without a reference is inconclusive, not guessed', () => {
-  assert.equal(judge(scenario, { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' }, null).verdict, 'inconclusive');
+test('a platform without a reference is reported as no-reference, not guessed', () => {
+  const judgement = judge(scenario, { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' }, null);
+  assert.equal(judgement.verdict, 'no-reference');
+  assert.equal(judgement.expected, null);
+  assert.match(judgement.reason, /no reference/);
 });
 
 test('platform ids', () => {

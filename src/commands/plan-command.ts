@@ -1,0 +1,52 @@
+// What `repro` and `matrix` share: Ctrl-C handling, the progress line, the
+// built-in card for --virtual, running the plan, and emitting the report.
+import { interruptSignal } from '../cli/run-command.js';
+import type { ReaderSelector } from '../cli/options.js';
+import { runPlan, type PlanOptions, type PlanResult } from '../orchestrator/run-plan.js';
+import { shellQuote } from '../orchestrator/report.js';
+import { collectEnvironment, type Environment } from '../platform/environment.js';
+import type { Scenario } from '../scenarios/types.js';
+import { startProgress } from '../render/spinner.js';
+import { VIRTUAL_READER_NAME, withBuiltInCard } from './built-in-card.js';
+import { emitReport, type Renderers, type ReportFormat } from './report-output.js';
+
+export interface PlanCommandOptions
+  extends Pick<PlanOptions, 'holdSeconds' | 'fullHold' | 'timeoutSeconds' | 'blockedAfterSeconds' | 'contenderEnv' | 'repeat'> {
+  reader?: ReaderSelector;
+  virtual: boolean;
+  format: ReportFormat;
+  output?: string;
+  argv: string[];
+}
+
+export interface PlanReporting<T> {
+  report(plan: PlanResult, environment: Environment, command: string): T;
+  renderers: Renderers<T>;
+  exitCode(report: T): number;
+}
+
+export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: readonly Scenario[], reporting: PlanReporting<T>): Promise<number> {
+  const interrupt = interruptSignal();
+  const progress = options.format === 'text' || options.output ? await startProgress('preparing') : undefined;
+  const environment = collectEnvironment();
+  const { virtual, format, output, argv, ...run } = options;
+  const single = scenarios.length * options.repeat === 1;
+  const execute = () =>
+    runPlan({
+      ...run,
+      scenarios,
+      reader: virtual ? { name: VIRTUAL_READER_NAME } : options.reader,
+      signal: interrupt.signal,
+      onPhase: single ? (phase) => progress?.update(phase) : undefined,
+      onProgress: single ? undefined : (done, total) => progress?.update(`run ${done}/${total}`),
+    });
+  try {
+    const plan = virtual ? await withBuiltInCard(options.timeoutSeconds, execute) : await execute();
+    progress?.stop();
+    const report = reporting.report(plan, await environment, shellQuote(['sc-repro', ...argv]));
+    await emitReport(report, reporting.renderers, format, output);
+    return interrupt.exitCode() ?? reporting.exitCode(report);
+  } finally {
+    progress?.stop();
+  }
+}

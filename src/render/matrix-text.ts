@@ -1,0 +1,33 @@
+import type { MatrixReport } from '../orchestrator/report.js';
+import { out } from './style.js';
+import { describeTally, VERDICT_MARK, VERDICT_STYLE } from './repro-text.js';
+
+const EXIT_MEANING = { 0: 'every scenario as expected', 1: 'deviations found', 2: 'some scenarios could not be judged' } as const;
+
+function pad(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - [...text].length));
+}
+
+export function renderMatrixText(report: MatrixReport): string {
+  const rows = report.rows.map((row) => [
+    row.scenario.id,
+    row.expected?.name ?? 'no reference',
+    row.repeat ? describeTally(row.repeat.outcomes, row.repeat.count) : (row.observed ?? 'no answer'),
+    `${VERDICT_MARK[row.verdict]} ${row.verdict === 'not-affected' ? 'as expected' : row.verdict}${row.repeat ? ` ${row.repeat.verdicts[row.verdict]}/${row.repeat.count}` : ''}`,
+    row.knownBug ? `${row.knownBug.vendor} ${row.knownBug.vendorBug}` : '',
+  ]);
+  const header = ['Scenario', 'Expected', 'Observed', 'Verdict', 'Known bug'];
+  const widths = header.map((title, i) => Math.max([...title].length, ...rows.map((row) => [...row[i]!].length)));
+  const line = (cells: string[], style?: (text: string) => string) =>
+    cells.map((cell, i) => (i === 3 && style ? style(pad(cell, widths[i]!)) : pad(cell, widths[i]!))).join('  ').trimEnd();
+  const lines = [out.bold(line(header)), ...rows.map((cells, i) => line(cells, VERDICT_STYLE[report.rows[i]!.verdict]))];
+  const notes = report.rows.filter((row) => row.verdict !== 'not-affected').map((row) => `  ${row.scenario.id}: ${row.reason}`);
+  if (notes.length) lines.push('', out.dim('Why'), ...notes);
+  lines.push(
+    '',
+    `${out.dim('Reader')}  ${report.reader ?? '-'}`,
+    `${out.dim('Result')}  ${EXIT_MEANING[report.exitCode]} (exit ${report.exitCode})`,
+    `${out.dim('Total')}   ${(report.totalMs / 1000).toFixed(2)} s${report.startupMs === null ? '' : ` (process start-up ${report.startupMs} ms)`}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

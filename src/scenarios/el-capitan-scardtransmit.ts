@@ -1,0 +1,21 @@
+// Targets Apple bug 23574394: on OS X El Capitan, after another process reset
+// the card, the holder's next SCardTransmit succeeded (with a stale answer)
+// instead of returning SCARD_W_RESET_CARD.
+import { EL_CAPITAN_RESET_NOT_REPORTED } from './known-bugs.js';
+import { SHARED_CONNECT_BLOCKS, SUCCESS, error } from './outcomes.js';
+import type { Scenario } from './types.js';
+
+const RESET_CARD = error('SCARD_W_RESET_CARD');
+
+export const elCapitanScardTransmit: Scenario = {
+  id: 'el-capitan-scardtransmit',
+  title: 'Transmit after another process reset the card',
+  summary: "After another process disconnects with SCARD_RESET_CARD, the holder's next SCardTransmit must return SCARD_W_RESET_CARD",
+  holder: { mode: 'shared', transmit: true },
+  contender: { mode: 'shared', protocol: 'any', disposition: 'reset' },
+  observe: 'holder-transmit',
+  // Measured on pcsc-lite 1.9.9; what the write-up expects of OS X; Windows documents the same warning.
+  expected: { 'linux-pcsclite': RESET_CARD, macos: RESET_CARD, windows: RESET_CARD },
+  // The contender's own shared connect meets a shared holder, as in the Yosemite bug.
+  signatures: [{ observed: SUCCESS, bug: EL_CAPITAN_RESET_NOT_REPORTED }, SHARED_CONNECT_BLOCKS],
+};

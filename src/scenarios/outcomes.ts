@@ -1,0 +1,11 @@
+// The outcomes scenarios are written in, and signatures more than one scenario shares.
+import { YOSEMITE_SHARED_CONNECT_BLOCKS } from './known-bugs.js';
+import type { Outcome, Signature } from './types.js';
+
+export const SUCCESS: Outcome = { kind: 'success' };
+export const BLOCKED: Outcome = { kind: 'blocked' };
+export const error = (name: string): Outcome => ({ kind: 'error', name });
+export const SHARING_VIOLATION = error('SCARD_E_SHARING_VIOLATION');
+
+/** Yosemite 10.10.4: a SHARED connect waits while another application uses the card. */
+export const SHARED_CONNECT_BLOCKS: Signature = { observed: BLOCKED, bug: YOSEMITE_SHARED_CONNECT_BLOCKS };

@@ -1,0 +1,44 @@
+// The share-mode matrix: holder ∈ {exclusive, shared, direct} × contender ∈
+// {exclusive, shared, direct}. Two cells are the named bug scenarios; the rest
+// are built here from one table of expectations.
+//
+// pcsc-lite 1.9.9 (Debian 12, real pcscd), measured: an exclusive holder
+// refuses every contender; any holder refuses an exclusive contender; shared
+// and direct contenders share with shared and direct holders. Windows and macOS
+// expectations are recorded only where the vendor documents them (exclusive
+// means "not willing to share"); the direct-mode cells there have no reference.
+import type { ShareMode } from '../pcsc/constants.js';
+import { elCapitanScardConnect } from './el-capitan-scardconnect.js';
+import { SHARED_CONNECT_BLOCKS, SHARING_VIOLATION, SUCCESS } from './outcomes.js';
+import type { Outcome, PlatformId, Scenario } from './types.js';
+import { yosemiteSharedConnect } from './yosemite-shared-connect.js';
+
+const MODES: ShareMode[] = ['exclusive', 'shared', 'direct'];
+
+const HOLDING = { exclusive: 'exclusively', shared: 'with a shared connection', direct: 'in direct mode' } as const;
+const CONNECT = { exclusive: 'Exclusive', shared: 'Shared', direct: 'Direct' } as const;
+
+function expectedCell(holder: ShareMode, contender: ShareMode): Partial<Record<PlatformId, Outcome>> {
+  const refused = holder === 'exclusive' || contender === 'exclusive';
+  const linux = refused ? SHARING_VIOLATION : SUCCESS;
+  const documented = holder !== 'direct' && contender !== 'direct';
+  return documented ? { 'linux-pcsclite': linux, macos: linux, windows: linux } : { 'linux-pcsclite': linux };
+}
+
+function cell(holder: ShareMode, contender: ShareMode): Scenario {
+  if (holder === 'exclusive' && contender === 'shared') return elCapitanScardConnect;
+  if (holder === 'shared' && contender === 'shared') return yosemiteSharedConnect;
+  return {
+    id: `share-${holder}-${contender}`,
+    title: `${CONNECT[contender]} connect while another process holds the reader ${HOLDING[holder]}`,
+    summary: `SCardConnect(${contender.toUpperCase()}) while another process holds SCARD_SHARE_${holder.toUpperCase()}`,
+    holder: { mode: holder },
+    contender: { mode: contender, protocol: 'any' },
+    observe: 'contender-connect',
+    expected: expectedCell(holder, contender),
+    // Yosemite's shared connect also waited for a direct-mode user of the reader.
+    signatures: holder === 'direct' && contender === 'shared' ? [SHARED_CONNECT_BLOCKS] : [],
+  };
+}
+
+export const SHARE_MODE_MATRIX: readonly Scenario[] = MODES.flatMap((holder) => MODES.map((contender) => cell(holder, contender)));

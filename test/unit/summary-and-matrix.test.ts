@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { overallVerdict, spread } from '../../src/orchestrator/summary.js';
+import { matrixExitCode, type MatrixReport } from '../../src/orchestrator/report.js';
+import { renderMatrixText } from '../../src/render/matrix-text.js';
+import { renderMatrixMarkdown } from '../../src/render/matrix-markdown.js';
+import { EL_CAPITAN_SCARDCONNECT } from '../../src/scenarios/known-bugs.js';
+
+test('spread gives min, median and max; none for no values', () => {
+  assert.deepEqual(spread([3, 1, 2]), { min: 1, median: 2, max: 3 });
+  assert.deepEqual(spread([4, 1, 2, 3]), { min: 1, median: 2.5, max: 4 });
+  assert.equal(spread([]), null);
+});
+
+test('repeated runs: one bug-reproduced outweighs any number of passes', () => {
+  assert.equal(overallVerdict(['not-affected', 'not-affected', 'bug-reproduced']), 'bug-reproduced');
+  assert.equal(overallVerdict(['not-affected', 'inconclusive']), 'inconclusive');
+  assert.equal(overallVerdict(['not-affected', 'not-affected']), 'not-affected');
+});
+
+test('matrix exit code: deviation 1, else inconclusive 2, else 0; no-reference rows do not fail it', () => {
+  assert.equal(matrixExitCode(['not-affected', 'no-reference']), 0);
+  assert.equal(matrixExitCode(['not-affected', 'inconclusive']), 2);
+  assert.equal(matrixExitCode(['inconclusive', 'unexpected']), 1);
+  assert.equal(matrixExitCode(['bug-reproduced']), 1);
+});
+
+const HOSTILE = 'Evil | `Reader`\n00';
+const report: MatrixReport = {
+  schemaVersion: 1,
+  kind: 'matrix',
+  exitCode: 1,
+  rows: [
+    {
+      scenario: { id: 'el-capitan-scardconnect', title: 'Shared connect while held exclusively' },
+      verdict: 'bug-reproduced',
+      reason: 'SCARD_E_PROTO_MISMATCH is the signature of Apple bug 23646838',
+      expected: { name: 'SCARD_E_SHARING_VIOLATION', hex: '0x8010000B', message: 'Sharing violation.' },
+      observed: 'SCARD_E_PROTO_MISMATCH',
+      knownBug: EL_CAPITAN_SCARDCONNECT,
+      connectLatencyMs: 1,
+    },
+    {
+      scenario: { id: 'share-direct-direct', title: 'Direct | connect' },
+      verdict: 'not-affected',
+      reason: 'as expected',
+      expected: { name: 'SCARD_S_SUCCESS', hex: '0x00000000', message: 'Command successful.' },
+      observed: 'SCARD_S_SUCCESS',
+      knownBug: null,
+      connectLatencyMs: 1,
+    },
+  ],
+  reader: HOSTILE,
+  startupMs: 200,
+  totalMs: 1234,
+  environment: { os: 'Linux', osVersion: '12', platform: 'linux', arch: 'x64', node: 'v20', scRepro: '0.1.0', pcsclite: '1.0.1', pcscService: null },
+  command: 'sc-repro matrix',
+};
+
+test('the matrix table: one row per scenario, the bug named, the total last', () => {
+  const text = renderMatrixText(report);
+  const lines = text.trimEnd().split('\n');
+  assert.match(lines[0]!, /^Scenario +Expected +Observed +Verdict +Known bug$/);
+  assert.match(lines[1]!, /^el-capitan-scardconnect +SCARD_E_SHARING_VIOLATION +SCARD_E_PROTO_MISMATCH +✖ bug-reproduced +Apple 23646838$/);
+  assert.match(lines[2]!, /^share-direct-direct +SCARD_S_SUCCESS +SCARD_S_SUCCESS +✔ as expected$/);
+  assert.match(lines.at(-1)!, /^Total +1\.23 s/);
+  assert.match(text, /deviations found \(exit 1\)/);
+});
+
+test('the matrix markdown keeps hostile names inside their cells', () => {
+  const markdown = renderMatrixMarkdown(report);
+  const rows = markdown.split('\n').filter((line) => line.startsWith('| `'));
+  assert.equal(rows.length, 2);
+  for (const row of rows) assert.equal(row.replace(/\\\|/g, '').split('|').length, 7, row);
+  assert.match(markdown, /Reader: Evil \\\| \\`Reader\\`<br>00\./);
+});
