@@ -3,7 +3,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { useStack, readerIsFree, readerStatus, VIRTUAL_READER } from '../support/pcsc-stack.js';
 import { runCli, startCli } from '../support/cli.js';
 
