@@ -18,6 +18,17 @@ export class EnvironmentError extends Error {
   }
 }
 
+/** SIGINT/SIGTERM arrived before the command could finish: exit 130/143. */
+export class InterruptedError extends Error {
+  override name = 'InterruptedError';
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Return codes that say the attempt could not be made at all, rather than
  * that the call under test answered: they map to exit 2, not 1.
@@ -25,6 +36,7 @@ export class EnvironmentError extends Error {
 const ENVIRONMENT_CODES = new Set([
   0x8010001d, // SCARD_E_NO_SERVICE
   0x8010001e, // SCARD_E_SERVICE_STOPPED
+  0x80100013, // SCARD_F_COMM_ERROR: the connection to the service broke
   0x8010002e, // SCARD_E_NO_READERS_AVAILABLE
   0x8010000c, // SCARD_E_NO_SMARTCARD
   0x80100009, // SCARD_E_UNKNOWN_READER
@@ -39,6 +51,7 @@ export function isEnvironmentCode(code: number): boolean {
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof UsageError) return EXIT.usage;
   if (error instanceof EnvironmentError) return EXIT.environment;
+  if (error instanceof InterruptedError) return error.exitCode;
   if (error instanceof PcscError) return isEnvironmentCode(error.code) ? EXIT.environment : EXIT.pcscError;
   return EXIT.pcscError;
 }

@@ -47,6 +47,8 @@ const scenarioList = (value: string, previous: Scenario[] | undefined): Scenario
 /** For the orchestrator only: stay up and act on its requests over IPC. */
 const serve = () => new Option('--serve', 'act on the orchestrator\'s requests').hideHelp();
 const json = () => new Option('--json', 'print one JSON object on stdout');
+const waitCard = () =>
+  new Option('--wait-card <seconds>', 'with no card in the reader, wait this long for one (default: fail at once)').argParser(seconds('--wait-card'));
 
 interface RunOpts {
   reader?: ReaderSelector;
@@ -55,16 +57,24 @@ interface RunOpts {
   timeout: number;
   blockedAfter: number;
   repeat: number;
+  holderEnv: Record<string, string>;
   contenderEnv: Record<string, string>;
+  waitCard?: number;
   json?: boolean;
   markdown?: boolean;
   output?: string;
 }
 
+const roleEnv = (role: 'holder' | 'contender') =>
+  new Option(`--${role}-env <KEY=VALUE>`, `environment for the ${role} process only (repeatable), e.g. LD_PRELOAD=./interposer.so`)
+    .argParser((value: string, previous: Record<string, string>) => parseEnvAssignment(`--${role}-env`, value, previous))
+    .default({}, 'none');
+
 /** The options `repro` and `matrix` share: how runs are made and reported. */
 function addRunOptions(command: Command): Command {
   return command
     .addOption(reader())
+    .addOption(waitCard())
     .addOption(new Option('--virtual', 'insert the built-in virtual card into the vpcd reader for the run and use that reader').conflicts('reader'))
     .addOption(new Option('--hold <seconds>', 'longest time the holder keeps the reader').argParser(seconds('--hold')).default(10))
     .addOption(new Option('--timeout <seconds>', 'bound on every step of a run').argParser(seconds('--timeout')).default(5))
@@ -74,11 +84,8 @@ function addRunOptions(command: Command): Command {
         .default(1),
     )
     .addOption(new Option('-n, --repeat <count>', 'run each scenario this many times (for intermittent bugs)').argParser((v) => parseCount('--repeat', v)).default(1))
-    .addOption(
-      new Option('--contender-env <KEY=VALUE>', 'environment for the contender process only (repeatable), e.g. LD_PRELOAD=./interposer.so')
-        .argParser((value: string, previous: Record<string, string>) => parseEnvAssignment('--contender-env', value, previous))
-        .default({}, 'none'),
-    )
+    .addOption(roleEnv('contender'))
+    .addOption(roleEnv('holder'))
     .addOption(new Option('--json', 'print the report as one JSON object').conflicts('markdown'))
     .addOption(new Option('--markdown', 'print the report as markdown, ready to paste into a bug report'))
     .addOption(new Option('-o, --output <file>', 'also write the report (in the chosen format) to a file').argParser(parseOutputPath));
@@ -94,7 +101,9 @@ function runSettings(opts: RunOpts, command: Command) {
       timeoutSeconds: opts.timeout,
       blockedAfterSeconds: opts.blockedAfter,
       repeat: opts.repeat,
+      holderEnv: opts.holderEnv,
       contenderEnv: opts.contenderEnv,
+      waitCardSeconds: opts.waitCard,
       virtual: !!opts.virtual,
       format,
       output: opts.output,
@@ -145,6 +154,7 @@ export function buildProgram(): Command {
         'sc-repro repro --virtual',
         'sc-repro repro --reader "Gemalto" --markdown --output report.md',
         'sc-repro repro --scenario yosemite-shared-connect --repeat 20',
+        'sc-repro repro --wait-card 30   # start now, insert the card within 30 s',
         'sc-repro repro --json --contender-env LD_PRELOAD=/path/to/interposer.so',
       ]) + '\nVerdicts (exit code): not-affected (0), bug-reproduced (1), unexpected (1), inconclusive (2), no-reference (2).\n',
     )
@@ -200,17 +210,18 @@ export function buildProgram(): Command {
     .addOption(reader())
     .addOption(new Option('-m, --mode <mode>', `share mode: ${MODES.join('|')}`).argParser(mode).default('exclusive'))
     .addOption(new Option('--hold <seconds>', 'how long to hold the reader').argParser(seconds('--hold')).default(10))
+    .addOption(waitCard())
     .addOption(json())
     .addOption(serve())
     .addHelpText(
       'after',
-      examples(['sc-repro lock', 'sc-repro lock --reader "Virtual PCD 00 00" --hold 30', 'sc-repro lock --mode shared --json']) +
+      examples(['sc-repro lock', 'sc-repro lock --reader "Virtual PCD 00 00" --hold 30', 'sc-repro lock --wait-card 60   # insert the card within a minute', 'sc-repro lock --mode shared --json']) +
         '\nCtrl-C (or SIGTERM) releases the card at once with SCARD_LEAVE_CARD and exits 130 (143).\n',
     )
-    .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; hold: number; json?: boolean; serve?: boolean }) => {
+    .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; hold: number; waitCard?: number; json?: boolean; serve?: boolean }) => {
       const { lockCommand } = await import('../commands/lock.js');
       await runCommand({ json: !!opts.json || !!opts.serve }, () =>
-        lockCommand({ reader: opts.reader, mode: opts.mode, holdSeconds: opts.hold, json: !!opts.json, serve: !!opts.serve }),
+        lockCommand({ reader: opts.reader, mode: opts.mode, holdSeconds: opts.hold, waitCardSeconds: opts.waitCard, json: !!opts.json, serve: !!opts.serve }),
       );
     });
 
@@ -222,13 +233,14 @@ export function buildProgram(): Command {
     .addOption(
       new Option('-p, --protocol <protocol>', `preferred protocols: ${PROTOCOL_CHOICES.join('|')}`).argParser(protocol).default('any'),
     )
+    .addOption(waitCard())
     .addOption(json())
     .addOption(serve())
     .addHelpText('after', examples(['sc-repro connect', 'sc-repro connect --reader 1 --mode exclusive', 'sc-repro connect --json']))
-    .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; protocol: ProtocolChoice; json?: boolean; serve?: boolean }) => {
+    .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; protocol: ProtocolChoice; waitCard?: number; json?: boolean; serve?: boolean }) => {
       const { connectCommand } = await import('../commands/connect.js');
       await runCommand({ json: !!opts.json || !!opts.serve }, () =>
-        connectCommand({ reader: opts.reader, mode: opts.mode, protocol: opts.protocol, json: !!opts.json, serve: !!opts.serve }),
+        connectCommand({ reader: opts.reader, mode: opts.mode, protocol: opts.protocol, waitCardSeconds: opts.waitCard, json: !!opts.json, serve: !!opts.serve }),
       );
     });
 

@@ -1,6 +1,6 @@
 // Option values are validated here, before any PC/SC work, so that bad input
 // always ends in a one-line UsageError (exit 64).
-import { accessSync, constants, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
@@ -57,18 +57,24 @@ export function parseEnvAssignment(flag: string, value: string, previous: Record
   return { ...previous, [match[1]!]: match[2]! };
 }
 
-/** Checked before the run, so a bad path fails in a second, not after the run. */
+/**
+ * Checked before the run, so a bad path fails in a second, not after the run.
+ * Opening the file is the only check that holds for every cause (permissions,
+ * read-only or virtual file systems, root's exemption from access checks); a
+ * file that was not there before is removed again.
+ */
 export function parseOutputPath(value: string): string {
+  if (value.trim() === '') throw new UsageError('--output expects a file name, got an empty value');
   const path = resolve(value);
-  let directory: string;
+  const folder = dirname(path);
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${value} is a folder; give a file name`);
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${value}: the folder ${folder} does not exist`);
+  const existed = existsSync(path);
   try {
-    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${value} is a folder; give a file name`);
-    directory = dirname(path);
-    if (!statSync(directory).isDirectory()) throw new Error('not a folder');
-    accessSync(directory, constants.W_OK);
+    closeSync(openSync(path, 'a'));
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`--output ${value}: the folder ${dirname(path)} does not exist or is not writable`);
+    throw new UsageError(`--output ${value}: cannot write there (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  if (!existed) rmSync(path, { force: true });
   return path;
 }

@@ -6,6 +6,7 @@ import { serveHolder } from '../roles/served-roles.js';
 import { interruptSignal } from '../cli/run-command.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { renderHolderEvent, startCountdown } from '../render/lock-text.js';
+import { waitingText } from '../render/card-wait.js';
 
 export interface LockCommandOptions {
   reader?: ReaderSelector;
@@ -14,10 +15,13 @@ export interface LockCommandOptions {
   json: boolean;
   /** Kept warm by the orchestrator: hold and release on request (IPC). */
   serve?: boolean;
+  /** With no card in the reader, wait this long for one. */
+  waitCardSeconds?: number;
 }
 
 export async function lockCommand(options: LockCommandOptions): Promise<number> {
-  if (options.serve) return serveHolder(options.reader);
+  const waitCardMs = options.waitCardSeconds === undefined ? undefined : options.waitCardSeconds * 1000;
+  if (options.serve) return serveHolder(options.reader, waitCardMs);
   const interrupt = interruptSignal();
   const release = new AbortController();
   interrupt.signal.addEventListener('abort', () => release.abort('interrupted'));
@@ -38,6 +42,7 @@ export async function lockCommand(options: LockCommandOptions): Promise<number> 
       holdMs: options.holdSeconds * 1000,
       release: release.signal,
       onEvent,
+      cardWait: { waitCardMs, onWaitingForCard: (reader) => countdown?.waiting(waitingText(reader, options.waitCardSeconds!)) },
     });
     if (options.json) process.stdout.write(`${JSON.stringify({ ok: true, ...result })}\n`);
     return interrupt.exitCode() ?? EXIT.ok;

@@ -13,5 +13,11 @@ export function matrixCommand({ scenarios, ...options }: MatrixCommandOptions): 
     report: buildMatrixReport,
     renderers: { text: renderMatrixText, markdown: renderMatrixMarkdown },
     exitCode: (report) => report.exitCode,
+    inconclusive: (report) => {
+      const rows = report.rows.filter((row) => row.verdict === 'inconclusive');
+      if (report.exitCode !== 2 || rows.length === 0) return null;
+      const more = rows.length > 1 ? ` (and ${rows.length - 1} more scenario${rows.length > 2 ? 's' : ''})` : '';
+      return { message: `${rows[0]!.scenario.id}: ${rows[0]!.reason}${more}` };
+    },
   });
 }

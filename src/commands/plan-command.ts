@@ -7,11 +7,13 @@ import { shellQuote } from '../orchestrator/report.js';
 import { collectEnvironment, type Environment } from '../platform/environment.js';
 import type { Scenario } from '../scenarios/types.js';
 import { startProgress } from '../render/spinner.js';
+import { renderErrorLines } from '../render/errors.js';
+import { waitingText } from '../render/card-wait.js';
 import { VIRTUAL_READER_NAME, withBuiltInCard } from './built-in-card.js';
 import { emitReport, type Renderers, type ReportFormat } from './report-output.js';
 
 export interface PlanCommandOptions
-  extends Pick<PlanOptions, 'holdSeconds' | 'fullHold' | 'timeoutSeconds' | 'blockedAfterSeconds' | 'contenderEnv' | 'repeat'> {
+  extends Pick<PlanOptions, 'holdSeconds' | 'fullHold' | 'timeoutSeconds' | 'blockedAfterSeconds' | 'holderEnv' | 'contenderEnv' | 'repeat' | 'waitCardSeconds'> {
   reader?: ReaderSelector;
   virtual: boolean;
   format: ReportFormat;
@@ -23,6 +25,8 @@ export interface PlanReporting<T> {
   report(plan: PlanResult, environment: Environment, command: string): T;
   renderers: Renderers<T>;
   exitCode(report: T): number;
+  /** Why the run could not be judged, if it could not: also said on stderr, where scripts and logs look. */
+  inconclusive(report: T): { message: string; hint?: string } | null;
 }
 
 export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: readonly Scenario[], reporting: PlanReporting<T>): Promise<number> {
@@ -39,12 +43,15 @@ export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: 
       signal: interrupt.signal,
       onPhase: single ? (phase) => progress?.update(phase) : undefined,
       onProgress: single ? undefined : (done, total) => progress?.update(`run ${done}/${total}`),
+      onWaitingForCard: (reader) => progress?.update(waitingText(reader, options.waitCardSeconds!)),
     });
   try {
     const plan = virtual ? await withBuiltInCard(options.timeoutSeconds, execute) : await execute();
     progress?.stop();
     const report = reporting.report(plan, await environment, shellQuote(['sc-repro', ...argv]));
     await emitReport(report, reporting.renderers, format, output);
+    const cause = reporting.inconclusive(report);
+    if (cause) process.stderr.write(`${renderErrorLines(cause, 'inconclusive').join('\n')}\n`);
     return interrupt.exitCode() ?? reporting.exitCode(report);
   } finally {
     progress?.stop();

@@ -14,5 +14,6 @@ export function reproCommand({ scenario, ...options }: ReproCommandOptions): Pro
     report: (plan, environment, command) => buildReport(scenario, plan.results[0]!.runs, environment, command, plan.startupMs),
     renderers: { text: renderReproText, markdown: renderReproMarkdown },
     exitCode: (report) => VERDICT_EXIT_CODES[report.verdict],
+    inconclusive: (report) => (report.verdict === 'inconclusive' ? { message: report.reason, ...(report.hint ? { hint: report.hint } : {}) } : null),
   });
 }

@@ -95,6 +95,8 @@ export interface MatrixReport {
   /** 0 all as expected, 1 any deviation, 2 anything inconclusive (and no deviation). */
   exitCode: 0 | 1 | 2;
   rows: MatrixRow[];
+  /** Scenarios an interruption (Ctrl-C) kept from running. */
+  notRun: string[];
   reader: string | null;
   startupMs: number | null;
   totalMs: number;
@@ -109,7 +111,8 @@ export function matrixExitCode(verdicts: readonly Verdict[]): 0 | 1 | 2 {
 }
 
 export function buildMatrixReport(plan: PlanResult, environment: Environment, command: string): MatrixReport {
-  const rows = plan.results.map(({ scenario, runs }): MatrixRow => {
+  const ran = plan.results.filter((entry) => entry.runs.length > 0);
+  const rows = ran.map(({ scenario, runs }): MatrixRow => {
     const report = buildReport(scenario, runs, environment, command);
     const shown = runs.find((run) => run.verdict === report.verdict) ?? runs[0];
     return {
@@ -130,6 +133,7 @@ export function buildMatrixReport(plan: PlanResult, environment: Environment, co
     // No-reference rows are reported but neither pass nor fail the matrix.
     exitCode: matrixExitCode(rows.map((row) => row.verdict)),
     rows,
+    notRun: plan.results.filter((entry) => entry.runs.length === 0).map((entry) => entry.scenario.id),
     reader,
     startupMs: plan.startupMs === null ? null : Math.round(plan.startupMs),
     totalMs: Math.round(plan.totalMs),

@@ -3,6 +3,7 @@
 // events. Children are killed if this process exits for any reason.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { onForcedExit } from '../cli/run-command.js';
 
 const ENTRY = fileURLToPath(new URL('../../bin/sc-repro.js', import.meta.url));
 
@@ -18,9 +19,11 @@ let exitHookInstalled = false;
 function killAllOnExit(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
+  const killAll = () => {
     for (const child of live) child.kill('SIGKILL');
-  });
+  };
+  process.on('exit', killAll);
+  onForcedExit(killAll);
 }
 
 export class RoleProcess {
@@ -30,6 +33,7 @@ export class RoleProcess {
   private stdoutText = '';
   private stderrText = '';
   private readonly listeners = new Set<() => void>();
+  private readonly observers = new Map<string, (message: RoleMessage) => void>();
 
   constructor(args: string[], env: Record<string, string> = {}) {
     killAllOnExit();
@@ -45,6 +49,8 @@ export class RoleProcess {
     });
     this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderrText += chunk));
     this.child.on('message', (message: RoleMessage) => {
+      const observer = this.observers.get(message.type);
+      if (observer) return observer(message);
       this.messages.push(message);
       this.notify();
     });
@@ -108,6 +114,11 @@ export class RoleProcess {
     });
   }
 
+  /** Hands every later message of `type` to `callback` (news, not answers: nobody waits for them). */
+  onMessage(type: string, callback: (message: RoleMessage) => void): void {
+    this.observers.set(type, callback);
+  }
+
   private nextId = 1;
 
   /** Sends a request to a served role; its answers carry the returned id. */
@@ -128,20 +139,23 @@ export class RoleProcess {
 
   /**
    * Ends the role: a served role leaves when its channel closes, releasing
-   * what it holds; then SIGTERM (a holder releases the card), SIGKILL if it lingers.
+   * what it holds. One that does not (stuck in a PC/SC call) gets SIGTERM,
+   * on which it releases and exits, and SIGKILL if even that does not end it.
+   * `urgent` (the user interrupted the run) skips the wait for the channel.
    */
-  async stop(graceMs = 1000): Promise<void> {
+  async stop(urgent = false): Promise<void> {
     if (!this.running) return void (await this.exited);
-    if (this.child.connected) {
-      this.child.disconnect();
-      if (await settlesWithin(this.exited, graceMs / 2)) return;
-    }
+    if (this.child.connected) this.child.disconnect();
+    if (!urgent && (await settlesWithin(this.exited, STOP_GRACE_MS))) return;
     this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
     await this.exited;
     clearTimeout(timer);
   }
 }
+
+/** Leaving, or releasing on SIGTERM, takes milliseconds; this is ten times that. */
+const STOP_GRACE_MS = 150;
 
 function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -11,7 +11,11 @@ export interface PlanOptions extends Omit<RunOptions, 'scenario'> {
   scenarios: readonly Scenario[];
   repeat: number;
   reader?: ReaderSelector;
+  holderEnv: Record<string, string>;
   contenderEnv: Record<string, string>;
+  /** With no card in the reader, the roles wait this long for one. */
+  waitCardSeconds?: number;
+  onWaitingForCard?: (reader: string) => void;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -30,10 +34,16 @@ export interface PlanResult {
 export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const started = performance.now();
   const results: ScenarioRuns[] = options.scenarios.map((scenario) => ({ scenario, runs: [] }));
-  const roles = new WarmRoles(options.reader, options.contenderEnv, options.timeoutSeconds * 1000);
+  const roles = new WarmRoles({
+    selector: options.reader,
+    env: { holder: options.holderEnv, contender: options.contenderEnv },
+    timeoutMs: options.timeoutSeconds * 1000,
+    waitCardSeconds: options.waitCardSeconds,
+    onWaitingForCard: options.onWaitingForCard,
+  });
   const total = options.scenarios.length * options.repeat;
   let observer: Observer | undefined;
-  const stopOnAbort = () => void roles.stop();
+  const stopOnAbort = () => void roles.stop(true);
   options.signal?.addEventListener('abort', stopOnAbort);
   try {
     observer = await Observer.open();

@@ -6,7 +6,7 @@ import type { PcscErrorInfo } from '../pcsc/pcsc-error.js';
 import { reportFor, UsageError } from '../cli/errors.js';
 import type { Outcome, Scenario } from '../scenarios/types.js';
 import type { RoleMessage, RoleProcess } from './role-process.js';
-import type { Observer } from './observer.js';
+import type { Observer, ReaderView } from './observer.js';
 import { RoleStartError, type WarmRoles } from './warm-roles.js';
 import { judge, type Judgement } from './verdict.js';
 
@@ -127,19 +127,15 @@ export async function runOnce(roles: WarmRoles, observer: Observer, options: Run
     reader.name = roles.reader;
 
     timeline.holderStarted = now();
-    const holdId = holder.request('hold', { plan: scenario.holder });
-    const held = await holder.answer(holdId, 'held', timeoutMs);
-    aborted();
-    if (!held.message) throw roleGone('holder', held.timedOut, 'report holding the reader', options.timeoutSeconds);
-    if (held.message.type === 'failed') throw new Inconclusive(`the holder could not take the reader: ${held.message.message}`, hintOf(held.message));
-    timeline.readerHeld = since(held.message.t);
+    const held = await takeReader(holder, observer, reader.name!, options);
+    timeline.readerHeld = since(held.t);
     // The hold ends at --hold even if the contender is still busy, as lock.py's sleep did.
     releaseTimer = setTimeout(() => void releaseHolder(), Math.max(0, holdMs - (now() - timeline.readerHeld!)));
 
-    const seen = observer.look(reader.name!);
+    const flag = HELD_FLAG[scenario.holder.mode];
+    const seen = await lookUntil(observer, reader.name!, (view) => view.flags.includes(flag), STATE_LAG_MS);
     reader.atr = seen.atr;
     evidence.readerStateWhileHeld = seen.flags;
-    const flag = HELD_FLAG[scenario.holder.mode];
     if (!seen.flags.includes(flag)) {
       throw new Inconclusive(`the holder said it held the reader, but a third party saw ${seen.flags.join(' ') || 'no state'}, not ${flag}`);
     }
@@ -149,7 +145,7 @@ export async function runOnce(roles: WarmRoles, observer: Observer, options: Run
     const attemptId = contender.request('attempt', { plan: scenario.contender });
     const started = await contender.waitFor((m) => m.id === attemptId && (m.type === 'attempt' || m.type === 'failed'), timeoutMs);
     aborted();
-    if (!started.message) throw roleGone('contender', started.timedOut, 'start its attempt', options.timeoutSeconds);
+    if (!started.message) throw await roleGone('contender', contender, started.timedOut, 'start its attempt', options.timeoutSeconds);
     if (started.message.type === 'failed') throw new Inconclusive(`the contender failed: ${started.message.message}`, hintOf(started.message));
     timeline.attempt = since(started.message.t);
     const answer = await contender.answer(attemptId, 'result', options.blockedAfterSeconds * 1000);
@@ -171,14 +167,14 @@ export async function runOnce(roles: WarmRoles, observer: Observer, options: Run
       observed = { ok: false, call: 'SCardConnect', blocked: true, afterMs: Math.round(answeredAt - timeline.attempt!), thenReturned };
       outcome = { kind: 'blocked' };
     } else {
-      throw roleGone('contender', false, 'answer', options.timeoutSeconds, answer.message);
+      throw await roleGone('contender', contender, false, 'answer', options.timeoutSeconds, answer.message);
     }
 
     if (scenario.observe === 'holder-transmit' && observed.ok) {
       // The contender did its part; now the holder's own next call is the observation.
       const transmitId = holder.request('transmit');
       const transmitted = await holder.answer(transmitId, 'transmitted', timeoutMs);
-      if (!transmitted.message || transmitted.message.type === 'failed') throw roleGone('holder', transmitted.timedOut, 'transmit', options.timeoutSeconds, transmitted.message);
+      if (!transmitted.message || transmitted.message.type === 'failed') throw await roleGone('holder', holder, transmitted.timedOut, 'transmit', options.timeoutSeconds, transmitted.message);
       timeline.answer = since(transmitted.message.t);
       answeredAt = timeline.answer!;
       timeline.connectLatencyMs = round(transmitted.message.latencyMs as number);
@@ -193,7 +189,7 @@ export async function runOnce(roles: WarmRoles, observer: Observer, options: Run
       clearTimeout(timer);
     }
     const released = await releaseHolder();
-    if (!released.message || released.message.type === 'failed') throw roleGone('holder', released.timedOut, 'report its release', options.timeoutSeconds, released.message);
+    if (!released.message || released.message.type === 'failed') throw await roleGone('holder', holder, released.timedOut, 'report its release', options.timeoutSeconds, released.message);
     timeline.holderReleased = since(released.message.t);
     timeline.holdMs = released.message.heldMs as number;
     evidence.holderHeldThroughAnswer = timeline.holderReleased! >= answeredAt;
@@ -206,7 +202,7 @@ export async function runOnce(roles: WarmRoles, observer: Observer, options: Run
     clearTimeout(releaseTimer);
     if (error instanceof UsageError) throw error;
     // A role in an unknown state must not serve the next repetition.
-    await roles.stop();
+    await roles.stop(options.signal?.aborted);
     if (error instanceof Inconclusive || error instanceof RoleStartError) return finish(inconclusive(error.message), error.hint);
     const report = reportFor(error);
     return finish(inconclusive(report.message), report.hint ?? null);
@@ -227,14 +223,79 @@ export async function runOnce(roles: WarmRoles, observer: Observer, options: Run
   }
 }
 
+/**
+ * How long the observer's view may lag behind a change another client made.
+ * pcscd publishes share-mode changes to other clients asynchronously, and
+ * under load (another run on the same reader) that takes a few milliseconds.
+ */
+const STATE_LAG_MS = 250;
+const POLL_MS = 10;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function lookUntil(observer: Observer, reader: string, accept: (view: ReaderView) => boolean, withinMs: number): Promise<ReaderView> {
+  const deadline = performance.now() + withinMs;
+  let view = observer.look(reader);
+  while (!accept(view) && performance.now() < deadline) {
+    await sleep(POLL_MS);
+    view = observer.look(reader);
+  }
+  return view;
+}
+
+const SCARD_E_SHARING_VIOLATION = 'SCARD_E_SHARING_VIOLATION';
+
+/**
+ * The holder takes the reader. If another process has it (a second sc-repro
+ * run, scdaemon, a browser), the holder's own connect meets a sharing
+ * violation: wait, as the observer sees it, until that process lets go, and
+ * try again, all within --timeout. Meeting the other process's holder as our
+ * contender would give a false verdict; this way one run waits for the other.
+ */
+async function takeReader(holder: RoleProcess, observer: Observer, reader: string, options: RunOptions): Promise<RoleMessage> {
+  const timeoutMs = options.timeoutSeconds * 1000;
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const held = await holder.answer(holder.request('hold', { plan: options.scenario.holder }), 'held', timeoutMs);
+    if (options.signal?.aborted) throw new Inconclusive('interrupted before the attempt completed');
+    if (!held.message) throw await roleGone('holder', holder, held.timedOut, 'report holding the reader', options.timeoutSeconds);
+    if (held.message.type !== 'failed') return held.message;
+    const busy = (held.message.error as { name?: string } | undefined)?.name === SCARD_E_SHARING_VIOLATION;
+    if (!busy) throw new Inconclusive(`the holder could not take the reader: ${held.message.message}`, hintOf(held.message));
+    options.onPhase?.('the reader is busy: waiting for the other process to let go');
+    const view = await lookUntil(observer, reader, (v) => !v.flags.includes('EXCLUSIVE') && !v.flags.includes('INUSE'), deadline - performance.now());
+    if (performance.now() >= deadline) {
+      throw new Inconclusive(
+        `the reader is busy: another process holds it (${view.flags.join(' ')}) and did not let go within ${options.timeoutSeconds} s`,
+        'close the program that holds it (`sc-repro readers` shows the state; for GnuPG: `gpgconf --kill scdaemon`), or raise --timeout',
+      );
+    }
+    await sleep(POLL_MS);
+  }
+}
+
 function hintOf(message: RoleMessage): string | null {
   return typeof message.hint === 'string' ? message.hint : null;
 }
 
-function roleGone(role: 'holder' | 'contender', timedOut: boolean, what: string, timeoutSeconds: number, failure?: RoleMessage | null): Inconclusive {
-  if (failure?.type === 'failed') return new Inconclusive(`the ${role} failed: ${failure.message}`, hintOf(failure));
-  if (timedOut) return new Inconclusive(`the ${role} did not ${what} within ${timeoutSeconds} s`, 'raise --timeout, or check that no other process holds the reader');
-  return new Inconclusive(`the ${role} died before it could ${what}`, role === 'holder' ? 'run `sc-repro lock` by hand to see why' : 'run `sc-repro connect` by hand to see why');
+async function roleGone(
+  name: 'holder' | 'contender',
+  role: RoleProcess,
+  timedOut: boolean,
+  what: string,
+  timeoutSeconds: number,
+  failure?: RoleMessage | null,
+): Promise<Inconclusive> {
+  if (failure?.type === 'failed') return new Inconclusive(`the ${name} failed: ${failure.message}`, hintOf(failure));
+  if (timedOut) return new Inconclusive(`the ${name} did not ${what} within ${timeoutSeconds} s`, 'raise --timeout, or check that no other process holds the reader');
+  // A role that lost its card or its service says why on its way out.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([role.exited, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+  clearTimeout(timer);
+  const last = role.result();
+  if (last?.ok === false && typeof last.message === 'string') {
+    return new Inconclusive(`the ${name} stopped: ${last.message}`, typeof last.hint === 'string' ? last.hint : null);
+  }
+  return new Inconclusive(`the ${name} died before it could ${what}`, name === 'holder' ? 'run `sc-repro lock` by hand to see why' : 'run `sc-repro connect` by hand to see why');
 }
 
 function errorOf(message: RoleMessage): Omit<PcscErrorInfo, 'detail'> {

@@ -176,6 +176,11 @@ export class PcscContext {
     });
   }
 
+  /** The error a status thread or the context reported last, if any: the service or the reader went away. */
+  failure(): Error | undefined {
+    return this.lastError;
+  }
+
   /** Reader names in the order the service lists them. */
   readers(): string[] {
     return [...this.names];

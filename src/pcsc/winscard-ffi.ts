@@ -43,7 +43,6 @@ interface Api {
   release(context: unknown): number;
   connect: AsyncCall;
   beginTransaction: AsyncCall;
-  endTransaction(card: unknown, disposition: number): number;
   disconnect(card: unknown, disposition: number): number;
   statusChange(context: unknown, timeout: number, states: ReaderStateRecord[], count: number): number;
   layout: Layout;
@@ -83,7 +82,6 @@ function loadApi(): Api {
     release: lib.func(`${L} SCardReleaseContext(${H} context)`),
     connect: lib.func(`${L} SCardConnect${A}(${H} context, const char *reader, ${D} share, ${D} protocols, _Out_ ${H} *card, _Out_ ${D} *active)`),
     beginTransaction: lib.func(`${L} SCardBeginTransaction(${H} card)`),
-    endTransaction: lib.func(`${L} SCardEndTransaction(${H} card, ${D} disposition)`),
     disconnect: lib.func(`${L} SCardDisconnect(${H} card, ${D} disposition)`),
     statusChange: lib.func(`${L} SCardGetStatusChange${A}(${H} context, ${D} timeout, _Inout_ SC_REPRO_READERSTATE *states, ${D} count)`),
   } as unknown as Api;
@@ -106,7 +104,6 @@ function callAsync(fn: AsyncCall, call: string, ...args: unknown[]): Promise<voi
 
 /** A card handle from the platform library, for the calls the binding lacks. */
 export class FfiCard {
-  private inTransaction = false;
   private open = true;
 
   constructor(
@@ -117,13 +114,6 @@ export class FfiCard {
   /** Runs on a worker thread: another process's transaction makes it wait. */
   async beginTransaction(): Promise<void> {
     await callAsync(this.api.beginTransaction, 'SCardBeginTransaction', this.handle);
-    this.inTransaction = true;
-  }
-
-  endTransaction(disposition: Disposition = 'leave'): void {
-    if (!this.inTransaction) return;
-    this.inTransaction = false;
-    check(this.api.endTransaction(this.handle, DISPOSITIONS[disposition]), 'SCardEndTransaction');
   }
 
   disconnect(disposition: Disposition): void {
@@ -171,5 +161,18 @@ export class FfiContext {
     if (this.closed) return;
     this.closed = true;
     this.api.release(this.context);
+  }
+}
+
+/**
+ * Whether the PC/SC service answers a new context now: the error it gives
+ * (SCARD_E_NO_SERVICE once pcscd is gone), or null when it is up.
+ */
+export function serviceFailure(): PcscError | null {
+  try {
+    FfiContext.open().close();
+    return null;
+  } catch (error) {
+    return PcscError.from(error) ?? null;
   }
 }

@@ -24,6 +24,7 @@ const HINTS: Record<string, Partial<Record<Platform, string>>> = {
 const CODE_HINTS: Record<number, keyof typeof HINTS> = {
   0x8010001d: 'noService', // SCARD_E_NO_SERVICE
   0x8010001e: 'noService', // SCARD_E_SERVICE_STOPPED
+  0x80100013: 'noService', // SCARD_F_COMM_ERROR
   0x8010002e: 'noReader', // SCARD_E_NO_READERS_AVAILABLE
   0x8010000c: 'noCard', // SCARD_E_NO_SMARTCARD
   0x80100069: 'noCard', // SCARD_W_REMOVED_CARD

@@ -4,9 +4,10 @@ import { DEFAULT_SCENARIO } from '../scenarios/catalog.js';
 import { sameOutcome, type Outcome } from '../scenarios/types.js';
 import { out } from './style.js';
 import { oneLine } from './errors.js';
+import { displayName } from './display-name.js';
 
 export function renderContenderEvent(event: ContenderEvent): string {
-  return event.type === 'using' ? `Using: ${event.reader}\n` : '';
+  return event.type === 'using' ? `Using: ${displayName(event.reader)}\n` : '';
 }
 
 export function outcomeOf(result: ContendResult): Outcome {

@@ -2,8 +2,8 @@ import type { ErrorReport } from '../cli/errors.js';
 import { err } from './style.js';
 
 /** One line for the cause, and one for what to do when there is a hint. */
-export function renderErrorLines(report: ErrorReport): string[] {
-  const lines = [`${err.red('sc-repro: error:')} ${oneLine(report.message)}`];
+export function renderErrorLines(report: ErrorReport, label = 'error'): string[] {
+  const lines = [`${err.red(`sc-repro: ${label}:`)} ${oneLine(report.message)}`];
   if (report.hint) lines.push(`${err.yellow('hint:')} ${oneLine(report.hint)}`);
   return lines;
 }

@@ -2,11 +2,12 @@ import type { HolderEvent } from '../roles/holder.js';
 import { SCARD_SHARE_NAMES } from '../pcsc/constants.js';
 import { out } from './style.js';
 import { startProgress } from './spinner.js';
+import { displayName } from './display-name.js';
 
 export function renderHolderEvent(event: HolderEvent): string {
   switch (event.type) {
     case 'using':
-      return `Using: ${event.reader}\n`;
+      return `Using: ${displayName(event.reader)}\n`;
     case 'held':
       return `Holding the reader with ${out.bold(SCARD_SHARE_NAMES[event.mode])} (protocol ${event.protocol})\n`;
     case 'released': {
@@ -21,6 +22,7 @@ export async function startCountdown() {
   const spinner = await startProgress('connecting');
   let timer: NodeJS.Timeout | undefined;
   return {
+    waiting: (text: string) => spinner.update(text),
     start(holdMs: number) {
       const end = Date.now() + holdMs;
       const tick = () =>

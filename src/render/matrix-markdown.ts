@@ -15,6 +15,7 @@ export function renderMatrixMarkdown(report: MatrixReport): string {
     `### sc-repro matrix: exit ${report.exitCode}`,
     `Reader: ${esc(report.reader ?? '-')}. Total ${(report.totalMs / 1000).toFixed(2)} s.`,
     table(['Scenario', 'Expected', 'Observed', 'Verdict', 'Known bug'], rows),
+    ...(report.notRun.length ? [`Not run (interrupted): ${report.notRun.map((id) => `\`${esc(id)}\``).join(', ')}.`] : []),
     environmentTable(report.environment),
     `Re-run:\n\n${codeBlock(report.command, 'sh')}`,
   ].join('\n\n')}\n`;

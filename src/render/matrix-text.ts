@@ -1,5 +1,6 @@
 import type { MatrixReport } from '../orchestrator/report.js';
 import { out } from './style.js';
+import { displayName } from './display-name.js';
 import { describeTally, VERDICT_MARK, VERDICT_STYLE } from './repro-text.js';
 
 const EXIT_MEANING = { 0: 'every scenario as expected', 1: 'deviations found', 2: 'some scenarios could not be judged' } as const;
@@ -23,9 +24,10 @@ export function renderMatrixText(report: MatrixReport): string {
   const lines = [out.bold(line(header)), ...rows.map((cells, i) => line(cells, VERDICT_STYLE[report.rows[i]!.verdict]))];
   const notes = report.rows.filter((row) => row.verdict !== 'not-affected').map((row) => `  ${row.scenario.id}: ${row.reason}`);
   if (notes.length) lines.push('', out.dim('Why'), ...notes);
+  if (report.notRun.length) lines.push('', `${out.dim('Not run (interrupted)')}  ${report.notRun.join(', ')}`);
   lines.push(
     '',
-    `${out.dim('Reader')}  ${report.reader ?? '-'}`,
+    `${out.dim('Reader')}  ${report.reader === null ? '-' : displayName(report.reader)}`,
     `${out.dim('Result')}  ${EXIT_MEANING[report.exitCode]} (exit ${report.exitCode})`,
     `${out.dim('Total')}   ${(report.totalMs / 1000).toFixed(2)} s${report.startupMs === null ? '' : ` (process start-up ${report.startupMs} ms)`}`,
   );

@@ -2,6 +2,7 @@ import type { ReproReport, ExpectedJson } from '../orchestrator/report.js';
 import type { Verdict } from '../orchestrator/verdict.js';
 import { out } from './style.js';
 import { oneLine } from './errors.js';
+import { displayName } from './display-name.js';
 
 export const VERDICT_STYLE: Record<Verdict, (text: string) => string> = {
   'not-affected': (text) => out.green.bold(text),
@@ -66,7 +67,7 @@ export function renderReproText(report: ReproReport): string {
   lines.push(
     '',
     `${out.dim('Scenario')}   ${report.scenario.id}: ${report.scenario.title}`,
-    `${out.dim('Reader')}     ${report.reader.name ?? '-'}${report.reader.atr ? `  (ATR ${report.reader.atr})` : ''}`,
+    `${out.dim('Reader')}     ${report.reader.name === null ? '-' : displayName(report.reader.name)}${report.reader.atr ? `  (ATR ${report.reader.atr})` : ''}`,
     `${out.dim('Expected')}   ${describeExpected(report.expected)}`,
     `${out.dim('Observed')}   ${describeObserved(report.observed)}`,
   );

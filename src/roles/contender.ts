@@ -4,7 +4,7 @@ import type { ReaderSelector } from '../cli/options.js';
 import type { ProtocolChoice, ShareMode } from '../pcsc/constants.js';
 import { PcscError } from '../pcsc/pcsc-error.js';
 import { isEnvironmentCode } from '../cli/errors.js';
-import { withReader } from './session.js';
+import { withReader, type CardWait } from './session.js';
 import type { PcscContext } from '../pcsc/scard.js';
 import type { ContenderPlan } from '../scenarios/types.js';
 
@@ -15,6 +15,7 @@ export interface ContendOptions {
   mode: ShareMode;
   protocol: ProtocolChoice;
   onEvent?: (event: ContenderEvent) => void;
+  cardWait?: CardWait;
 }
 
 export type ContendResult =
@@ -27,7 +28,7 @@ export function contend(options: ContendOptions): Promise<ContendResult> {
     emit({ type: 'using', reader });
     emit({ type: 'attempt', reader, mode: options.mode });
     return attempt(context, reader, { mode: options.mode, protocol: options.protocol });
-  });
+  }, options.cardWait);
 }
 
 /**

@@ -3,7 +3,7 @@
 // the card is not disturbed.
 import type { ReaderSelector } from '../cli/options.js';
 import type { ShareMode } from '../pcsc/constants.js';
-import { withReader } from './session.js';
+import { withReader, type CardWait } from './session.js';
 import { PcscError } from '../pcsc/pcsc-error.js';
 import type { PcscContext } from '../pcsc/scard.js';
 import type { HolderPlan } from '../scenarios/types.js';
@@ -24,6 +24,7 @@ export interface HoldOptions {
   /** Aborting releases the card at once (Ctrl-C, or the orchestrator being done). */
   release?: AbortSignal;
   onEvent?: (event: HolderEvent) => void;
+  cardWait?: CardWait;
 }
 
 export interface HoldResult {
@@ -36,15 +37,15 @@ export interface HoldResult {
   reason: ReleaseReason;
 }
 
-type EndOfHold = ReleaseReason | 'card-removed';
+type EndOfHold = ReleaseReason | 'lost';
 
-function waitForRelease(holdMs: number, signal: AbortSignal | undefined, cardRemoved: Promise<void>): Promise<EndOfHold> {
+function waitForRelease(holdMs: number, signal: AbortSignal | undefined, lost: Promise<unknown>): Promise<EndOfHold> {
   if (signal?.aborted) return Promise.resolve(signal.reason === 'requested' ? 'requested' : 'interrupted');
   return new Promise((resolve) => {
-    cardRemoved.then(() => {
+    lost.then(() => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      resolve('card-removed');
+      resolve('lost');
     });
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -56,6 +57,34 @@ function waitForRelease(holdMs: number, signal: AbortSignal | undefined, cardRem
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+export interface LossWatch {
+  /** Resolves with the cause once the card or the service is gone. */
+  lost: Promise<Error>;
+  stop(): void;
+}
+
+/**
+ * Holding a card that is gone would be a lie: watch the reader as a third
+ * party does. A status thread that fails means the service went away; a new
+ * context then tells whether it is down (SCARD_E_NO_SERVICE) or only our
+ * connection to it broke.
+ */
+export function watchForLoss(context: PcscContext, reader: string): LossWatch {
+  let stop = () => {};
+  const lost = new Promise<Error>((resolve) => {
+    let seen = false;
+    stop = context.watch(reader, (status) => {
+      if (seen || status?.cardPresent) return;
+      seen = true;
+      stop();
+      const failure = context.failure();
+      if (!failure) return resolve(PcscError.fromCode(SCARD_W_REMOVED_CARD, 'SCardGetStatusChange'));
+      void import('../pcsc/winscard-ffi.js').then(({ serviceFailure }) => resolve(serviceFailure() ?? failure));
+    });
+  });
+  return { lost, stop: () => stop() };
 }
 
 /** A reader held according to a plan; released once, with SCARD_LEAVE_CARD. */
@@ -116,7 +145,9 @@ async function takeTransactionHold(reader: string, plan: HolderPlan): Promise<Ho
       transmit: () => Promise.reject(new Error('a transaction hold does not transmit')),
       async release() {
         try {
-          card.endTransaction('leave');
+          // SCardDisconnect ends the transaction too. Ending it first would let
+          // a connect that waited on it run while our shared handle is still
+          // open, and meet a sharing violation that is only our own timing.
           card.disconnect('leave');
         } finally {
           ffi.close();
@@ -137,22 +168,16 @@ export function hold(options: HoldOptions): Promise<HoldResult> {
     const held = await takeHold(context, reader, { mode: options.mode });
     const heldAt = held.heldAt.toISOString();
     emit({ type: 'held', reader, mode: options.mode, protocol: held.protocol, heldAt });
-    // Holding a card that is gone would be a lie: watch the reader as a third party does.
-    let stopWatching = () => {};
-    const cardRemoved = new Promise<void>((resolve) => {
-      stopWatching = context.watch(reader, (status) => {
-        if (!status?.cardPresent) resolve();
-      });
-    });
-    const reason = await waitForRelease(options.holdMs, options.release, cardRemoved);
-    stopWatching();
-    if (reason === 'card-removed') {
+    const watch = watchForLoss(context, reader);
+    const reason = await waitForRelease(options.holdMs, options.release, watch.lost);
+    watch.stop();
+    if (reason === 'lost') {
       await held.release().catch(() => {});
-      throw PcscError.fromCode(SCARD_W_REMOVED_CARD, 'SCardGetStatusChange');
+      throw await watch.lost;
     }
     const heldMs = await held.release();
     const releasedAt = new Date().toISOString();
     emit({ type: 'released', reason, heldMs, releasedAt });
     return { reader, mode: options.mode, protocol: held.protocol, heldAt, releasedAt, heldMs, reason };
-  });
+  }, options.cardWait);
 }

@@ -7,26 +7,37 @@ import { reportFor } from '../cli/errors.js';
 import type { PcscContext } from '../pcsc/scard.js';
 import type { ContenderPlan, HolderPlan } from '../scenarios/types.js';
 import { attempt } from './contender.js';
-import { takeHold, type Hold } from './holder.js';
+import { takeHold, watchForLoss, type Hold, type LossWatch } from './holder.js';
 import { roleChannel, type RoleChannel } from './ipc.js';
-import { withReader } from './session.js';
+import { withReader, type CardWait } from './session.js';
 import { connectResultJson } from '../render/connect-text.js';
 import { EXIT } from '../cli/exit-codes.js';
+import { interruptSignal } from '../cli/run-command.js';
 
 type Request = { type: string; id: number } & Record<string, unknown>;
+
+const never = new Promise<never>(() => {});
 
 interface ServedRole {
   handlers: Record<string, (request: Request) => Promise<object>>;
   /** Whatever the role still holds when the orchestrator goes away. */
   cleanup(): Promise<void>;
+  /** Rejects when what the role holds is gone (card removed, service stopped): the role then exits 2 with the cause. */
+  lost?: Promise<never>;
 }
 
 /** Answers requests one at a time, in order, until the orchestrator goes away. */
 function serve(
   selector: ReaderSelector | undefined,
+  waitCardMs: number | undefined,
   makeRole: (context: PcscContext, reader: string, channel: RoleChannel) => ServedRole,
 ): Promise<number> {
   const channel = roleChannel();
+  const cardWait: CardWait = { waitCardMs, onWaitingForCard: (reader) => channel.send({ type: 'waiting-card', reader }) };
+  // Ctrl-C in a terminal reaches the whole process group, roles included; the
+  // orchestrator's SIGTERM is how it ends a role that is stuck in a call.
+  const interrupt = interruptSignal();
+  const interrupted = new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }));
   return withReader(selector, async (context, reader) => {
     const role = makeRole(context, reader, channel);
     let queue = Promise.resolve();
@@ -42,26 +53,37 @@ function serve(
       });
     });
     channel.send({ type: 'ready', reader });
-    await channel.parentGone;
-    await queue;
-    await role.cleanup();
-    return EXIT.ok;
-  }).finally(() => channel.close());
+    // A request stuck in a PC/SC call never settles the queue: a signal ends the wait.
+    try {
+      await Promise.race([channel.parentGone.then(() => queue), interrupted, role.lost ?? never]);
+    } finally {
+      await role.cleanup();
+    }
+    return interrupt.exitCode() ?? EXIT.ok;
+  }, cardWait).finally(() => channel.close());
 }
 
-export function serveHolder(selector: ReaderSelector | undefined): Promise<number> {
-  return serve(selector, (context, reader) => {
+export function serveHolder(selector: ReaderSelector | undefined, waitCardMs?: number): Promise<number> {
+  return serve(selector, waitCardMs, (context, reader) => {
     let held: Hold | null = null;
+    let watch: LossWatch | null = null;
+    let loseHold: (cause: Error) => void = () => {};
+    const lost = new Promise<never>((_, reject) => (loseHold = reject));
     const release = async () => {
       const hold = held;
       held = null;
+      watch?.stop();
+      watch = null;
       return hold ? hold.release() : 0;
     };
     return {
+      lost,
       handlers: {
         hold: async (request) => {
           await release();
           held = await takeHold(context, reader, request.plan as HolderPlan);
+          const current = (watch = watchForLoss(context, reader));
+          void current.lost.then((cause) => watch === current && loseHold(cause));
           return { type: 'held', reader, protocol: held.protocol, heldAt: held.heldAt.toISOString() };
         },
         transmit: async () => {
@@ -81,8 +103,8 @@ export function serveHolder(selector: ReaderSelector | undefined): Promise<numbe
   });
 }
 
-export function serveContender(selector: ReaderSelector | undefined): Promise<number> {
-  return serve(selector, (context, reader, channel) => ({
+export function serveContender(selector: ReaderSelector | undefined, waitCardMs?: number): Promise<number> {
+  return serve(selector, waitCardMs, (context, reader, channel) => ({
     handlers: {
       attempt: async (request) => {
         channel.send({ type: 'attempt', id: request.id });

@@ -4,6 +4,8 @@
 import type { ReaderSelector } from '../cli/options.js';
 import type { PcscContext } from '../pcsc/scard.js';
 import { selectReader } from './select-reader.js';
+import { EnvironmentError } from '../cli/errors.js';
+import { hint } from '../platform/hints.js';
 
 export async function withContext<T>(work: (context: PcscContext) => Promise<T>): Promise<T> {
   const { PcscContext } = await import('../pcsc/scard.js');
@@ -15,9 +17,34 @@ export async function withContext<T>(work: (context: PcscContext) => Promise<T>)
   }
 }
 
+export interface CardWait {
+  /** With no card in the reader, wait this long for one (--wait-card); 0 fails at once. */
+  waitCardMs?: number;
+  /** Called once when the wait starts; what it returns is called when the wait ends. */
+  onWaitingForCard?: (reader: string) => (() => void) | void;
+}
+
 export function withReader<T>(
   selector: ReaderSelector | undefined,
   work: (context: PcscContext, reader: string) => Promise<T>,
+  cardWait: CardWait = {},
 ): Promise<T> {
-  return withContext((context) => work(context, selectReader(context.readers(), selector)));
+  return withContext(async (context) => {
+    const reader = selectReader(context.readers(), selector);
+    if (cardWait.waitCardMs) await waitForCard(context, reader, cardWait.waitCardMs, cardWait.onWaitingForCard);
+    return work(context, reader);
+  });
+}
+
+async function waitForCard(context: PcscContext, reader: string, waitMs: number, onWaiting: CardWait['onWaitingForCard']): Promise<void> {
+  if ((await context.status(reader)).cardPresent) return;
+  const done = onWaiting?.(reader);
+  try {
+    const status = await context.waitForStatus(reader, (s) => s.cardPresent, waitMs);
+    if (!status.cardPresent) {
+      throw new EnvironmentError(`SCARD_E_NO_SMARTCARD: no card was inserted into ${JSON.stringify(reader)} within ${waitMs / 1000} s`, hint('noCard'));
+    }
+  } finally {
+    done?.();
+  }
 }

@@ -1,8 +1,12 @@
-// Bad input: one line on stderr, exit 64, never a stack trace, and no PC/SC
-// work started (these run without a card or reader).
-import { test } from 'node:test';
+// Bad input: one line on stderr, exit 64, never a stack trace. Most cases
+// fail before any PC/SC work; the --reader ones need the reader list, so the
+// service runs (with no card: nothing is ever held).
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../support/cli.js';
+import { useStack } from '../support/pcsc-stack.js';
+
+await useStack({ before, after }, { card: false });
 
 const CASES: [string[], RegExp][] = [
   [['lock', '--hold', 'abc'], /--hold expects a number of seconds/],
@@ -23,7 +27,7 @@ const CASES: [string[], RegExp][] = [
   [['repro', '--json', '--markdown'], /cannot be used with option/],
   [['repro', '--virtual', '--reader', '1'], /cannot be used with option/],
   [['repro', '--contender-env', 'NOEQUALS'], /--contender-env expects KEY=VALUE/],
-  [['repro', '--output', '/nonexistent-dir/report.md'], /does not exist or is not writable/],
+  [['repro', '--output', '/nonexistent-dir/report.md'], /the folder \/nonexistent-dir does not exist/],
   [['virtual-card', '--port', '70000'], /--port expects a TCP port/],
   [['repro', '--repeat', '0'], /--repeat/],
   [['repro', '--repeat', '2.5'], /--repeat/],
@@ -33,6 +37,37 @@ const CASES: [string[], RegExp][] = [
   [['matrix', '--repeat', '-3'], /--repeat/],
   [['matrix', '--json', '--markdown'], /cannot be used with option/],
   [['scenarios', '--bogus'], /unknown option '--bogus'/],
+  [['lock', '--hold', ''], /--hold expects a number/],
+  [['lock', '--hold', 'Infinity'], /--hold expects a number/],
+  [['lock', '--hold', '1,5'], /--hold expects a number/],
+  [['lock', '--hold', '0x10'], /--hold expects a number/],
+  [['lock', '--hold', '1h'], /--hold expects a number/],
+  [['lock', '--hold'], /option '--hold <seconds>' argument missing/],
+  [['lock', '--mode', ''], /--mode must be one of/],
+  [['connect', '--protocol', ''], /--protocol must be one of/],
+  [['connect', 'extra'], /too many arguments for 'connect'/],
+  [['connect', '--wait-card', '-5'], /--wait-card/],
+  [['lock', '--wait-card', 'forever'], /--wait-card expects a number/],
+  [['readers', '--reader', '0'], /unknown option '--reader'/],
+  [['repro', '--timeout', '-1'], /--timeout/],
+  [['repro', '--hold', '2 s'], /--hold expects a number/],
+  [['repro', '--repeat', 'many'], /--repeat expects a whole number/],
+  [['repro', '--repeat', '1000001'], /--repeat expects a whole number from 1 to 100000/],
+  [['repro', '--holder-env', 'LD_PRELOAD'], /--holder-env expects KEY=VALUE/],
+  [['repro', '--contender-env', '=x'], /--contender-env expects KEY=VALUE/],
+  [['repro', '--output', ''], /--output expects a file name/],
+  [['repro', '--output', '.'], /--output \. is a folder/],
+  [['repro', '--output', '/proc/sc-repro-report.md'], /cannot write there/],
+  [['repro', '--scenario'], /argument missing/],
+  [['matrix', '--scenario', 'el-capitan-scardconnect'], /unknown option '--scenario'/],
+  [['virtual-card', '--port', '0'], /--port expects a TCP port/],
+  [['virtual-card', '--port', 'abc'], /--port expects a TCP port/],
+  // These need the reader list, so they run against the real service.
+  [['connect', '--reader', '9'], /--reader 9 is out of range; readers: 0: "Virtual PCD 00 00", 1: "Virtual PCD 00 01"/],
+  [['lock', '--reader', '9'], /--reader 9 is out of range/],
+  [['repro', '--reader', '9'], /--reader 9 is out of range/],
+  [['connect', '--reader', 'virtual'], /--reader "virtual" matches 2 readers; pick one: 0: "Virtual PCD 00 00", 1: "Virtual PCD 00 01"/],
+  [['matrix', '--reader', 'PCD'], /--reader "PCD" matches 2 readers/],
 ];
 
 for (const [args, message] of CASES) {

@@ -12,7 +12,7 @@ const run = promisify(execFile);
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
-export type InterposerName = 'el-capitan-proto-mismatch' | 'shared-connect-blocks';
+export type InterposerName = 'el-capitan-proto-mismatch' | 'shared-connect-blocks' | 'crash-in-call';
 
 function mtimeMs(path: string): number | undefined {
   try {

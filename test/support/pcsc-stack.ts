@@ -12,7 +12,8 @@ import { runCli } from './cli.js';
 
 export const VIRTUAL_READER = 'Virtual PCD 00 00';
 
-function vpcdListening(port = VPCD_DEFAULT_PORT): boolean {
+/** Whether a vpcd reader listens on `port` (pcscd has loaded it). */
+export function vpcdListening(port = VPCD_DEFAULT_PORT): boolean {
   const needle = `:${port.toString(16).toUpperCase().padStart(4, '0')} 00000000:0000 0A`;
   return ['/proc/net/tcp', '/proc/net/tcp6'].some((file) => {
     try {
@@ -63,6 +64,24 @@ export async function startPcscStack(): Promise<PcscStack> {
       await exited;
     },
   };
+}
+
+/**
+ * Kills the running pcscd (the one its pid file names, never a private
+ * instance) and waits until it is gone. Start it again with startPcscStack().
+ */
+export async function killPcscd(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  const pid = Number(readFileSync('/run/pcscd/pcscd.pid', 'latin1').replace(/\0/g, '').trim());
+  if (!pid) throw new Error('no pcscd pid file');
+  process.kill(pid, signal);
+  await until(() => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  }, 5000, `pcscd ${pid} to exit`);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { UsageError } from '../../src/cli/errors.js';
 import { parseChoice, parseEnvAssignment, parseOutputPath, parseReaderSelector, parseSeconds } from '../../src/cli/options.js';
 
@@ -34,7 +35,12 @@ test('--contender-env takes KEY=VALUE and accumulates', () => {
 });
 
 test('--output must name a file in an existing folder', () => {
-  assert.throws(() => parseOutputPath('/nonexistent-folder/report.md'), /does not exist or is not writable/);
+  assert.throws(() => parseOutputPath('/nonexistent-folder/report.md'), /the folder \/nonexistent-folder does not exist/);
   assert.throws(() => parseOutputPath('.'), /is a folder/);
-  assert.match(parseOutputPath('report.md'), /report\.md$/);
+  assert.throws(() => parseOutputPath(''), /expects a file name, got an empty value/);
+  // Not writable even for root: /proc takes no new files.
+  assert.throws(() => parseOutputPath('/proc/sc-repro-report.md'), /cannot write there \(E[A-Z]+\)/);
+  const checked = parseOutputPath(`sc-repro-options-test-${process.pid}.md`);
+  assert.match(checked, /\.md$/);
+  assert.equal(existsSync(checked), false, 'the check left its probe file behind');
 });

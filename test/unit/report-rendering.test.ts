@@ -69,7 +69,8 @@ test('the text report puts the verdict line first', () => {
   const text = renderReproText(report);
   assert.match(text.split('\n')[0]!, /BUG-REPRODUCED {2}SCARD_E_PROTO_MISMATCH is the signature of Apple bug 23646838/);
   assert.match(text, /Observed {3}SCARD_E_PROTO_MISMATCH \(0x8010000F\) from SCardConnect: Card protocol mismatch\./);
-  assert.match(text, /Reader {5}Evil \| `Reader` <b>\n\*00\* 00/);
+  // A newline in the name must not forge a line of the report: it is shown quoted.
+  assert.match(text, /^Reader {5}"Evil \| `Reader` <b>\\n\*00\* 00" {2}\(ATR 3B 80 80 01 01\)$/m);
 });
 
 test('the JSON report carries the schema fields', () => {

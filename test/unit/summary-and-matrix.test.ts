@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { overallVerdict, spread } from '../../src/orchestrator/summary.js';
-import { matrixExitCode, type MatrixReport } from '../../src/orchestrator/report.js';
+import { buildMatrixReport, matrixExitCode, type MatrixReport } from '../../src/orchestrator/report.js';
+import { SCENARIOS } from '../../src/scenarios/catalog.js';
 import { renderMatrixText } from '../../src/render/matrix-text.js';
 import { renderMatrixMarkdown } from '../../src/render/matrix-markdown.js';
 import { EL_CAPITAN_SCARDCONNECT } from '../../src/scenarios/known-bugs.js';
@@ -50,6 +51,7 @@ const report: MatrixReport = {
       connectLatencyMs: 1,
     },
   ],
+  notRun: [],
   reader: HOSTILE,
   startupMs: 200,
   totalMs: 1234,
@@ -73,4 +75,14 @@ test('the matrix markdown keeps hostile names inside their cells', () => {
   assert.equal(rows.length, 2);
   for (const row of rows) assert.equal(row.replace(/\\\|/g, '').split('|').length, 7, row);
   assert.match(markdown, /Reader: Evil \\\| \\`Reader\\`<br>00\./);
+});
+
+test('an interrupted matrix reports the scenarios it ran and names the rest as not run', () => {
+  const [first, second] = SCENARIOS;
+  const plan = { results: [{ scenario: first!, runs: [] }, { scenario: second!, runs: [] }], startupMs: null, totalMs: 12 };
+  const interrupted = buildMatrixReport(plan, report.environment, 'sc-repro matrix');
+  assert.deepEqual(interrupted.rows, []);
+  assert.deepEqual(interrupted.notRun, [first!.id, second!.id]);
+  assert.match(renderMatrixText(interrupted), new RegExp(`Not run \\(interrupted\\) +${first!.id}, ${second!.id}`));
+  assert.match(renderMatrixMarkdown(interrupted), /Not run \(interrupted\): `/);
 });

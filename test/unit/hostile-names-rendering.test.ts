@@ -1,0 +1,229 @@
+// Hostile reader names through every renderer. Drivers and reader.conf choose
+// reader names, and pcsc-lite passes them on untouched, newlines included (an
+// unclosed quote in reader.conf keeps one). Text shows a name verbatim unless
+// it would forge a line or drive the terminal; markdown keeps it in its cell;
+// JSON round-trips it. The same names through a real pcscd:
+// test/e2e/hostile-reader-names.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { buildReport, shellQuote, type MatrixReport } from '../../src/orchestrator/report.js';
+import { judge } from '../../src/orchestrator/verdict.js';
+import type { RunResult } from '../../src/orchestrator/run-scenario.js';
+import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
+import { displayName } from '../../src/render/display-name.js';
+import { escapeMarkdown } from '../../src/render/markdown.js';
+import { renderReaders } from '../../src/render/readers-text.js';
+import { renderHolderEvent } from '../../src/render/lock-text.js';
+import { renderContenderEvent } from '../../src/render/connect-text.js';
+import { renderReproText } from '../../src/render/repro-text.js';
+import { renderReproMarkdown } from '../../src/render/repro-markdown.js';
+import { renderMatrixText } from '../../src/render/matrix-text.js';
+import { renderMatrixMarkdown } from '../../src/render/matrix-markdown.js';
+import type { Environment } from '../../src/platform/environment.js';
+
+/** Odd but single-line: shown verbatim in text. */
+const ODD = [
+  'Lecteur été ✓ 00 00',
+  'Say "hi" | `tick` ``` \\back *x* _y_ <b>&amp; 00 00',
+  "it's $(rm -rf /) ; `id` 00 00",
+  '读卡器 🔐 | 00 01',
+];
+/** Names that would forge a line or drive the terminal. */
+const BREAKING = [
+  'Lecteur piégé\n 00 00',
+  'CR\r 00 00',
+  'Tab\there 00 00',
+  'Esc \u001b[31mred\u001b[0m 00 00',
+  'DEL \u007f and NEL \u0085 00 00',
+  'Line sep \u2028 para sep \u2029 00 00',
+  'Evil | `Reader` <b>\n*00* 00\r\nObserved   SCARD_S_SUCCESS',
+];
+const ALL = [...ODD, ...BREAKING];
+
+const environment: Environment = {
+  os: 'Debian GNU/Linux 12 (bookworm)',
+  osVersion: '12 (kernel 6.1.0)',
+  platform: 'linux',
+  arch: 'x64',
+  node: 'v20.20.2',
+  scRepro: '0.1.0',
+  pcsclite: '1.0.1',
+  pcscService: 'pcsc-lite 1.9.9',
+};
+
+function run(name: string): RunResult {
+  const outcome = { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' } as const;
+  return {
+    ...judge(elCapitanScardConnect, outcome, 'linux-pcsclite'),
+    outcome,
+    observed: { ok: false, code: 0x8010000b, hex: '0x8010000B', name: 'SCARD_E_SHARING_VIOLATION', message: 'Sharing violation.', call: 'SCardConnect' },
+    reader: { name, atr: '3B 80 80 01 01' },
+    timeline: { holderStarted: 1, readerHeld: 120.5, contenderStarted: 130, attempt: 250, answer: 252, holderReleased: 260, holdMs: 140, connectLatencyMs: 1.8, totalMs: 270 },
+    evidence: { readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true },
+    hint: null,
+  };
+}
+
+const reproReport = (name: string) => buildReport(elCapitanScardConnect, [run(name)], environment, shellQuote(['sc-repro', 'repro', '--reader', name]));
+
+function matrixReport(name: string): MatrixReport {
+  const row = reproReport(name);
+  return {
+    schemaVersion: 1,
+    kind: 'matrix',
+    exitCode: 0,
+    rows: [
+      {
+        scenario: { id: row.scenario.id, title: row.scenario.title },
+        verdict: row.verdict,
+        reason: row.reason,
+        expected: row.expected,
+        observed: 'SCARD_E_SHARING_VIOLATION',
+        knownBug: null,
+        connectLatencyMs: 1.8,
+      },
+    ],
+    notRun: [],
+    reader: name,
+    startupMs: 200,
+    totalMs: 1234,
+    environment,
+    command: shellQuote(['sc-repro', 'matrix', '--reader', name]),
+  };
+}
+
+/** No line break of any kind a terminal, editor or JavaScript would honour. */
+const LINE_BREAK = /[\n\r\u000b\u000c\u0085\u2028\u2029]/;
+
+/** GFM splits a row on every `|` that is not escaped as `\|`. */
+function cells(row: string): string[] {
+  return row.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim());
+}
+
+/** What a GFM renderer shows for a cell: pipes unescaped first, then backslash escapes, entities and <br>. */
+function shownInCell(cell: string): string {
+  return cell
+    .replace(/\\\|/g, '|')
+    .replace(/\\([!-/:-@[-`{-~])|&(amp|lt|gt);|<br>/g, (_, escaped?: string, entity?: string) =>
+      escaped ?? (entity ? { amp: '&', lt: '<', gt: '>' }[entity]! : '\n'),
+    );
+}
+
+function row(markdown: string, label: string): string {
+  const found = markdown.split('\n').find((line) => line.startsWith(`| ${label} |`));
+  assert.ok(found, `no ${label} row in\n${markdown}`);
+  return found;
+}
+
+test('displayName: single-line names verbatim, whatever their characters', () => {
+  for (const name of ODD) assert.equal(displayName(name), name);
+});
+
+test('displayName: names with line breaks or controls as one JSON-quoted line that parses back', () => {
+  for (const name of BREAKING) {
+    const shown = displayName(name);
+    assert.ok(!LINE_BREAK.test(shown), JSON.stringify(shown));
+    assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(shown), JSON.stringify(shown));
+    assert.ok(shown.startsWith('"') && shown.endsWith('"'), shown);
+    assert.equal(JSON.parse(shown), name);
+  }
+  assert.equal(displayName('Lecteur piégé\n 00 00'), '"Lecteur piégé\\n 00 00"');
+  assert.equal(displayName('Esc \u001b[31m'), '"Esc \\u001b[31m"');
+  assert.equal(displayName('NEL \u0085 sep \u2028'), '"NEL \\u0085 sep \\u2028"');
+});
+
+test('readers as text: two lines per reader, odd names verbatim, breaking ones quoted', () => {
+  const text = renderReaders(ALL.map((reader, i) => ({ reader, state: 34, flags: ['PRESENT'], cardPresent: i === 0, atr: i === 0 ? '3B 80 80 01 01' : null })));
+  const lines = text.trimEnd().split('\n');
+  assert.equal(lines.length, ALL.length * 2, text);
+  ALL.forEach((name, i) => assert.equal(lines[i * 2], `${i}: ${displayName(name)}`));
+  assert.equal(lines[0], '0: Lecteur été ✓ 00 00');
+  assert.equal(lines[ODD.length * 2], `${ODD.length}: "Lecteur piégé\\n 00 00"`);
+});
+
+test('lock and connect as text: the Using line stays one line', () => {
+  for (const name of ALL) {
+    for (const line of [renderHolderEvent({ type: 'using', reader: name }), renderContenderEvent({ type: 'using', reader: name })]) {
+      assert.equal(line, `Using: ${displayName(name)}\n`);
+      assert.ok(!LINE_BREAK.test(line.slice(0, -1)), JSON.stringify(line));
+    }
+  }
+});
+
+test('repro as text: the Reader line stays one line; the report has as many lines as with a plain name', () => {
+  const plain = renderReproText(reproReport('Virtual PCD 00 00')).split('\n').length;
+  for (const name of ALL) {
+    const text = renderReproText(reproReport(name));
+    assert.equal(text.split('\n').length, plain, text);
+    assert.ok(!/[\r\u000b\u000c\u0085\u2028\u2029\u001b]/.test(text), JSON.stringify(text));
+    const reader = text.split('\n').find((line) => line.startsWith('Reader '));
+    assert.equal(reader, `Reader     ${displayName(name)}  (ATR 3B 80 80 01 01)`);
+  }
+  assert.match(renderReproText(reproReport(ODD[1]!)), /^Reader {5}Say "hi" \| `tick` ``` \\back \*x\* _y_ <b>&amp; 00 00 {2}\(ATR/m);
+});
+
+test('matrix as text: the Reader line stays one line', () => {
+  for (const name of ALL) {
+    const lines = renderMatrixText(matrixReport(name)).trimEnd().split('\n');
+    assert.equal(lines.filter((line) => line.startsWith('Reader ')).length, 1);
+    assert.equal(lines.find((line) => line.startsWith('Reader ')), `Reader  ${displayName(name)}`);
+    assert.match(lines.at(-1)!, /^Total /);
+    assert.match(lines.at(-2)!, /^Result /);
+  }
+});
+
+test('escapeMarkdown: one cell, no line break, no live backtick, and a GFM renderer shows the name', () => {
+  for (const name of ALL) {
+    const cell = escapeMarkdown(name);
+    assert.ok(!LINE_BREAK.test(cell), JSON.stringify(cell));
+    assert.deepEqual(cells(`| ${cell} |`), [cell], cell);
+    assert.ok(!/(?<!\\)`/.test(cell), `a backtick would open a code span: ${cell}`);
+    assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(cell), JSON.stringify(cell));
+  }
+  // Line breaks become <br>; the other controls are shown as \u escapes.
+  for (const name of ODD) assert.equal(shownInCell(escapeMarkdown(name)), name);
+  assert.equal(shownInCell(escapeMarkdown('Lecteur piégé\n 00 00')), 'Lecteur piégé\n 00 00');
+  assert.equal(shownInCell(escapeMarkdown('Esc \u001b[0m 00 00')), 'Esc \\u001b[0m 00 00');
+  assert.equal(escapeMarkdown('back\\|slash'), 'back\\\\\\|slash');
+  assert.equal(shownInCell(escapeMarkdown('back\\|slash')), 'back\\|slash');
+});
+
+test('repro markdown: every table row keeps its columns and the Reader cell shows the name', () => {
+  for (const name of ALL) {
+    const markdown = renderReproMarkdown(reproReport(name));
+    const tableRows = markdown.split('\n').filter((line) => line.startsWith('|'));
+    for (const line of tableRows) assert.equal(cells(line).length, 2, line);
+    const reader = cells(row(markdown, 'Reader'))[1]!;
+    assert.equal(reader, escapeMarkdown(name));
+    if (ODD.includes(name)) assert.equal(shownInCell(reader), name);
+  }
+});
+
+test('matrix markdown: the Reader paragraph and the table rows survive the name', () => {
+  for (const name of ALL) {
+    const markdown = renderMatrixMarkdown(matrixReport(name));
+    assert.ok(markdown.includes(`Reader: ${escapeMarkdown(name)}. Total`), markdown);
+    const tableRows = markdown.split('\n').filter((line) => line.startsWith('|'));
+    for (const line of tableRows.slice(0, 3)) assert.equal(cells(line).length, 5, line);
+  }
+});
+
+test('the re-run command in the markdown gives the exact name back to a POSIX shell', () => {
+  for (const name of ALL.filter((n) => !n.includes('\u0000'))) {
+    const markdown = renderReproMarkdown(reproReport(name));
+    const block = /^(`{3,})sh\n([\s\S]*)\n\1$/m.exec(markdown);
+    assert.ok(block, `no code block in\n${markdown}`);
+    const command = block[2]!;
+    assert.equal(command, shellQuote(['sc-repro', 'repro', '--reader', name]));
+    const echoed = spawnSync('sh', ['-c', `set -- ${command}; printf '%s' "$4"`], { encoding: 'utf8' });
+    assert.equal(echoed.stdout, name);
+  }
+});
+
+test('JSON round-trips every name exactly', () => {
+  for (const name of ALL) {
+    assert.equal(JSON.parse(JSON.stringify(reproReport(name))).reader.name, name);
+    assert.equal(JSON.parse(JSON.stringify(matrixReport(name))).reader, name);
+  }
+});
