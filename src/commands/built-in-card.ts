@@ -2,6 +2,7 @@
 // duration of a command, so the main job runs on a machine with no hardware.
 import { EnvironmentError } from '../cli/errors.js';
 import { insertVirtualCard, VPCD_DEFAULT_PORT } from '../virtual-card/vpcd-card.js';
+import { settlesWithin } from '../orchestrator/settles-within.js';
 
 export const VIRTUAL_READER_NAME = 'Virtual PCD 00 00';
 
@@ -15,9 +16,7 @@ export async function withBuiltInCard<T>(timeoutSeconds: number, work: () => Pro
   try {
     // pcscd asks a new card for its ATR when it detects it; until then the
     // reader may still show the previous run's card, or none.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([card.seenByReader, new Promise((resolve) => (timer = setTimeout(resolve, timeoutSeconds * 1000)))]);
-    clearTimeout(timer);
+    await settlesWithin(card.seenByReader, timeoutSeconds * 1000);
     return await work();
   } finally {
     await card.remove();

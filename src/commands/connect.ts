@@ -20,8 +20,7 @@ export interface ConnectCommandOptions {
 }
 
 export async function connectCommand(options: ConnectCommandOptions): Promise<number> {
-  const waitCardMs = options.waitCardSeconds === undefined ? undefined : options.waitCardSeconds * 1000;
-  if (options.serve) return serveContender(options.reader, waitCardMs);
+  if (options.serve) return serveContender(options.reader, options.waitCardSeconds);
   const interrupt = interruptSignal();
   const channel = roleChannel();
   const onEvent = (event: ContenderEvent) => {
@@ -30,7 +29,14 @@ export async function connectCommand(options: ConnectCommandOptions): Promise<nu
   };
   try {
     const result = await interrupt.race(
-      contend({ reader: options.reader, mode: options.mode, protocol: options.protocol, onEvent, cardWait: { waitCardMs, onWaitingForCard: (reader) => showWaiting(reader, options) } }),
+      contend({
+        reader: options.reader,
+        mode: options.mode,
+        protocol: options.protocol,
+        onEvent,
+        // The spinner (a terminal only, never with --json) lasts as long as the wait.
+        cardWait: { waitCardSeconds: options.waitCardSeconds, onWaitingForCard: options.json ? undefined : startWaitingSpinner },
+      }),
       'before SCardConnect returned',
     );
     const json = connectResultJson(result);
@@ -40,10 +46,4 @@ export async function connectCommand(options: ConnectCommandOptions): Promise<nu
   } finally {
     channel.close();
   }
-}
-
-/** The spinner while waiting for a card; it ends with the wait. */
-function showWaiting(reader: string, options: ConnectCommandOptions): () => void {
-  if (options.json) return () => {};
-  return startWaitingSpinner(reader, options.waitCardSeconds!);
 }

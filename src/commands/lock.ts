@@ -20,8 +20,7 @@ export interface LockCommandOptions {
 }
 
 export async function lockCommand(options: LockCommandOptions): Promise<number> {
-  const waitCardMs = options.waitCardSeconds === undefined ? undefined : options.waitCardSeconds * 1000;
-  if (options.serve) return serveHolder(options.reader, waitCardMs);
+  if (options.serve) return serveHolder(options.reader, options.waitCardSeconds);
   const interrupt = interruptSignal();
   const release = new AbortController();
   interrupt.signal.addEventListener('abort', () => release.abort('interrupted'));
@@ -42,7 +41,7 @@ export async function lockCommand(options: LockCommandOptions): Promise<number> 
       holdMs: options.holdSeconds * 1000,
       release: release.signal,
       onEvent,
-      cardWait: { waitCardMs, onWaitingForCard: (reader) => countdown?.waiting(waitingText(reader, options.waitCardSeconds!)) },
+      cardWait: { waitCardSeconds: options.waitCardSeconds, onWaitingForCard: (reader, seconds) => countdown?.waiting(waitingText(reader, seconds)) },
     });
     if (options.json) process.stdout.write(`${JSON.stringify({ ok: true, ...result })}\n`);
     return interrupt.exitCode() ?? EXIT.ok;

@@ -43,7 +43,7 @@ export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: 
       signal: interrupt.signal,
       onPhase: single ? (phase) => progress?.update(phase) : undefined,
       onProgress: single ? undefined : (done, total) => progress?.update(`run ${done}/${total}`),
-      onWaitingForCard: (reader) => progress?.update(waitingText(reader, options.waitCardSeconds!)),
+      onWaitingForCard: (reader, seconds) => progress?.update(waitingText(reader, seconds)),
     });
   try {
     const plan = virtual ? await withBuiltInCard(options.timeoutSeconds, execute) : await execute();

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { onForcedExit } from '../cli/run-command.js';
+import { settlesWithin } from './settles-within.js';
 
 const ENTRY = fileURLToPath(new URL('../../bin/sc-repro.js', import.meta.url));
 
@@ -156,13 +157,3 @@ export class RoleProcess {
 
 /** Leaving, or releasing on SIGTERM, takes milliseconds; this is ten times that. */
 const STOP_GRACE_MS = 150;
-
-function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    promise.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}

@@ -15,7 +15,7 @@ export interface PlanOptions extends Omit<RunOptions, 'scenario'> {
   contenderEnv: Record<string, string>;
   /** With no card in the reader, the roles wait this long for one. */
   waitCardSeconds?: number;
-  onWaitingForCard?: (reader: string) => void;
+  onWaitingForCard?: (reader: string, seconds: number) => void;
   onProgress?: (done: number, total: number) => void;
 }
 

@@ -9,6 +9,7 @@ import type { RoleMessage, RoleProcess } from './role-process.js';
 import type { Observer, ReaderView } from './observer.js';
 import { RoleStartError, type WarmRoles } from './warm-roles.js';
 import { judge, type Judgement } from './verdict.js';
+import { settlesWithin } from './settles-within.js';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -75,6 +76,10 @@ class Inconclusive extends Error {
   }
 }
 
+function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new Inconclusive('interrupted before the attempt completed');
+}
+
 const round = (ms: number | null) => (ms === null ? null : Math.round(ms * 10) / 10);
 
 /** The mark a share mode leaves on the reader state, as a third party sees it. */
@@ -107,9 +112,7 @@ export async function runOnce(roles: WarmRoles, observer: Observer, options: Run
   let releaseTimer: NodeJS.Timeout | undefined;
   let release: Promise<{ message: RoleMessage | null; timedOut: boolean }> | undefined;
 
-  const aborted = () => {
-    if (options.signal?.aborted) throw new Inconclusive('interrupted before the attempt completed');
-  };
+  const aborted = () => throwIfInterrupted(options.signal);
   const releaseHolder = () => {
     clearTimeout(releaseTimer);
     if (!release && holder) {
@@ -183,10 +186,8 @@ export async function runOnce(roles: WarmRoles, observer: Observer, options: Run
 
     options.onPhase?.('releasing the holder');
     if (options.fullHold) {
-      let timer: NodeJS.Timeout | undefined;
       // A holder that dies meanwhile ends the wait: its release is then missing.
-      await Promise.race([holder.exited, new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, holdMs - (now() - timeline.readerHeld!)))))]);
-      clearTimeout(timer);
+      await settlesWithin(holder.exited, Math.max(0, holdMs - (now() - timeline.readerHeld!)));
     }
     const released = await releaseHolder();
     if (!released.message || released.message.type === 'failed') throw await roleGone('holder', holder, released.timedOut, 'report its release', options.timeoutSeconds, released.message);
@@ -256,7 +257,7 @@ async function takeReader(holder: RoleProcess, observer: Observer, reader: strin
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const held = await holder.answer(holder.request('hold', { plan: options.scenario.holder }), 'held', timeoutMs);
-    if (options.signal?.aborted) throw new Inconclusive('interrupted before the attempt completed');
+    throwIfInterrupted(options.signal);
     if (!held.message) throw await roleGone('holder', holder, held.timedOut, 'report holding the reader', options.timeoutSeconds);
     if (held.message.type !== 'failed') return held.message;
     const busy = (held.message.error as { name?: string } | undefined)?.name === SCARD_E_SHARING_VIOLATION;
@@ -288,9 +289,7 @@ async function roleGone(
   if (failure?.type === 'failed') return new Inconclusive(`the ${name} failed: ${failure.message}`, hintOf(failure));
   if (timedOut) return new Inconclusive(`the ${name} did not ${what} within ${timeoutSeconds} s`, 'raise --timeout, or check that no other process holds the reader');
   // A role that lost its card or its service says why on its way out.
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([role.exited, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
-  clearTimeout(timer);
+  await settlesWithin(role.exited, 1000);
   const last = role.result();
   if (last?.ok === false && typeof last.message === 'string') {
     return new Inconclusive(`the ${name} stopped: ${last.message}`, typeof last.hint === 'string' ? last.hint : null);

@@ -25,7 +25,7 @@ export interface WarmRolesOptions {
   timeoutMs: number;
   /** With no card in the reader, the roles wait this long for one. */
   waitCardSeconds?: number;
-  onWaitingForCard?: (reader: string) => void;
+  onWaitingForCard?: (reader: string, seconds: number) => void;
 }
 
 export class WarmRoles {
@@ -61,7 +61,7 @@ export class WarmRoles {
     // Waiting for a card is not start-up: it has its own bound.
     const { timeoutMs, waitCardSeconds, onWaitingForCard } = this.options;
     const bound = timeoutMs + (waitCardSeconds ?? 0) * 1000;
-    process.onMessage('waiting-card', (waiting) => onWaitingForCard?.(String(waiting.reader)));
+    process.onMessage('waiting-card', (waiting) => onWaitingForCard?.(String(waiting.reader), waitCardSeconds ?? 0));
     const { message, timedOut } = await process.waitFor('ready', bound);
     if (message) {
       this.reader = String(message.reader);

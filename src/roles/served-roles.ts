@@ -29,11 +29,11 @@ interface ServedRole {
 /** Answers requests one at a time, in order, until the orchestrator goes away. */
 function serve(
   selector: ReaderSelector | undefined,
-  waitCardMs: number | undefined,
+  waitCardSeconds: number | undefined,
   makeRole: (context: PcscContext, reader: string, channel: RoleChannel) => ServedRole,
 ): Promise<number> {
   const channel = roleChannel();
-  const cardWait: CardWait = { waitCardMs, onWaitingForCard: (reader) => channel.send({ type: 'waiting-card', reader }) };
+  const cardWait: CardWait = { waitCardSeconds, onWaitingForCard: (reader) => channel.send({ type: 'waiting-card', reader }) };
   // Ctrl-C in a terminal reaches the whole process group, roles included; the
   // orchestrator's SIGTERM is how it ends a role that is stuck in a call.
   const interrupt = interruptSignal();
@@ -63,8 +63,8 @@ function serve(
   }, cardWait).finally(() => channel.close());
 }
 
-export function serveHolder(selector: ReaderSelector | undefined, waitCardMs?: number): Promise<number> {
-  return serve(selector, waitCardMs, (context, reader) => {
+export function serveHolder(selector: ReaderSelector | undefined, waitCardSeconds?: number): Promise<number> {
+  return serve(selector, waitCardSeconds, (context, reader) => {
     let held: Hold | null = null;
     let watch: LossWatch | null = null;
     let loseHold: (cause: Error) => void = () => {};
@@ -103,8 +103,8 @@ export function serveHolder(selector: ReaderSelector | undefined, waitCardMs?: n
   });
 }
 
-export function serveContender(selector: ReaderSelector | undefined, waitCardMs?: number): Promise<number> {
-  return serve(selector, waitCardMs, (context, reader, channel) => ({
+export function serveContender(selector: ReaderSelector | undefined, waitCardSeconds?: number): Promise<number> {
+  return serve(selector, waitCardSeconds, (context, reader, channel) => ({
     handlers: {
       attempt: async (request) => {
         channel.send({ type: 'attempt', id: request.id });

@@ -19,9 +19,9 @@ export async function withContext<T>(work: (context: PcscContext) => Promise<T>)
 
 export interface CardWait {
   /** With no card in the reader, wait this long for one (--wait-card); 0 fails at once. */
-  waitCardMs?: number;
+  waitCardSeconds?: number;
   /** Called once when the wait starts; what it returns is called when the wait ends. */
-  onWaitingForCard?: (reader: string) => (() => void) | void;
+  onWaitingForCard?: (reader: string, seconds: number) => (() => void) | void;
 }
 
 export function withReader<T>(
@@ -31,18 +31,18 @@ export function withReader<T>(
 ): Promise<T> {
   return withContext(async (context) => {
     const reader = selectReader(context.readers(), selector);
-    if (cardWait.waitCardMs) await waitForCard(context, reader, cardWait.waitCardMs, cardWait.onWaitingForCard);
+    if (cardWait.waitCardSeconds) await waitForCard(context, reader, cardWait.waitCardSeconds, cardWait.onWaitingForCard);
     return work(context, reader);
   });
 }
 
-async function waitForCard(context: PcscContext, reader: string, waitMs: number, onWaiting: CardWait['onWaitingForCard']): Promise<void> {
+async function waitForCard(context: PcscContext, reader: string, seconds: number, onWaiting: CardWait['onWaitingForCard']): Promise<void> {
   if ((await context.status(reader)).cardPresent) return;
-  const done = onWaiting?.(reader);
+  const done = onWaiting?.(reader, seconds);
   try {
-    const status = await context.waitForStatus(reader, (s) => s.cardPresent, waitMs);
+    const status = await context.waitForStatus(reader, (s) => s.cardPresent, seconds * 1000);
     if (!status.cardPresent) {
-      throw new EnvironmentError(`SCARD_E_NO_SMARTCARD: no card was inserted into ${JSON.stringify(reader)} within ${waitMs / 1000} s`, hint('noCard'));
+      throw new EnvironmentError(`SCARD_E_NO_SMARTCARD: no card was inserted into ${JSON.stringify(reader)} within ${seconds} s`, hint('noCard'));
     }
   } finally {
     done?.();

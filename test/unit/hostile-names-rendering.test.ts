@@ -20,7 +20,7 @@ import { renderReproText } from '../../src/render/repro-text.js';
 import { renderReproMarkdown } from '../../src/render/repro-markdown.js';
 import { renderMatrixText } from '../../src/render/matrix-text.js';
 import { renderMatrixMarkdown } from '../../src/render/matrix-markdown.js';
-import type { Environment } from '../../src/platform/environment.js';
+import { ENVIRONMENT } from '../support/report-fixtures.js';
 
 /** Odd but single-line: shown verbatim in text. */
 const ODD = [
@@ -41,16 +41,7 @@ const BREAKING = [
 ];
 const ALL = [...ODD, ...BREAKING];
 
-const environment: Environment = {
-  os: 'Debian GNU/Linux 12 (bookworm)',
-  osVersion: '12 (kernel 6.1.0)',
-  platform: 'linux',
-  arch: 'x64',
-  node: 'v20.20.2',
-  scRepro: '0.1.0',
-  pcsclite: '1.0.1',
-  pcscService: 'pcsc-lite 1.9.9',
-};
+const environment = ENVIRONMENT;
 
 function run(name: string): RunResult {
   const outcome = { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' } as const;

@@ -7,19 +7,10 @@ import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconne
 import { escapeMarkdown, codeBlock } from '../../src/render/markdown.js';
 import { renderReproMarkdown } from '../../src/render/repro-markdown.js';
 import { renderReproText } from '../../src/render/repro-text.js';
-import type { Environment } from '../../src/platform/environment.js';
+import { ENVIRONMENT } from '../support/report-fixtures.js';
 
 const HOSTILE = 'Evil | `Reader` <b>\n*00* 00';
-const environment: Environment = {
-  os: 'Debian GNU/Linux 12 (bookworm)',
-  osVersion: '12 (kernel 6.1.0)',
-  platform: 'linux',
-  arch: 'x64',
-  node: 'v20.20.2',
-  scRepro: '0.1.0',
-  pcsclite: '1.0.1',
-  pcscService: 'pcsc-lite 1.9.9',
-};
+const environment = ENVIRONMENT;
 
 function result(observedName: string): RunResult {
   const judgement = judge(elCapitanScardConnect, { kind: 'error', name: observedName }, 'linux-pcsclite');
