@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { measure, printTable, runsFromArgv } from './lib/bench.js';
 
-const CLI = fileURLToPath(new URL('../bin/sc-repro.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/sc-repro.cjs', import.meta.url));
 const runs = runsFromArgv(20);
 const node = process.execPath;
 

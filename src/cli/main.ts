@@ -1,9 +1,16 @@
 // The CLI entry: commander wiring only. Each action imports its command module
 // on demand so `--help` and `--version` never load the native PC/SC binding.
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { EXIT } from './exit-codes.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
+import { EXIT, EXIT_MEANINGS, VERDICTS, VERDICT_EXIT } from '../core/exit-codes.js';
+import { scReproVersion } from '../core/version.js';
+import { BLOCKED_RULE } from '../orchestrator/blocked-rule.js';
+import { PROTOCOL_CHOICES, SHARE_MODES, type ProtocolChoice, type ShareMode } from '../pcsc/constants.js';
+import type { ReaderSelector } from '../pcsc/select-reader.js';
+import { DEFAULT_SCENARIO, SCENARIOS, findScenario } from '../scenarios/catalog.js';
+import type { Scenario } from '../scenarios/types.js';
+import { VPCD_DEFAULT_HOST, VPCD_DEFAULT_PORT } from '../virtual-card/vpcd-card.js';
+import { renderErrorLines } from '../render/errors.js';
 import {
   parseChoice,
   parseCount,
@@ -12,21 +19,11 @@ import {
   parsePort,
   parseReaderSelector,
   parseSeconds,
-  type ReaderSelector,
+  parseSecondsAtLeast,
 } from './options.js';
-import { DEFAULT_SCENARIO, SCENARIOS, findScenario } from '../scenarios/catalog.js';
-import type { Scenario } from '../scenarios/types.js';
-import { runCommand } from './run-command.js';
-import { renderErrorLines } from '../render/errors.js';
-import { PROTOCOL_CHOICES, SHARE_MODES, type ProtocolChoice, type ShareMode } from '../pcsc/constants.js';
-import { VPCD_DEFAULT_PORT } from '../virtual-card/vpcd-card.js';
+import { guardOutput, runCommand } from './run-command.js';
 
-const MODES = Object.keys(SHARE_MODES) as ShareMode[];
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+const MODES = Object.keys(SHARE_MODES).filter((mode): mode is ShareMode => mode in SHARE_MODES);
 
 /** commander calls parsers while parsing; a UsageError here still ends as exit 64. */
 const seconds = (flag: string) => (value: string) => parseSeconds(flag, value);
@@ -44,8 +41,6 @@ const scenarioList = (value: string, previous: Scenario[] | undefined): Scenario
   if (ids.length === 0) throw new UsageError(`--only needs at least one scenario id, got '${value}'`);
   return [...(previous ?? []), ...ids.map(scenario('--only'))];
 };
-/** For the orchestrator only: stay up and act on its requests over IPC. */
-const serve = () => new Option('--serve', 'act on the orchestrator\'s requests').hideHelp();
 const json = () => new Option('--json', 'print one JSON object on stdout');
 const waitCard = () =>
   new Option('--wait-card <seconds>', 'with no card in the reader, wait this long for one (default: fail at once)').argParser(seconds('--wait-card'));
@@ -79,8 +74,11 @@ function addRunOptions(command: Command): Command {
     .addOption(new Option('--hold <seconds>', 'longest time the holder keeps the reader').argParser(seconds('--hold')).default(10))
     .addOption(new Option('--timeout <seconds>', 'bound on every step of a run').argParser(seconds('--timeout')).default(5))
     .addOption(
-      new Option('--blocked-after <seconds>', 'a call that has not returned after this long is recorded as blocked')
-        .argParser(seconds('--blocked-after'))
+      new Option(
+        '--blocked-after <seconds>',
+        `a call that has not returned after this long is suspected blocked; it is blocked if it then stays unreturned ${BLOCKED_RULE.confirmFactor}x as long again and returns within ${BLOCKED_RULE.releasePromptMs} ms of the holder letting go`,
+      )
+        .argParser((value) => parseSecondsAtLeast('--blocked-after', value, BLOCKED_RULE.minBlockedAfterSeconds))
         .default(1),
     )
     .addOption(new Option('-n, --repeat <count>', 'run each scenario this many times (for intermittent bugs)').argParser((v) => parseCount('--repeat', v)).default(1))
@@ -117,7 +115,7 @@ const examples = (lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ $
 export function buildProgram(): Command {
   const program = new Command('sc-repro')
     .description('Reproduce PC/SC smart-card middleware bugs and produce output for bug reports.')
-    .version(version(), '-V, --version')
+    .version(scReproVersion(), '-V, --version')
     .showSuggestionAfterError()
     .configureOutput({
       outputError: (text, write) => write(renderErrorLines({ message: text.replace(/^error: /, '') }).join('\n') + '\n'),
@@ -134,7 +132,7 @@ export function buildProgram(): Command {
         'sc-repro lock            # terminal 1: hold reader 0 exclusively for 10 s',
         'sc-repro connect         # terminal 2: shared connect, expect SCARD_E_SHARING_VIOLATION',
         'sc-repro virtual-card    # insert the built-in virtual card into the vpcd reader',
-      ])}\nExit codes: 0 ok (repro: not-affected), 1 the PC/SC call returned an error (repro: bug-reproduced or unexpected),\n2 no service/reader/card (repro: inconclusive), 64 bad usage, 130/143 interrupted.\n`,
+      ])}\nExit codes:\n${EXIT_MEANINGS.map(({ code, meaning, repro }) => `  ${String(code).padEnd(7)} ${meaning}${repro === meaning ? '' : ` (repro: ${repro})`}`).join('\n')}\n`,
     );
 
   addRunOptions(
@@ -156,7 +154,7 @@ export function buildProgram(): Command {
         'sc-repro repro --scenario yosemite-shared-connect --repeat 20',
         'sc-repro repro --wait-card 30   # start now, insert the card within 30 s',
         'sc-repro repro --json --contender-env LD_PRELOAD=/path/to/interposer.so',
-      ]) + '\nVerdicts (exit code): not-affected (0), bug-reproduced (1), unexpected (1), inconclusive (2), no-reference (2).\n',
+      ]) + `\nVerdicts (exit code): ${VERDICTS.map((verdict) => `${verdict} (${VERDICT_EXIT[verdict]})`).join(', ')}.\n`,
     )
     .action(async (opts: RunOpts & { scenario: Scenario; fullHold?: boolean }, command: Command) => {
       const { reproCommand } = await import('../commands/repro.js');
@@ -176,7 +174,7 @@ export function buildProgram(): Command {
         'sc-repro matrix --virtual',
         'sc-repro matrix --only el-capitan-scardconnect,yosemite-shared-connect --repeat 10',
         'sc-repro matrix --markdown --output matrix.md',
-      ]) + '\nExit codes: 0 every scenario as expected, 1 any deviation, 2 anything inconclusive (and no deviation).\n',
+      ]) + `\nExit codes: ${EXIT_MEANINGS.filter(({ code }) => code === EXIT.ok || code === EXIT.failed || code === EXIT.environment).map(({ code, matrix }) => `${code} ${matrix}`).join(', ')}.\n`,
     )
     .action(async (opts: RunOpts & { only?: Scenario[] }, command: Command) => {
       const { matrixCommand } = await import('../commands/matrix.js');
@@ -212,16 +210,15 @@ export function buildProgram(): Command {
     .addOption(new Option('--hold <seconds>', 'how long to hold the reader').argParser(seconds('--hold')).default(10))
     .addOption(waitCard())
     .addOption(json())
-    .addOption(serve())
     .addHelpText(
       'after',
       examples(['sc-repro lock', 'sc-repro lock --reader "Virtual PCD 00 00" --hold 30', 'sc-repro lock --wait-card 60   # insert the card within a minute', 'sc-repro lock --mode shared --json']) +
         '\nCtrl-C (or SIGTERM) releases the card at once with SCARD_LEAVE_CARD and exits 130 (143).\n',
     )
-    .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; hold: number; waitCard?: number; json?: boolean; serve?: boolean }) => {
+    .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; hold: number; waitCard?: number; json?: boolean }) => {
       const { lockCommand } = await import('../commands/lock.js');
-      await runCommand({ json: !!opts.json || !!opts.serve }, () =>
-        lockCommand({ reader: opts.reader, mode: opts.mode, holdSeconds: opts.hold, waitCardSeconds: opts.waitCard, json: !!opts.json, serve: !!opts.serve }),
+      await runCommand({ json: !!opts.json }, () =>
+        lockCommand({ reader: opts.reader, mode: opts.mode, holdSeconds: opts.hold, waitCardSeconds: opts.waitCard, json: !!opts.json }),
       );
     });
 
@@ -235,12 +232,11 @@ export function buildProgram(): Command {
     )
     .addOption(waitCard())
     .addOption(json())
-    .addOption(serve())
     .addHelpText('after', examples(['sc-repro connect', 'sc-repro connect --reader 1 --mode exclusive', 'sc-repro connect --json']))
-    .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; protocol: ProtocolChoice; waitCard?: number; json?: boolean; serve?: boolean }) => {
+    .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; protocol: ProtocolChoice; waitCard?: number; json?: boolean }) => {
       const { connectCommand } = await import('../commands/connect.js');
-      await runCommand({ json: !!opts.json || !!opts.serve }, () =>
-        connectCommand({ reader: opts.reader, mode: opts.mode, protocol: opts.protocol, waitCardSeconds: opts.waitCard, json: !!opts.json, serve: !!opts.serve }),
+      await runCommand({ json: !!opts.json }, () =>
+        connectCommand({ reader: opts.reader, mode: opts.mode, protocol: opts.protocol, waitCardSeconds: opts.waitCard, json: !!opts.json }),
       );
     });
 
@@ -252,7 +248,7 @@ export function buildProgram(): Command {
         .argParser((value) => parsePort('--port', value))
         .default(VPCD_DEFAULT_PORT),
     )
-    .addOption(new Option('--host <host>', 'vpcd host').default('127.0.0.1'))
+    .addOption(new Option('--host <host>', 'vpcd host').default(VPCD_DEFAULT_HOST))
     .addHelpText('after', examples(['sc-repro virtual-card', 'sc-repro virtual-card --port 35964   # "Virtual PCD 00 01"']))
     .action(async (opts: { port: number; host: string }) => {
       const { virtualCardCommand } = await import('../commands/virtual-card.js');
@@ -263,6 +259,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
+  guardOutput();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

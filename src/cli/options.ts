@@ -2,7 +2,8 @@
 // always ends in a one-line UsageError (exit 64).
 import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
+import type { ReaderSelector } from '../pcsc/select-reader.js';
 
 /** Longest accepted duration: one day. Larger values are typos, and timers overflow past ~24.8 days. */
 export const MAX_SECONDS = 86_400;
@@ -16,6 +17,13 @@ export function parseSeconds(flag: string, value: string): number {
   if (!(seconds > 0) || seconds > MAX_SECONDS) {
     throw new UsageError(`${flag} must be greater than 0 and at most ${MAX_SECONDS} seconds, got '${value}'`);
   }
+  return seconds;
+}
+
+/** Seconds, at least `min`: a bound that makes no sense below it (--blocked-after). */
+export function parseSecondsAtLeast(flag: string, value: string, min: number): number {
+  const seconds = parseSeconds(flag, value);
+  if (seconds < min) throw new UsageError(`${flag} must be at least ${min} seconds, got '${value}'`);
   return seconds;
 }
 
@@ -42,8 +50,6 @@ export function parsePort(flag: string, value: string): number {
 }
 
 /** `--reader` takes an index into the reader list or a case-insensitive part of a name. */
-export type ReaderSelector = { index: number } | { name: string };
-
 export function parseReaderSelector(value: string): ReaderSelector {
   const text = value.trim();
   if (text === '') throw new UsageError(`--reader expects a reader index or part of a reader name, got an empty value`);
@@ -67,13 +73,15 @@ export function parseOutputPath(value: string): string {
   if (value.trim() === '') throw new UsageError('--output expects a file name, got an empty value');
   const path = resolve(value);
   const folder = dirname(path);
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${value} is a folder; give a file name`);
-  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${value}: the folder ${folder} does not exist`);
-  const existed = existsSync(path);
+  const cannotWrite = (error: unknown) => new UsageError(`--output ${value}: cannot write there (${error instanceof Error && 'code' in error ? String(error.code) : String(error)})`);
+  let existed: boolean;
   try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${value} is a folder; give a file name`);
+    if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${value}: the folder ${folder} does not exist`);
+    existed = existsSync(path);
     closeSync(openSync(path, 'a'));
   } catch (error) {
-    throw new UsageError(`--output ${value}: cannot write there (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw error instanceof UsageError ? error : cannotWrite(error);
   }
   if (!existed) rmSync(path, { force: true });
   return path;

@@ -1,49 +1,36 @@
-import type { ReaderSelector } from '../cli/options.js';
+import { EXIT } from '../core/exit-codes.js';
+import { interruptSignal } from '../core/interrupt.js';
 import type { ProtocolChoice, ShareMode } from '../pcsc/constants.js';
-import { contend, type ContenderEvent } from '../roles/contender.js';
-import { roleChannel } from '../roles/ipc.js';
-import { serveContender } from '../roles/served-roles.js';
-import { EXIT } from '../cli/exit-codes.js';
+import type { ReaderSelector } from '../pcsc/select-reader.js';
+import { attemptJson, contend } from '../roles/contender.js';
+import { outcomeOfCall } from '../scenarios/types.js';
+import { judgeManualConnect } from '../scenarios/verdict.js';
 import { startWaitingSpinner } from '../render/card-wait.js';
-import { interruptSignal } from '../cli/run-command.js';
-import { connectResultJson, renderConnectResult, renderContenderEvent } from '../render/connect-text.js';
+import { renderConnectResult, renderContenderEvent } from '../render/connect-text.js';
 
 export interface ConnectCommandOptions {
   reader?: ReaderSelector;
   mode: ShareMode;
   protocol: ProtocolChoice;
   json: boolean;
-  /** Kept warm by the orchestrator: attempt on each request (IPC) instead of once. */
-  serve?: boolean;
   /** With no card in the reader, wait this long for one. */
   waitCardSeconds?: number;
 }
 
 export async function connectCommand(options: ConnectCommandOptions): Promise<number> {
-  if (options.serve) return serveContender(options.reader, options.waitCardSeconds);
   const interrupt = interruptSignal();
-  const channel = roleChannel();
-  const onEvent = (event: ContenderEvent) => {
-    channel.send(event);
-    if (!options.json) process.stdout.write(renderContenderEvent(event));
-  };
-  try {
-    const result = await interrupt.race(
-      contend({
-        reader: options.reader,
-        mode: options.mode,
-        protocol: options.protocol,
-        onEvent,
-        // The spinner (a terminal only, never with --json) lasts as long as the wait.
-        cardWait: { waitCardSeconds: options.waitCardSeconds, onWaitingForCard: options.json ? undefined : startWaitingSpinner },
-      }),
-      'before SCardConnect returned',
-    );
-    const json = connectResultJson(result);
-    channel.send({ type: 'result', ...json });
-    process.stdout.write(options.json ? `${JSON.stringify(json)}\n` : renderConnectResult(result));
-    return result.ok ? EXIT.ok : EXIT.pcscError;
-  } finally {
-    channel.close();
-  }
+  const result = await interrupt.race(
+    contend({
+      reader: options.reader,
+      mode: options.mode,
+      protocol: options.protocol,
+      onEvent: (event) => options.json || process.stdout.write(renderContenderEvent(event)),
+      // The spinner (a terminal only, never with --json) lasts as long as the wait.
+      cardWait: { waitCardSeconds: options.waitCardSeconds, onWaitingForCard: options.json ? undefined : startWaitingSpinner },
+    }),
+    'before SCardConnect returned',
+  );
+  const judgement = judgeManualConnect(options.mode, outcomeOfCall(result.judged));
+  process.stdout.write(options.json ? `${JSON.stringify(attemptJson(result))}\n` : renderConnectResult(result, judgement));
+  return result.judged.rv === 0 ? EXIT.ok : EXIT.failed;
 }

@@ -1,3 +1,4 @@
+import { EXIT } from '../core/exit-codes.js';
 import { buildMatrixReport } from '../orchestrator/report.js';
 import type { Scenario } from '../scenarios/types.js';
 import { renderMatrixText } from '../render/matrix-text.js';
@@ -15,7 +16,7 @@ export function matrixCommand({ scenarios, ...options }: MatrixCommandOptions): 
     exitCode: (report) => report.exitCode,
     inconclusive: (report) => {
       const rows = report.rows.filter((row) => row.verdict === 'inconclusive');
-      if (report.exitCode !== 2 || rows.length === 0) return null;
+      if (report.exitCode !== EXIT.environment || rows.length === 0) return null;
       const more = rows.length > 1 ? ` (and ${rows.length - 1} more scenario${rows.length > 2 ? 's' : ''})` : '';
       return { message: `${rows[0]!.scenario.id}: ${rows[0]!.reason}${more}` };
     },

@@ -1,14 +1,15 @@
 // What `repro` and `matrix` share: Ctrl-C handling, the progress line, the
 // built-in card for --virtual, running the plan, and emitting the report.
-import { interruptSignal } from '../cli/run-command.js';
-import type { ReaderSelector } from '../cli/options.js';
+import { EXIT } from '../core/exit-codes.js';
+import { interruptSignal } from '../core/interrupt.js';
+import type { ReaderSelector } from '../pcsc/select-reader.js';
+import { collectEnvironment, type Environment } from '../platform/environment.js';
 import { runPlan, type PlanOptions, type PlanResult } from '../orchestrator/run-plan.js';
 import { shellQuote } from '../orchestrator/report.js';
-import { collectEnvironment, type Environment } from '../platform/environment.js';
 import type { Scenario } from '../scenarios/types.js';
-import { startProgress } from '../render/spinner.js';
-import { renderErrorLines } from '../render/errors.js';
 import { waitingText } from '../render/card-wait.js';
+import { renderErrorLines } from '../render/errors.js';
+import { startProgress } from '../render/spinner.js';
 import { VIRTUAL_READER_NAME, withBuiltInCard } from './built-in-card.js';
 import { emitReport, type Renderers, type ReportFormat } from './report-output.js';
 
@@ -32,7 +33,6 @@ export interface PlanReporting<T> {
 export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: readonly Scenario[], reporting: PlanReporting<T>): Promise<number> {
   const interrupt = interruptSignal();
   const progress = options.format === 'text' || options.output ? await startProgress('preparing') : undefined;
-  const environment = collectEnvironment();
   const { virtual, format, output, argv, ...run } = options;
   const single = scenarios.length * options.repeat === 1;
   const execute = () =>
@@ -46,13 +46,15 @@ export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: 
       onWaitingForCard: (reader, seconds) => progress?.update(waitingText(reader, seconds)),
     });
   try {
+    // The environment probes run while the roles start and the runs go on.
+    const environment = collectEnvironment();
     const plan = virtual ? await withBuiltInCard(options.timeoutSeconds, execute) : await execute();
     progress?.stop();
     const report = reporting.report(plan, await environment, shellQuote(['sc-repro', ...argv]));
-    await emitReport(report, reporting.renderers, format, output);
+    const delivered = await emitReport(report, reporting.renderers, format, output);
     const cause = reporting.inconclusive(report);
     if (cause) process.stderr.write(`${renderErrorLines(cause, 'inconclusive').join('\n')}\n`);
-    return interrupt.exitCode() ?? reporting.exitCode(report);
+    return interrupt.exitCode() ?? (delivered ? reporting.exitCode(report) : EXIT.environment);
   } finally {
     progress?.stop();
   }

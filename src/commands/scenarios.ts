@@ -1,7 +1,7 @@
-import { SCENARIOS } from '../scenarios/catalog.js';
-import { platformId } from '../scenarios/types.js';
-import { renderScenarios, scenarioJson } from '../render/scenarios-text.js';
-import { EXIT } from '../cli/exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
+import { platformId } from '../platform/platform-id.js';
+import { SCENARIOS, scenarioJson } from '../scenarios/catalog.js';
+import { renderScenarios } from '../render/scenarios-text.js';
 
 export function scenariosCommand(options: { json: boolean }): number {
   const platform = platformId();

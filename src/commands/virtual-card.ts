@@ -1,17 +1,15 @@
-import { insertVirtualCard, VPCD_DEFAULT_HOST } from '../virtual-card/vpcd-card.js';
+import { EnvironmentError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
+import { interruptSignal } from '../core/interrupt.js';
 import { formatAtr } from '../pcsc/constants.js';
-import { interruptSignal } from '../cli/run-command.js';
-import { EnvironmentError } from '../cli/errors.js';
-import { EXIT } from '../cli/exit-codes.js';
+import { hint } from '../platform/hints.js';
+import { insertVirtualCard, VPCD_DEFAULT_HOST, type VpcdUnavailableError } from '../virtual-card/vpcd-card.js';
 
 export async function virtualCardCommand(options: { port: number; host?: string }): Promise<number> {
   const interrupt = interruptSignal();
   const host = options.host ?? VPCD_DEFAULT_HOST;
-  const card = await insertVirtualCard({ host, port: options.port }).catch((error: Error) => {
-    throw new EnvironmentError(
-      `cannot reach the vpcd reader driver at ${host}:${options.port} (${error.message})`,
-      'install vsmartcard-vpcd and restart pcscd so it loads the "Virtual PCD" reader (sudo scripts/setup.sh does both)',
-    );
+  const card = await insertVirtualCard({ host, port: options.port }).catch((error: VpcdUnavailableError) => {
+    throw new EnvironmentError(error.message, hint(error.busy ? 'vpcdBusy' : 'noVpcd'));
   });
   process.stdout.write(`Virtual card inserted into vpcd at ${host}:${options.port} (ATR ${formatAtr(card.atr)}). Ctrl-C removes it.\n`);
   const removedBy = await Promise.race([

@@ -1,11 +1,14 @@
 // The report of one run: the JSON schema users attach to bug reports. The
 // text and markdown renderers read this object, never the run's internals.
+import { matrixExit, type ExitCode, type Verdict } from '../core/exit-codes.js';
 import type { Environment } from '../platform/environment.js';
-import { platformId, type Scenario, type KnownBug, type Outcome } from '../scenarios/types.js';
+import { platformId } from '../platform/platform-id.js';
 import { returnCodeByName, formatHex } from '../pcsc/return-codes.js';
+import type { Scenario, KnownBug, Outcome } from '../scenarios/types.js';
+import { expectedOn } from '../scenarios/verdict.js';
 import type { RunResult } from './run-scenario.js';
-import type { Verdict } from './verdict.js';
-import { outcomeName, overallVerdict, summarize, type RepeatSummary } from './summary.js';
+import { outcomeName } from '../scenarios/types.js';
+import { overallVerdict, summarize, type RepeatSummary } from './summary.js';
 import type { PlanResult } from './run-plan.js';
 
 export const SCHEMA_VERSION = 1;
@@ -28,8 +31,12 @@ export interface ReproReport {
   reader: RunResult['reader'];
   timeline: RunResult['timeline'];
   evidence: RunResult['evidence'];
-  /** Starting the holder and contender processes until both had the reader open. */
+  /** Calls other than the judged one that failed without breaking the precondition. */
+  notes: string[];
+  /** Starting the holder and contender processes until both were ready. */
   startupMs: number | null;
+  /** Set when --repeat stopped before its end because the service, reader or card was gone. */
+  stoppedEarly: string | null;
   /** With --repeat N > 1: the tally and spread over all runs; the fields above describe one representative run. */
   repeat?: RepeatSummary;
   environment: Environment;
@@ -53,7 +60,7 @@ export function buildReport(
   runs: readonly RunResult[],
   environment: Environment,
   command: string,
-  startupMs: number | null = null,
+  plan: Pick<PlanResult, 'startupMs' | 'stoppedEarly'> = { startupMs: null, stoppedEarly: null },
 ): ReproReport {
   const verdict = overallVerdict(runs.map((run) => run.verdict));
   const result = runs.find((run) => run.verdict === verdict) ?? runs[0]!;
@@ -61,16 +68,18 @@ export function buildReport(
   return {
     schemaVersion: SCHEMA_VERSION,
     verdict,
-    reason: summary ? `${verdict} in ${summary.verdicts[verdict]}/${summary.count} runs; ${result.reason}` : result.reason,
+    reason: [summary && `${verdict} in ${summary.verdicts[verdict]}/${summary.count} runs`, result.reason, plan.stoppedEarly].filter(Boolean).join('; '),
     hint: result.hint,
     scenario: { id: scenario.id, title: scenario.title, summary: scenario.summary },
-    expected: outcomeJson(result.expected ?? expectedFor(scenario, environment.platform)),
+    expected: outcomeJson(result.expected ?? expectedOn(scenario, platformId(environment.platform))),
     observed: result.observed,
     knownBug: result.knownBug,
     reader: result.reader,
     timeline: result.timeline,
     evidence: result.evidence,
-    startupMs: startupMs === null ? null : Math.round(startupMs),
+    notes: [...new Set(runs.flatMap((run) => run.notes))],
+    startupMs: plan.startupMs === null ? null : Math.round(plan.startupMs),
+    stoppedEarly: plan.stoppedEarly,
     ...(summary ? { repeat: summary } : {}),
     environment,
     command,
@@ -86,6 +95,8 @@ export interface MatrixRow {
   observed: string | null;
   knownBug: KnownBug | null;
   connectLatencyMs: number | null;
+  /** Calls other than the judged one that failed without breaking the precondition. */
+  notes: string[];
   repeat?: RepeatSummary;
 }
 
@@ -93,21 +104,17 @@ export interface MatrixReport {
   schemaVersion: typeof SCHEMA_VERSION;
   kind: 'matrix';
   /** 0 all as expected, 1 any deviation, 2 anything inconclusive (and no deviation). */
-  exitCode: 0 | 1 | 2;
+  exitCode: ExitCode;
   rows: MatrixRow[];
-  /** Scenarios an interruption (Ctrl-C) kept from running. */
+  /** Scenarios an interruption (Ctrl-C), or the environment going away, kept from running. */
   notRun: string[];
+  /** Set when the run stopped before its end because the service, reader or card was gone. */
+  stoppedEarly: string | null;
   reader: string | null;
   startupMs: number | null;
   totalMs: number;
   environment: Environment;
   command: string;
-}
-
-export function matrixExitCode(verdicts: readonly Verdict[]): 0 | 1 | 2 {
-  if (verdicts.some((verdict) => verdict === 'bug-reproduced' || verdict === 'unexpected')) return 1;
-  if (verdicts.includes('inconclusive')) return 2;
-  return 0;
 }
 
 export function buildMatrixReport(plan: PlanResult, environment: Environment, command: string): MatrixReport {
@@ -123,29 +130,23 @@ export function buildMatrixReport(plan: PlanResult, environment: Environment, co
       observed: shown?.outcome ? outcomeName(shown.outcome) : null,
       knownBug: report.knownBug,
       connectLatencyMs: shown?.timeline.connectLatencyMs ?? null,
+      notes: report.notes,
       ...(report.repeat ? { repeat: report.repeat } : {}),
     };
   });
-  const reader = plan.results.flatMap((entry) => entry.runs).find((run) => run.reader.name)?.reader.name ?? null;
   return {
     schemaVersion: SCHEMA_VERSION,
     kind: 'matrix',
-    // No-reference rows are reported but neither pass nor fail the matrix.
-    exitCode: matrixExitCode(rows.map((row) => row.verdict)),
+    exitCode: matrixExit(rows.map((row) => row.verdict)),
     rows,
     notRun: plan.results.filter((entry) => entry.runs.length === 0).map((entry) => entry.scenario.id),
-    reader,
+    stoppedEarly: plan.stoppedEarly,
+    reader: plan.reader,
     startupMs: plan.startupMs === null ? null : Math.round(plan.startupMs),
     totalMs: Math.round(plan.totalMs),
     environment,
     command,
   };
-}
-
-/** What this platform should answer, even when the run ended before an answer. */
-function expectedFor(scenario: Scenario, platform: string): Outcome | null {
-  const id = platformId(platform);
-  return (id && scenario.expected[id]) ?? null;
 }
 
 /** A command line as a user would type it in a POSIX shell; for display only, never executed. */

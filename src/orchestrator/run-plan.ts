@@ -1,22 +1,28 @@
 // Runs scenarios, each repeated, on one pair of warm role processes and one
 // observer context: the shape shared by `repro`, `repro --repeat` and `matrix`.
-import type { ReaderSelector } from '../cli/options.js';
-import { reportFor } from '../cli/errors.js';
+import { sleep } from '../core/bounded-wait.js';
+import { reportFor, UsageError } from '../core/errors.js';
+import { PcscError } from '../pcsc/pcsc-error.js';
+import { selectReader, type ReaderSelector } from '../pcsc/select-reader.js';
+import type { RoleName } from '../roles/protocol.js';
 import type { Scenario } from '../scenarios/types.js';
-import { Observer } from './observer.js';
-import { runOnce, type RunOptions, type RunResult } from './run-scenario.js';
-import { WarmRoles } from './warm-roles.js';
+import { Observer, type ReaderObserver } from './observer.js';
+import { emptyTimeline, runOnce, type RunOptions, type RunResult } from './run-scenario.js';
+import { WarmRoles, type RolePair } from './warm-roles.js';
 
-export interface PlanOptions extends Omit<RunOptions, 'scenario'> {
+export interface PlanOptions extends Omit<RunOptions, 'scenario' | 'reader'> {
   scenarios: readonly Scenario[];
   repeat: number;
   reader?: ReaderSelector;
   holderEnv: Record<string, string>;
   contenderEnv: Record<string, string>;
-  /** With no card in the reader, the roles wait this long for one. */
+  /** With no card in the reader, wait this long for one. */
   waitCardSeconds?: number;
   onWaitingForCard?: (reader: string, seconds: number) => void;
   onProgress?: (done: number, total: number) => void;
+  /** For tests: other roles and another third party than processes and the platform library. */
+  roles?: RolePair;
+  observer?: ReaderObserver;
 }
 
 export interface ScenarioRuns {
@@ -26,62 +32,106 @@ export interface ScenarioRuns {
 
 export interface PlanResult {
   results: ScenarioRuns[];
+  /** The reader every run acted on, once chosen. */
+  reader: string | null;
   /** Starting both role processes until both were ready. */
   startupMs: number | null;
   totalMs: number;
+  /** Why the plan stopped before its end, when the environment went away. */
+  stoppedEarly: string | null;
 }
+
+/** Consecutive runs that found the service, reader or card gone, after which repeating stops. */
+export const GONE_RUNS_LIMIT = 3;
 
 export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const started = performance.now();
   const results: ScenarioRuns[] = options.scenarios.map((scenario) => ({ scenario, runs: [] }));
-  const roles = new WarmRoles({
-    selector: options.reader,
-    env: { holder: options.holderEnv, contender: options.contenderEnv },
-    timeoutMs: options.timeoutSeconds * 1000,
-    waitCardSeconds: options.waitCardSeconds,
-    onWaitingForCard: options.onWaitingForCard,
-  });
-  const total = options.scenarios.length * options.repeat;
-  let observer: Observer | undefined;
+  const timeoutMs = options.timeoutSeconds * 1000;
+  // The roles start now: their start-up overlaps the observer's and the reader's.
+  const env: Record<RoleName, Record<string, string>> = { holder: options.holderEnv, contender: options.contenderEnv };
+  const roles = options.roles ?? new WarmRoles(env, timeoutMs);
+  roles.launch();
   const stopOnAbort = () => void roles.stop(true);
   options.signal?.addEventListener('abort', stopOnAbort);
+  const finish = (reader: string | null, stoppedEarly: string | null = null): PlanResult => ({
+    results,
+    reader,
+    startupMs: roles.startupMs,
+    totalMs: performance.now() - started,
+    stoppedEarly,
+  });
+
+  let observer: ReaderObserver | undefined;
+  let reader: string | null = null;
   try {
-    observer = await Observer.open();
-  } catch (error) {
-    // Without a third party the precondition cannot be shown: every run is inconclusive.
-    const report = reportFor(error);
-    for (const entry of results) entry.runs.push(unobservable(`the observer could not open a PC/SC context: ${report.message}`, report.hint ?? null));
-    return { results, startupMs: null, totalMs: performance.now() - started };
-  }
-  try {
+    try {
+      observer = options.observer ?? (await Observer.open());
+      reader = selectReader(observer.readers(), options.reader);
+      if (options.waitCardSeconds) await waitForCard(observer, reader, options);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      // Without a third party, a reader or a card, nothing can be shown: every scenario is inconclusive.
+      const report = reportFor(error);
+      const why = observer ? report.message : `the observer could not open a PC/SC context: ${report.message}`;
+      for (const entry of results) entry.runs.push(unjudged(why, report.hint ?? null, reader));
+      return finish(reader);
+    }
+    const total = options.scenarios.length * options.repeat;
     let done = 0;
-    plan: for (const entry of results) {
+    const gone = { runs: 0, since: 0 };
+    for (const entry of results) {
       for (let i = 0; i < options.repeat; i++) {
         // An interrupted run comes back inconclusive; it is the last one.
-        entry.runs.push(await runOnce(roles, observer, { ...options, scenario: entry.scenario }));
+        const run = await runOnce({ roles, observer }, { ...options, scenario: entry.scenario, reader });
+        entry.runs.push(run);
         options.onProgress?.(++done, total);
-        if (options.signal?.aborted) break plan;
+        if (options.signal?.aborted) return finish(reader);
+        gone.runs = run.environmentLost ? gone.runs + 1 : 0;
+        if (gone.runs === 1) gone.since = performance.now();
+        if (done < total && gone.runs > 0 && (gone.runs >= GONE_RUNS_LIMIT || performance.now() - gone.since > timeoutMs)) {
+          return finish(reader, `stopped after ${done} of ${total} runs: ${run.reason}`);
+        }
       }
     }
+    return finish(reader);
   } finally {
     options.signal?.removeEventListener('abort', stopOnAbort);
     await roles.stop();
-    observer.close();
+    observer?.close();
   }
-  return { results, startupMs: roles.startupMs, totalMs: performance.now() - started };
 }
 
-function unobservable(reason: string, hint: string | null): RunResult {
+const CARD_POLL_MS = 50;
+
+/** --wait-card: the observer waits for a card before any role acts. */
+async function waitForCard(observer: ReaderObserver, reader: string, options: PlanOptions): Promise<void> {
+  const seconds = options.waitCardSeconds!;
+  if (observer.look(reader).flags.includes('PRESENT')) return;
+  options.onWaitingForCard?.(reader, seconds);
+  const deadline = performance.now() + seconds * 1000;
+  while (performance.now() < deadline) {
+    if (options.signal?.aborted) return;
+    await sleep(CARD_POLL_MS);
+    if (observer.look(reader).flags.includes('PRESENT')) return;
+  }
+  throw PcscError.named('SCARD_E_NO_SMARTCARD', 'SCardGetStatusChange', `no card was inserted into ${JSON.stringify(reader)} within ${seconds} s`);
+}
+
+function unjudged(reason: string, hintText: string | null, reader: string | null): RunResult {
   return {
     verdict: 'inconclusive',
     expected: null,
     knownBug: null,
     reason,
-    hint,
+    hint: hintText,
     observed: null,
     outcome: null,
-    reader: { name: null, atr: null },
-    timeline: { holderStarted: null, readerHeld: null, contenderStarted: null, attempt: null, answer: null, holderReleased: null, holdMs: null, connectLatencyMs: null, totalMs: 0 },
+    reader: { name: reader, atr: null },
+    timeline: emptyTimeline(),
     evidence: { readerStateWhileHeld: null, holderHeldThroughAnswer: null, attemptInsideHold: null },
+    notes: [],
+    calls: [],
+    environmentLost: true,
   };
 }

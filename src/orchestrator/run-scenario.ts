@@ -1,26 +1,38 @@
-// Runs one repetition of a scenario across processes: the holder takes the
-// reader, the observer (this process, through a context of its own) sees the
-// precondition, the contender acts, and the holder confirms it still held the
-// reader when the answer came. The roles are warm processes (warm-roles.ts).
-import type { PcscErrorInfo } from '../pcsc/pcsc-error.js';
-import { reportFor, UsageError } from '../cli/errors.js';
-import type { Outcome, Scenario } from '../scenarios/types.js';
-import type { RoleMessage, RoleProcess } from './role-process.js';
-import type { Observer, ReaderView } from './observer.js';
-import { RoleStartError, type WarmRoles } from './warm-roles.js';
-import { judge, type Judgement } from './verdict.js';
-import { settlesWithin } from './settles-within.js';
+// One repetition of a scenario across processes. runOnce reads like the
+// README's "How repro decides": the roles are ready, the holder takes the
+// reader, a third party sees the hold, the contender acts, the holder
+// releases, and the observation is judged. Each step either records a fact
+// or ends the run inconclusive with the reason.
+import { epochMs, roundMs, settlesWithin, sleep } from '../core/bounded-wait.js';
+import { reportFor, UsageError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
+import { codeJson, isEnvironmentCode, PcscError } from '../pcsc/pcsc-error.js';
+import type { PlatformId } from '../platform/platform-id.js';
+import { platformId } from '../platform/platform-id.js';
+import { hint } from '../platform/hints.js';
+import type { CallRecord, MessageOf, RoleMessage, RoleName } from '../roles/protocol.js';
+import { outcomeOfCall, type Outcome, type Scenario } from '../scenarios/types.js';
+import { judge, type Judgement } from '../scenarios/verdict.js';
+import { BLOCKED_RULE } from './blocked-rule.js';
+import type { ReaderObserver, ReaderView } from './observer.js';
+import type { Wait } from './mailbox.js';
+import type { RoleLink } from './role-process.js';
+import { RoleStartError, type RolePair } from './warm-roles.js';
 
 export interface RunOptions {
   scenario: Scenario;
+  /** The exact reader name the orchestrator chose; every role acts on it. */
+  reader: string;
   holdSeconds: number;
   fullHold: boolean;
   timeoutSeconds: number;
-  /** A call that has not returned after this long is recorded as `blocked`. */
+  /** A call that has not returned after this long is suspected blocked (see BLOCKED_RULE). */
   blockedAfterSeconds: number;
-  /** Ctrl-C: children are stopped and the run is inconclusive. */
+  /** Ctrl-C: the roles are stopped and the run is inconclusive. */
   signal?: AbortSignal;
   onPhase?: (phase: string) => void;
+  /** The platform whose expectations judge the run. */
+  platform?: PlatformId | null;
 }
 
 /** Milliseconds from the start of the repetition. */
@@ -40,22 +52,30 @@ export interface Timeline {
 
 export type Observed =
   | { ok: true; call: string; protocol?: string }
-  | ({ ok: false } & Omit<PcscErrorInfo, 'detail'>)
-  | { ok: false; call: string; blocked: true; afterMs: number; thenReturned: LateAnswer | null };
+  | { ok: false; code: number; hex: string; name: string | null; message: string; call: string | null }
+  | { ok: false; call: string; blocked: true; afterMs: number; thenReturned: LateAnswer };
 
-/** What a blocked call answered once the holder let go, if it did within --timeout. */
+/** What a blocked call answered once the holder let go. */
 export interface LateAnswer {
   ok: boolean;
   name: string;
+  /** From the attempt to the return. */
   afterMs: number;
+  /** From the end of the holder's release to the return. */
+  afterReleaseMs: number;
 }
 
 export interface Evidence {
   /** Reader state flags the observer saw while the holder held the reader. */
   readerStateWhileHeld: string[] | null;
-  /** The holder released on our request, after the answer: it still held the reader then. */
+  /** The holder released only after the answer (or after blocking was confirmed). */
   holderHeldThroughAnswer: boolean | null;
   attemptInsideHold: boolean | null;
+}
+
+/** A PC/SC call of one role, for notes and traces. */
+export interface RoleCall extends CallRecord {
+  role: RoleName;
 }
 
 export interface RunResult extends Judgement {
@@ -65,175 +85,148 @@ export interface RunResult extends Judgement {
   timeline: Timeline;
   evidence: Evidence;
   hint: string | null;
+  /** Calls other than the judged one that failed without breaking the precondition. */
+  notes: string[];
+  calls: RoleCall[];
+  /** Inconclusive because the service, the reader or the card is gone: repeating will not help. */
+  environmentLost: boolean;
 }
 
-class Inconclusive extends Error {
+export class Inconclusive extends Error {
   constructor(
     message: string,
     readonly hint: string | null = null,
+    readonly environmentLost = false,
   ) {
     super(message);
   }
 }
 
-function throwIfInterrupted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new Inconclusive('interrupted before the attempt completed');
-}
-
-const round = (ms: number | null) => (ms === null ? null : Math.round(ms * 10) / 10);
+/** How long the observer's view may lag behind a change another client made. */
+const STATE_LAG_MS = 250;
+const POLL_MS = 10;
+/** How often the observer checks, while the reader is held, that card and service are still there. */
+const WATCH_MS = 100;
 
 /** The mark a share mode leaves on the reader state, as a third party sees it. */
 const HELD_FLAG = { exclusive: 'EXCLUSIVE', shared: 'INUSE', direct: 'INUSE' } as const;
 
-export async function runOnce(roles: WarmRoles, observer: Observer, options: RunOptions): Promise<RunResult> {
-  const { scenario } = options;
-  // Process start-up is reported once per plan (startupMs), not in every repetition's timeline.
-  let ready: Awaited<ReturnType<WarmRoles['ready']>> | undefined;
-  let startError: unknown;
-  if (!options.signal?.aborted) {
-    options.onPhase?.('starting the holder and the contender');
-    ready = await roles.ready().catch((error: unknown) => void (startError = error));
-  }
-  const t0 = performance.timeOrigin + performance.now();
-  const since = (epochMs: number | undefined) => (epochMs === undefined ? null : epochMs - t0);
-  const now = () => performance.timeOrigin + performance.now() - t0;
-  const timeoutMs = options.timeoutSeconds * 1000;
-  const holdMs = options.holdSeconds * 1000;
+const isSuccess = (call: CallRecord) => call.rv === 0;
 
-  const timeline: Timeline = {
-    holderStarted: null, readerHeld: null, contenderStarted: null, attempt: null, answer: null,
-    holderReleased: null, holdMs: null, connectLatencyMs: null, totalMs: 0,
-  };
-  const evidence: Evidence = { readerStateWhileHeld: null, holderHeldThroughAnswer: null, attemptInsideHold: null };
-  const reader: RunResult['reader'] = { name: null, atr: null };
-  let observed: Observed | null = null;
-  let outcome: Outcome | null = null;
-  let holder: RoleProcess | undefined;
-  let releaseTimer: NodeJS.Timeout | undefined;
-  let release: Promise<{ message: RoleMessage | null; timedOut: boolean }> | undefined;
+function describeCall(role: RoleName, call: CallRecord): string {
+  const code = codeJson(call.rv, call.call);
+  return `the ${role}'s ${call.call} returned ${code.name ?? 'an unknown code'} (${code.hex})`;
+}
 
-  const aborted = () => throwIfInterrupted(options.signal);
-  const releaseHolder = () => {
-    clearTimeout(releaseTimer);
-    if (!release && holder) {
-      const id = holder.request('release');
-      release = holder.answer(id, 'released', timeoutMs);
-    }
-    return release!;
-  };
+/** The facts of one repetition as they are gathered. */
+class Run {
+  readonly started = epochMs();
+  readonly timeline: Timeline = emptyTimeline();
+  readonly evidence: Evidence = { readerStateWhileHeld: null, holderHeldThroughAnswer: null, attemptInsideHold: null };
+  readonly reader: RunResult['reader'];
+  readonly notes: string[] = [];
+  readonly calls: RoleCall[] = [];
+  observed: Observed | null = null;
+  outcome: Outcome | null = null;
+  /** When the answer came, or blocking was confirmed: the holder must still hold then. */
+  answeredAt: number | null = null;
+  /** Set once the release was requested: by the hold's end, by the blocked check, or after the answer. */
+  release: Promise<Wait<MessageOf<'released'> | MessageOf<'failed'>>> | null = null;
+  released: MessageOf<'released'> | null = null;
+  releaseTimer: NodeJS.Timeout | undefined;
 
-  try {
-    aborted();
-    if (!ready) throw startError;
-    const { holder: holderRole, contender } = ready;
-    holder = holderRole;
-    reader.name = roles.reader;
-
-    timeline.holderStarted = now();
-    const held = await takeReader(holder, observer, reader.name!, options);
-    timeline.readerHeld = since(held.t);
-    // The hold ends at --hold even if the contender is still busy, as lock.py's sleep did.
-    releaseTimer = setTimeout(() => void releaseHolder(), Math.max(0, holdMs - (now() - timeline.readerHeld!)));
-
-    const flag = HELD_FLAG[scenario.holder.mode];
-    const seen = await lookUntil(observer, reader.name!, (view) => view.flags.includes(flag), STATE_LAG_MS);
-    reader.atr = seen.atr;
-    evidence.readerStateWhileHeld = seen.flags;
-    if (!seen.flags.includes(flag)) {
-      throw new Inconclusive(`the holder said it held the reader, but a third party saw ${seen.flags.join(' ') || 'no state'}, not ${flag}`);
-    }
-
-    options.onPhase?.('contender connecting');
-    timeline.contenderStarted = now();
-    const attemptId = contender.request('attempt', { plan: scenario.contender });
-    const started = await contender.waitFor((m) => m.id === attemptId && (m.type === 'attempt' || m.type === 'failed'), timeoutMs);
-    aborted();
-    if (!started.message) throw await roleGone('contender', contender, started.timedOut, 'start its attempt', options.timeoutSeconds);
-    if (started.message.type === 'failed') throw new Inconclusive(`the contender failed: ${started.message.message}`, hintOf(started.message));
-    timeline.attempt = since(started.message.t);
-    const answer = await contender.answer(attemptId, 'result', options.blockedAfterSeconds * 1000);
-    aborted();
-    let answeredAt: number;
-    if (answer.message?.type === 'result') {
-      timeline.answer = since(answer.message.t);
-      answeredAt = timeline.answer!;
-      timeline.connectLatencyMs = round(answer.message.latencyMs as number);
-      ({ observed, outcome } = connectObservation(answer.message));
-    } else if (answer.timedOut) {
-      answeredAt = now();
-      options.onPhase?.('the connect is blocked: releasing the holder');
-      await releaseHolder();
-      const late = await contender.answer(attemptId, 'result', timeoutMs);
-      const thenReturned = late.message?.type === 'result' ? lateAnswer(late.message, since(late.message.t)! - timeline.attempt!) : null;
-      // A call that never returns leaves a process that cannot serve again.
-      if (!thenReturned) await roles.restart('contender');
-      observed = { ok: false, call: 'SCardConnect', blocked: true, afterMs: Math.round(answeredAt - timeline.attempt!), thenReturned };
-      outcome = { kind: 'blocked' };
-    } else {
-      throw await roleGone('contender', contender, false, 'answer', options.timeoutSeconds, answer.message);
-    }
-
-    if (scenario.observe === 'holder-transmit' && observed.ok) {
-      // The contender did its part; now the holder's own next call is the observation.
-      const transmitId = holder.request('transmit');
-      const transmitted = await holder.answer(transmitId, 'transmitted', timeoutMs);
-      if (!transmitted.message || transmitted.message.type === 'failed') throw await roleGone('holder', holder, transmitted.timedOut, 'transmit', options.timeoutSeconds, transmitted.message);
-      timeline.answer = since(transmitted.message.t);
-      answeredAt = timeline.answer!;
-      timeline.connectLatencyMs = round(transmitted.message.latencyMs as number);
-      ({ observed, outcome } = transmitObservation(transmitted.message));
-    }
-
-    options.onPhase?.('releasing the holder');
-    if (options.fullHold) {
-      // A holder that dies meanwhile ends the wait: its release is then missing.
-      await settlesWithin(holder.exited, Math.max(0, holdMs - (now() - timeline.readerHeld!)));
-    }
-    const released = await releaseHolder();
-    if (!released.message || released.message.type === 'failed') throw await roleGone('holder', holder, released.timedOut, 'report its release', options.timeoutSeconds, released.message);
-    timeline.holderReleased = since(released.message.t);
-    timeline.holdMs = released.message.heldMs as number;
-    evidence.holderHeldThroughAnswer = timeline.holderReleased! >= answeredAt;
-    evidence.attemptInsideHold = timeline.attempt !== null && timeline.attempt >= timeline.readerHeld! && evidence.holderHeldThroughAnswer;
-    if (!evidence.attemptInsideHold) {
-      throw new Inconclusive('the attempt fell outside the hold window', 'raise --hold so the holder outlasts the attempt');
-    }
-    return finish(judge(scenario, outcome!), null);
-  } catch (error) {
-    clearTimeout(releaseTimer);
-    if (error instanceof UsageError) throw error;
-    // A role in an unknown state must not serve the next repetition.
-    await roles.stop(options.signal?.aborted);
-    if (error instanceof Inconclusive || error instanceof RoleStartError) return finish(inconclusive(error.message), error.hint);
-    const report = reportFor(error);
-    return finish(inconclusive(report.message), report.hint ?? null);
-  } finally {
-    clearTimeout(releaseTimer);
+  constructor(
+    readonly options: RunOptions,
+    readonly holder: RoleLink,
+    readonly contender: RoleLink,
+    readonly observer: ReaderObserver,
+    private readonly roles: RolePair,
+  ) {
+    this.reader = { name: options.reader, atr: null };
   }
 
-  function inconclusive(reason: string): Judgement {
-    return { verdict: 'inconclusive', expected: null, knownBug: null, reason };
+  restart(role: RoleName): Promise<void> {
+    return this.roles.restart(role);
   }
 
-  function finish(judgement: Judgement, hintText: string | null): RunResult {
-    timeline.totalMs = round(now())!;
-    for (const key of ['holderStarted', 'readerHeld', 'contenderStarted', 'attempt', 'answer', 'holderReleased'] as const) {
-      timeline[key] = round(timeline[key]);
+  get timeoutMs(): number {
+    return this.options.timeoutSeconds * 1000;
+  }
+
+  /** ms since the start of the repetition, from a wall-clock stamp of any process. */
+  since(epoch: number): number {
+    return epoch - this.started;
+  }
+
+  now(): number {
+    return this.since(epochMs());
+  }
+
+  record(role: RoleName, calls: readonly CallRecord[]): void {
+    this.calls.push(...calls.map((call) => ({ role, ...call })));
+  }
+
+  /** A failed call that does not break the precondition is a note, never the observation. */
+  noteFailures(role: RoleName, calls: readonly CallRecord[]): void {
+    for (const call of calls) if (!isSuccess(call)) this.notes.push(describeCall(role, call));
+  }
+
+  throwIfInterrupted(): void {
+    if (this.options.signal?.aborted) throw new Inconclusive('interrupted');
+  }
+
+  requestRelease(): NonNullable<Run['release']> {
+    clearTimeout(this.releaseTimer);
+    this.release ??= this.holder.reply(this.holder.request({ type: 'release' }), ['released'], this.timeoutMs);
+    return this.release;
+  }
+
+  /**
+   * Waits for a role's reply while the reader is held, looking every WATCH_MS
+   * that card and service are still there: a hold that is gone would make
+   * any answer meaningless.
+   */
+  async whileHeld<T>(wait: Promise<T>): Promise<T> {
+    while (!(await settlesWithin(wait, WATCH_MS))) await this.checkHoldIntact();
+    return wait;
+  }
+
+  /** Keeps the reader held for `ms`, looking after it as whileHeld does; no timer outlives an early end. */
+  async holdFor(ms: number): Promise<void> {
+    const end = performance.now() + ms;
+    for (let left = ms; left > 0; left = end - performance.now()) {
+      await sleep(Math.min(WATCH_MS, left));
+      await this.checkHoldIntact();
     }
-    return { ...judgement, observed, outcome, reader, timeline, evidence, hint: hintText };
+  }
+
+  /**
+   * The hold must last until the holder is asked to let go: the card or the
+   * service being gone, or the holder itself, ends the run.
+   */
+  async checkHoldIntact(): Promise<void> {
+    this.throwIfInterrupted();
+    if (this.release) return;
+    const { observer, options, holder } = this;
+    let view: ReaderView;
+    try {
+      view = observer.look(options.reader);
+    } catch (error) {
+      const report = reportFor((await observer.serviceFailure()) ?? error);
+      throw new Inconclusive(`the holder stopped: ${report.message}`, report.hint ?? null, true);
+    }
+    if (!view.flags.includes('PRESENT')) {
+      throw new Inconclusive(`the holder stopped: ${PcscError.named('SCARD_W_REMOVED_CARD', 'SCardGetStatusChange').message}`, hint('noCard'), true);
+    }
+    const flag = HELD_FLAG[options.scenario.holder.mode];
+    if (!view.flags.includes(flag)) {
+      if (!holder.running) throw new Inconclusive('the holder died while it held the reader', hint('holderCrashed'));
+      throw new Inconclusive(`a third party stopped seeing the hold while the holder held the reader: ${view.flags.join(' ')}, not ${flag}`);
+    }
   }
 }
 
-/**
- * How long the observer's view may lag behind a change another client made.
- * pcscd publishes share-mode changes to other clients asynchronously, and
- * under load (another run on the same reader) that takes a few milliseconds.
- */
-const STATE_LAG_MS = 250;
-const POLL_MS = 10;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function lookUntil(observer: Observer, reader: string, accept: (view: ReaderView) => boolean, withinMs: number): Promise<ReaderView> {
+async function lookUntil(observer: ReaderObserver, reader: string, accept: (view: ReaderView) => boolean, withinMs: number): Promise<ReaderView> {
   const deadline = performance.now() + withinMs;
   let view = observer.look(reader);
   while (!accept(view) && performance.now() < deadline) {
@@ -243,78 +236,310 @@ async function lookUntil(observer: Observer, reader: string, accept: (view: Read
   return view;
 }
 
-const SCARD_E_SHARING_VIOLATION = 'SCARD_E_SHARING_VIOLATION';
+/** Why a role did not answer, as one sentence for the report. */
+function roleGone(role: RoleLink, wait: Exclude<Wait<unknown>, { message: unknown }>, what: string, timeoutSeconds: number): Inconclusive {
+  if ('timedOut' in wait) return new Inconclusive(`the ${role.name} did not ${what} within ${timeoutSeconds} s`, hint('slowRole'));
+  const said = wait.gone.stopping;
+  if (said) return new Inconclusive(`the ${role.name} stopped: ${said.error.message}`, said.error.hint ?? null, said.exitCode === EXIT.environment);
+  return new Inconclusive(`the ${role.name} died before it could ${what}`, hint(role.name === 'holder' ? 'holderCrashed' : 'contenderCrashed'));
+}
+
+function isOfType<T extends RoleMessage['type']>(message: RoleMessage, types: readonly T[]): message is MessageOf<T> {
+  const wanted: readonly string[] = types;
+  return wanted.includes(message.type);
+}
 
 /**
- * The holder takes the reader. If another process has it (a second sc-repro
+ * The reply a step needs, or the reason the run cannot go on without it: the
+ * role failed the request (`failedPrefix`: what it could not do), died, or
+ * did not answer in time.
+ */
+function needReply<T extends RoleMessage['type']>(
+  run: Run,
+  role: RoleLink,
+  wait: Wait<MessageOf<T> | MessageOf<'failed'>>,
+  types: readonly T[],
+  what: string,
+  failedPrefix: string,
+): MessageOf<T> {
+  run.throwIfInterrupted();
+  if (!('message' in wait)) throw roleGone(role, wait, what, run.options.timeoutSeconds);
+  const message: RoleMessage = wait.message;
+  if (isOfType(message, types)) return message;
+  const failure = message.type === 'failed' ? message : null;
+  if (failure) run.record(role.name, failure.calls);
+  const code = failure?.error.error?.code;
+  throw new Inconclusive(
+    `${failedPrefix}: ${failure?.error.message ?? `unexpected ${message.type}`}`,
+    failure?.error.hint ?? null,
+    code !== undefined && isEnvironmentCode(code),
+  );
+}
+
+/**
+ * 3. The holder takes the reader. If another process has it (a second sc-repro
  * run, scdaemon, a browser), the holder's own connect meets a sharing
  * violation: wait, as the observer sees it, until that process lets go, and
  * try again, all within --timeout. Meeting the other process's holder as our
  * contender would give a false verdict; this way one run waits for the other.
  */
-async function takeReader(holder: RoleProcess, observer: Observer, reader: string, options: RunOptions): Promise<RoleMessage> {
-  const timeoutMs = options.timeoutSeconds * 1000;
-  const deadline = performance.now() + timeoutMs;
+async function holderTakesReader(run: Run): Promise<void> {
+  const { holder, observer, options } = run;
+  const deadline = performance.now() + run.timeoutMs;
+  run.timeline.holderStarted = run.now();
   for (;;) {
-    const held = await holder.answer(holder.request('hold', { plan: options.scenario.holder }), 'held', timeoutMs);
-    throwIfInterrupted(options.signal);
-    if (!held.message) throw await roleGone('holder', holder, held.timedOut, 'report holding the reader', options.timeoutSeconds);
-    if (held.message.type !== 'failed') return held.message;
-    const busy = (held.message.error as { name?: string } | undefined)?.name === SCARD_E_SHARING_VIOLATION;
-    if (!busy) throw new Inconclusive(`the holder could not take the reader: ${held.message.message}`, hintOf(held.message));
+    const wait = await holder.reply(holder.request({ type: 'hold', reader: options.reader, plan: options.scenario.holder }), ['held'], run.timeoutMs);
+    const busy = 'message' in wait && wait.message.type === 'failed' && wait.message.error.error?.name === 'SCARD_E_SHARING_VIOLATION';
+    if (!busy) {
+      const held = needReply(run, holder, wait, ['held'], 'report holding the reader', 'the holder could not take the reader');
+      run.record('holder', held.calls);
+      if (held.reader !== options.reader) throw new Inconclusive(`the holder held ${JSON.stringify(held.reader)}, not ${JSON.stringify(options.reader)}`);
+      run.timeline.readerHeld = run.since(held.t);
+      return;
+    }
     options.onPhase?.('the reader is busy: waiting for the other process to let go');
-    const view = await lookUntil(observer, reader, (v) => !v.flags.includes('EXCLUSIVE') && !v.flags.includes('INUSE'), deadline - performance.now());
+    const view = await lookUntil(observer, options.reader, (v) => !v.flags.includes('EXCLUSIVE') && !v.flags.includes('INUSE'), deadline - performance.now());
+    run.throwIfInterrupted();
     if (performance.now() >= deadline) {
-      throw new Inconclusive(
-        `the reader is busy: another process holds it (${view.flags.join(' ')}) and did not let go within ${options.timeoutSeconds} s`,
-        'close the program that holds it (`sc-repro readers` shows the state; for GnuPG: `gpgconf --kill scdaemon`), or raise --timeout',
-      );
+      throw new Inconclusive(`the reader is busy: another process holds it (${view.flags.join(' ')}) and did not let go within ${options.timeoutSeconds} s`, hint('readerBusy'));
     }
     await sleep(POLL_MS);
   }
 }
 
-function hintOf(message: RoleMessage): string | null {
-  return typeof message.hint === 'string' ? message.hint : null;
-}
-
-async function roleGone(
-  name: 'holder' | 'contender',
-  role: RoleProcess,
-  timedOut: boolean,
-  what: string,
-  timeoutSeconds: number,
-  failure?: RoleMessage | null,
-): Promise<Inconclusive> {
-  if (failure?.type === 'failed') return new Inconclusive(`the ${name} failed: ${failure.message}`, hintOf(failure));
-  if (timedOut) return new Inconclusive(`the ${name} did not ${what} within ${timeoutSeconds} s`, 'raise --timeout, or check that no other process holds the reader');
-  // A role that lost its card or its service says why on its way out.
-  await settlesWithin(role.exited, 1000);
-  const last = role.result();
-  if (last?.ok === false && typeof last.message === 'string') {
-    return new Inconclusive(`the ${name} stopped: ${last.message}`, typeof last.hint === 'string' ? last.hint : null);
+/** 4. A third party sees the hold: EXCLUSIVE for an exclusive holder, INUSE for the others. */
+async function observerSeesHold(run: Run): Promise<void> {
+  const flag = HELD_FLAG[run.options.scenario.holder.mode];
+  const seen = await lookUntil(run.observer, run.options.reader, (view) => view.flags.includes(flag), STATE_LAG_MS);
+  run.reader.atr = seen.atr;
+  run.evidence.readerStateWhileHeld = seen.flags;
+  if (!seen.flags.includes(flag)) {
+    throw new Inconclusive(`the holder said it held the reader, but a third party saw ${seen.flags.join(' ') || 'no state'}, not ${flag}`);
   }
-  return new Inconclusive(`the ${name} died before it could ${what}`, name === 'holder' ? 'run `sc-repro lock` by hand to see why' : 'run `sc-repro connect` by hand to see why');
 }
 
-function errorOf(message: RoleMessage): Omit<PcscErrorInfo, 'detail'> {
-  return message.error as Omit<PcscErrorInfo, 'detail'>;
+/** 5. The contender makes its one judged call; one that does not return is put to the blocked rule (6). */
+async function contenderActs(run: Run): Promise<void> {
+  const { contender, options } = run;
+  options.onPhase?.('contender connecting');
+  run.timeline.contenderStarted = run.now();
+  const id = contender.request({ type: 'attempt', reader: options.reader, plan: options.scenario.contender });
+  const attempting = needReply(run, contender, await run.whileHeld(contender.reply(id, ['attempting'], run.timeoutMs)), ['attempting'], 'start its attempt', 'the contender failed');
+  run.timeline.attempt = run.since(attempting.t);
+
+  const blockedAfterMs = options.blockedAfterSeconds * 1000;
+  let wait = await run.whileHeld(contender.reply(id, ['attempted'], blockedAfterMs));
+  if ('timedOut' in wait) {
+    options.onPhase?.('the call has not returned: confirming that it waits for the holder');
+    wait = await run.whileHeld(contender.reply(id, ['attempted'], blockedAfterMs * BLOCKED_RULE.confirmFactor));
+  }
+  if (!('timedOut' in wait)) {
+    const answer = needReply(run, contender, wait, ['attempted'], 'answer', 'the contender failed');
+    if (run.release) {
+      // --hold ended the hold meanwhile: an answer that came after the release may have waited for it.
+      const released = await holderReleased(run);
+      if (returnedAt(answer) >= released.releaseStartedAt) {
+        run.record('contender', [answer.judged, ...answer.calls]);
+        throw new Inconclusive(`the ${answer.judged.call} returned only after --hold (${options.holdSeconds} s) ended the hold`, hint('holdTooShort'));
+      }
+    }
+    takeAnswer(run, answer);
+    return;
+  }
+  await confirmBlocked(run, id);
 }
 
-function connectObservation(message: RoleMessage): { observed: Observed; outcome: Outcome } {
-  if (message.ok) return { observed: { ok: true, call: 'SCardConnect', protocol: String(message.protocol) }, outcome: { kind: 'success' } };
-  const error = errorOf(message);
-  return { observed: { ok: false, ...error }, outcome: { kind: 'error', name: error.name ?? error.hex } };
+/** The judged call's answer becomes the observation. */
+function observe(run: Run, call: CallRecord, protocol: string | null): void {
+  run.observed = isSuccess(call) ? { ok: true, call: call.call, ...(protocol ? { protocol } : {}) } : { ok: false, ...codeJson(call.rv, call.call) };
+  run.outcome = outcomeOfCall(call);
 }
 
-function transmitObservation(message: RoleMessage): { observed: Observed; outcome: Outcome } {
-  if (message.ok) return { observed: { ok: true, call: 'SCardTransmit' }, outcome: { kind: 'success' } };
-  const error = errorOf(message);
-  if (!error) throw new Inconclusive(`the holder's transmit failed: ${message.message}`, hintOf(message));
-  return { observed: { ok: false, ...error }, outcome: { kind: 'error', name: error.name ?? error.hex } };
+/** The contender's answer, judged by its code, whatever its latency. */
+function takeAnswer(run: Run, answer: MessageOf<'attempted'>): void {
+  const { judged } = answer;
+  run.record('contender', [judged, ...answer.calls]);
+  if (answer.reader !== run.options.reader) throw new Inconclusive(`the contender acted on ${JSON.stringify(answer.reader)}, not ${JSON.stringify(run.options.reader)}`);
+  run.answeredAt = run.since(judged.startedAt + judged.durationMs);
+  run.timeline.answer = run.answeredAt;
+  run.timeline.connectLatencyMs = roundMs(judged.durationMs);
+  observe(run, judged, answer.protocol);
+  // The disconnect that resets the card is part of a reset scenario's action; elsewhere it is after the fact.
+  const acting = run.options.scenario.observe === 'holder-transmit';
+  const failed = answer.calls.filter((call) => !isSuccess(call));
+  if (acting && isSuccess(judged) && failed.length) throw new Inconclusive(`${describeCall('contender', failed[0]!)}, so the card was not reset as the scenario needs`);
+  run.noteFailures('contender', answer.calls);
 }
 
-function lateAnswer(message: RoleMessage, afterMs: number): LateAnswer {
-  const name = message.ok ? 'SCARD_S_SUCCESS' : (errorOf(message).name ?? errorOf(message).hex);
-  return { ok: Boolean(message.ok), name, afterMs: Math.round(afterMs) };
+/**
+ * 6. The call has not returned for (1 + confirmFactor) × --blocked-after while
+ * the reader was held. The holder now lets go: a call that waited for it
+ * returns promptly after the release, and only then.
+ */
+async function confirmBlocked(run: Run, id: number): Promise<void> {
+  const { contender, options } = run;
+  const suspectedAt = run.now();
+  if (run.release) {
+    throw new Inconclusive(`--hold (${options.holdSeconds} s) ended the hold before a call that had not returned could be confirmed as blocked`, hint('holdTooShort'));
+  }
+  options.onPhase?.('the call is blocked: releasing the holder');
+  run.requestRelease();
+  const released = await holderReleased(run);
+  const wait = await contender.reply(id, ['attempted'], run.timeoutMs);
+  run.throwIfInterrupted();
+  const afterMs = Math.round(suspectedAt - run.timeline.attempt!);
+  if ('timedOut' in wait || 'gone' in wait) {
+    // A call that never returns leaves a process that cannot serve again.
+    await run.restart('contender');
+    if ('gone' in wait) throw roleGone(contender, wait, 'answer', options.timeoutSeconds);
+    throw new Inconclusive(
+      `the ${callOf(run)} had not returned ${afterMs} ms after the attempt, and still had not ${options.timeoutSeconds} s after the holder let go: it waits for something other than the holder`,
+    );
+  }
+  const answer = needReply(run, contender, wait, ['attempted'], 'answer', 'the contender failed');
+  const afterReleaseMs = returnedAt(answer) - released.t;
+  if (returnedAt(answer) < released.releaseStartedAt) {
+    // It returned while the reader was still held: slow, not blocked.
+    takeAnswer(run, answer);
+    return;
+  }
+  if (afterReleaseMs > BLOCKED_RULE.releasePromptMs) {
+    run.record('contender', [answer.judged, ...answer.calls]);
+    throw new Inconclusive(
+      `the ${answer.judged.call} returned ${Math.round(afterReleaseMs)} ms after the holder let go, later than the ${BLOCKED_RULE.releasePromptMs} ms a call waiting for it takes: it was slow, not clearly blocked`,
+      'raise --blocked-after if the stack is just slow',
+    );
+  }
+  run.record('contender', [answer.judged, ...answer.calls]);
+  run.noteFailures('contender', answer.calls);
+  run.answeredAt = suspectedAt;
+  run.timeline.answer = run.since(returnedAt(answer));
+  const code = codeJson(answer.judged.rv, answer.judged.call);
+  run.observed = {
+    ok: false,
+    call: answer.judged.call,
+    blocked: true,
+    afterMs,
+    thenReturned: { ok: isSuccess(answer.judged), name: code.name ?? code.hex, afterMs: Math.round(answer.judged.durationMs), afterReleaseMs: roundMs(Math.max(0, afterReleaseMs)) },
+  };
+  run.outcome = { kind: 'blocked' };
+}
+
+const returnedAt = (answer: MessageOf<'attempted'>) => answer.judged.startedAt + answer.judged.durationMs;
+
+/** The holder's reply to the release already requested. */
+async function holderReleased(run: Run): Promise<MessageOf<'released'>> {
+  if (!run.released) {
+    const released = needReply(run, run.holder, await run.requestRelease(), ['released'], 'report its release', 'the holder could not release the reader');
+    takeRelease(run, released);
+  }
+  return run.released!;
+}
+
+function callOf(run: Run): string {
+  return run.options.scenario.observe === 'holder-transmit' && run.observed?.ok ? 'SCardTransmit' : 'SCardConnect';
+}
+
+/** 5, for a reset scenario: the holder's own next call after the contender acted is the judged one. */
+async function holderObserves(run: Run): Promise<void> {
+  const { holder } = run;
+  const transmitted = needReply(run, holder, await run.whileHeld(holder.reply(holder.request({ type: 'transmit' }), ['transmitted'], run.timeoutMs)), ['transmitted'], 'transmit', 'the holder could not transmit');
+  const { call } = transmitted;
+  run.record('holder', [call]);
+  run.answeredAt = run.since(call.startedAt + call.durationMs);
+  run.timeline.answer = run.answeredAt;
+  run.timeline.connectLatencyMs = roundMs(call.durationMs);
+  observe(run, call, null);
+}
+
+function takeRelease(run: Run, released: MessageOf<'released'>): void {
+  run.released = released;
+  run.record('holder', released.calls);
+  run.noteFailures('holder', released.calls);
+  run.timeline.holderReleased = run.since(released.t);
+  run.timeline.holdMs = released.heldMs;
+}
+
+/** 8. The holder lets go (at once, or at the end of --hold with --full-hold); the attempt must fall inside the hold. */
+async function holderReleases(run: Run): Promise<void> {
+  const { options } = run;
+  options.onPhase?.('releasing the holder');
+  if (options.fullHold && !run.release) {
+    await run.holdFor(options.holdSeconds * 1000 - (run.now() - run.timeline.readerHeld!));
+  }
+  await holderReleased(run);
+  run.evidence.holderHeldThroughAnswer = run.timeline.holderReleased! >= run.answeredAt!;
+  run.evidence.attemptInsideHold = run.timeline.attempt !== null && run.timeline.attempt >= run.timeline.readerHeld! && run.evidence.holderHeldThroughAnswer;
+  if (!run.evidence.attemptInsideHold) throw new Inconclusive('the attempt fell outside the hold window', hint('holdTooShort'));
+}
+
+export interface RunContext {
+  roles: RolePair;
+  observer: ReaderObserver;
+}
+
+export async function runOnce({ roles, observer }: RunContext, options: RunOptions): Promise<RunResult> {
+  const platform = options.platform === undefined ? platformId() : options.platform;
+  let run: Run | undefined;
+  const started = epochMs();
+  try {
+    // 1. Both roles are up (process start-up is reported once per plan, not per repetition);
+    // 2. the reader was chosen once, by the plan.
+    if (options.signal?.aborted) throw new Inconclusive('interrupted');
+    options.onPhase?.('starting the holder and the contender');
+    const { holder, contender } = await roles.ready();
+    run = new Run(options, holder, contender, observer, roles);
+    await holderTakesReader(run);
+    // The hold ends at --hold even if the contender is still busy, as lock.py's sleep did.
+    run.releaseTimer = setTimeout(() => void run!.requestRelease(), Math.max(0, options.holdSeconds * 1000 - (run.now() - run.timeline.readerHeld!)));
+    await observerSeesHold(run);
+    await contenderActs(run);
+    if (options.scenario.observe === 'holder-transmit' && run.observed?.ok) await holderObserves(run);
+    await holderReleases(run);
+    // 9. The observation is judged against the scenario's data.
+    return result(run, judge(options.scenario, run.outcome!, platform), null, false);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    clearTimeout(run?.releaseTimer);
+    // A role in an unknown state must not serve the next repetition.
+    await roles.stop(options.signal?.aborted);
+    // Whatever failed on the way, a run the user interrupted says so.
+    const cause = options.signal?.aborted ? new Inconclusive('interrupted') : asInconclusive(error);
+    const judgement: Judgement = { verdict: 'inconclusive', expected: null, knownBug: null, reason: cause.message };
+    return result(run, judgement, cause.hint, cause.environmentLost);
+  } finally {
+    clearTimeout(run?.releaseTimer);
+  }
+
+  function result(facts: Run | undefined, judgement: Judgement, hintText: string | null, environmentLost: boolean): RunResult {
+    const timeline = facts?.timeline ?? emptyTimeline();
+    for (const key of ['holderStarted', 'readerHeld', 'contenderStarted', 'attempt', 'answer', 'holderReleased'] as const) {
+      const value = timeline[key];
+      timeline[key] = value === null ? null : roundMs(value);
+    }
+    timeline.totalMs = roundMs(epochMs() - (facts?.started ?? started));
+    return {
+      ...judgement,
+      observed: facts?.observed ?? null,
+      outcome: facts?.outcome ?? null,
+      reader: facts?.reader ?? { name: options.reader, atr: null },
+      timeline,
+      evidence: facts?.evidence ?? { readerStateWhileHeld: null, holderHeldThroughAnswer: null, attemptInsideHold: null },
+      hint: hintText,
+      notes: facts?.notes ?? [],
+      calls: facts?.calls ?? [],
+      environmentLost,
+    };
+  }
+}
+
+function asInconclusive(error: unknown): Inconclusive {
+  if (error instanceof Inconclusive) return error;
+  if (error instanceof RoleStartError) return new Inconclusive(error.message, error.hint, error.gone?.stopping?.exitCode === EXIT.environment);
+  const report = reportFor(error);
+  return new Inconclusive(report.message, report.hint ?? null);
+}
+
+export function emptyTimeline(): Timeline {
+  return { holderStarted: null, readerHeld: null, contenderStarted: null, attempt: null, answer: null, holderReleased: null, holdMs: null, connectLatencyMs: null, totalMs: 0 };
 }

@@ -1,8 +1,9 @@
 // Statistics over repeated runs, as hyperfine reports them: a tally of
 // verdicts and outcomes, and min/median/max of the timings.
+import { roundMs } from '../core/bounded-wait.js';
+import type { Verdict } from '../core/exit-codes.js';
+import { outcomeName } from '../scenarios/types.js';
 import type { RunResult } from './run-scenario.js';
-import type { Verdict } from './verdict.js';
-import type { Outcome } from '../scenarios/types.js';
 
 export interface Spread {
   min: number;
@@ -26,15 +27,7 @@ export function spread(values: readonly number[]): Spread | null {
   const middle = Math.floor(sorted.length / 2);
   const at = (i: number) => sorted[i]!;
   const median = sorted.length % 2 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
-  const r = (n: number) => Math.round(n * 10) / 10;
-  return { min: r(at(0)), median: r(median), max: r(at(sorted.length - 1)) };
-}
-
-/** An outcome by one name: a PC/SC return code's name, `blocked`, or `none` when there was no answer. */
-export function outcomeName(outcome: Outcome | null): string {
-  if (!outcome) return 'none';
-  if (outcome.kind === 'success') return 'SCARD_S_SUCCESS';
-  return outcome.kind === 'blocked' ? 'blocked' : outcome.name;
+  return { min: roundMs(at(0)), median: roundMs(median), max: roundMs(at(sorted.length - 1)) };
 }
 
 function tally<K extends string>(keys: readonly K[]): Partial<Record<K, number>> {

@@ -1,97 +1,78 @@
 // The holder and contender processes of a run, started once and reused by
 // every repetition and every scenario. A role that died (a crash, or a
 // contender stopped because its call never returned) is started again.
-import type { ReaderSelector } from '../cli/options.js';
-import { UsageError } from '../cli/errors.js';
-import { EXIT } from '../cli/exit-codes.js';
-import { RoleProcess } from './role-process.js';
+import { ROLE_NAMES, type RoleName } from '../roles/protocol.js';
+import type { RoleGone } from './mailbox.js';
+import { RoleProcess, type RoleLink } from './role-process.js';
 
-export type RoleName = 'holder' | 'contender';
+export interface RolePair {
+  /** Starts the missing roles without waiting: their start-up overlaps whatever comes next. */
+  launch(): void;
+  /** Both roles up and ready; starts whichever is missing, both at once. */
+  ready(): Promise<{ holder: RoleLink; contender: RoleLink }>;
+  /** Stops one role; the next ready() starts it again. */
+  restart(role: RoleName): Promise<void>;
+  stop(urgent?: boolean): Promise<void>;
+  /** Time to start both processes until both were ready, the first time. */
+  readonly startupMs: number | null;
+}
 
 export class RoleStartError extends Error {
   constructor(
     readonly role: RoleName,
     message: string,
     readonly hint: string | null,
+    readonly gone: RoleGone | null,
   ) {
     super(message);
   }
 }
 
-export interface WarmRolesOptions {
-  selector: ReaderSelector | undefined;
-  /** Extra environment per role, e.g. an LD_PRELOAD that emulates a bug or injects a fault. */
-  env: Record<RoleName, Record<string, string>>;
-  timeoutMs: number;
-  /** With no card in the reader, the roles wait this long for one. */
-  waitCardSeconds?: number;
-  onWaitingForCard?: (reader: string, seconds: number) => void;
-}
-
-export class WarmRoles {
-  private readonly processes: Partial<Record<RoleName, RoleProcess>> = {};
-  reader: string | null = null;
-  /** Time to start both processes and have both ready, for the first repetition. */
+export class WarmRoles implements RolePair {
+  private readonly links: Partial<Record<RoleName, RoleLink>> = {};
+  private readonly starting = new Map<RoleName, Promise<void>>();
   startupMs: number | null = null;
 
-  constructor(private readonly options: WarmRolesOptions) {}
+  constructor(
+    private readonly env: Record<RoleName, Record<string, string>>,
+    private readonly timeoutMs: number,
+    private readonly start: (role: RoleName, env: Record<string, string>) => RoleLink = (role, env) => new RoleProcess(role, env),
+  ) {}
 
-  private args(role: RoleName): string[] {
-    const { selector: chosen, waitCardSeconds } = this.options;
-    const selector = chosen ? ['--reader', 'index' in chosen ? String(chosen.index) : chosen.name] : [];
-    const waitCard = waitCardSeconds === undefined ? [] : ['--wait-card', String(waitCardSeconds)];
-    return [role === 'holder' ? 'lock' : 'connect', ...selector, ...waitCard, '--serve'];
-  }
-
-  /** Both roles up and ready; starts whichever is missing, both at once. */
-  async ready(): Promise<{ holder: RoleProcess; contender: RoleProcess }> {
+  launch(): void {
     const started = performance.now();
-    const missing = (['holder', 'contender'] as const).filter((role) => !this.processes[role]?.running);
-    const starting = missing.map((role) => {
-      const process = new RoleProcess(this.args(role), this.options.env[role]);
-      this.processes[role] = process;
-      return this.awaitReady(role, process);
-    });
-    await Promise.all(starting);
-    if (missing.length === 2) this.startupMs = performance.now() - started;
-    return { holder: this.processes.holder!, contender: this.processes.contender! };
-  }
-
-  private async awaitReady(role: RoleName, process: RoleProcess): Promise<void> {
-    // Waiting for a card is not start-up: it has its own bound.
-    const { timeoutMs, waitCardSeconds, onWaitingForCard } = this.options;
-    const bound = timeoutMs + (waitCardSeconds ?? 0) * 1000;
-    process.onMessage('waiting-card', (waiting) => onWaitingForCard?.(String(waiting.reader), waitCardSeconds ?? 0));
-    const { message, timedOut } = await process.waitFor('ready', bound);
-    if (message) {
-      this.reader = String(message.reader);
-      return;
+    const missing = ROLE_NAMES.filter((role) => !this.links[role]?.running && !this.starting.has(role));
+    for (const role of missing) {
+      const link = this.start(role, this.env[role]);
+      this.links[role] = link;
+      this.starting.set(role, this.awaitReady(link).finally(() => this.starting.delete(role)));
     }
-    if (timedOut) throw new RoleStartError(role, `the ${role} did not open the reader within ${bound / 1000} s`, 'raise --timeout');
-    await process.exited;
-    const result = process.result();
-    const reason = typeof result?.message === 'string' ? result.message : (firstErrorLine(process.stderr()) ?? exitDescription(process));
-    // Both roles read --reader the same way: a usage error there is the user's.
-    if (process.child.exitCode === EXIT.usage) throw new UsageError(reason);
-    throw new RoleStartError(role, `the ${role} could not start: ${reason}`, typeof result?.hint === 'string' ? result.hint : null);
+    if (missing.length === ROLE_NAMES.length && this.startupMs === null) {
+      void Promise.allSettled(this.starting.values()).then(() => (this.startupMs ??= performance.now() - started));
+    }
   }
 
-  /** Stops one role; the next ready() starts it again. */
+  async ready(): Promise<{ holder: RoleLink; contender: RoleLink }> {
+    this.launch();
+    await Promise.all(this.starting.values());
+    return { holder: this.links.holder!, contender: this.links.contender! };
+  }
+
+  private async awaitReady(link: RoleLink): Promise<void> {
+    const ready = await link.reply(-1, ['ready'], this.timeoutMs);
+    if ('message' in ready && ready.message.type === 'ready') return;
+    if ('timedOut' in ready) throw new RoleStartError(link.name, `the ${link.name} did not start within ${this.timeoutMs / 1000} s`, 'raise --timeout', null);
+    const gone = 'gone' in ready ? ready.gone : null;
+    const said = gone?.stopping?.error;
+    throw new RoleStartError(link.name, `the ${link.name} could not start: ${said?.message ?? gone?.exit ?? 'no answer'}`, said?.hint ?? null, gone);
+  }
+
   async restart(role: RoleName): Promise<void> {
-    await this.processes[role]?.stop();
-    delete this.processes[role];
+    await this.links[role]?.stop();
+    delete this.links[role];
   }
 
   async stop(urgent = false): Promise<void> {
-    await Promise.all(Object.values(this.processes).map((process) => process.stop(urgent)));
+    await Promise.all(Object.values(this.links).map((link) => link.stop(urgent)));
   }
-}
-
-function firstErrorLine(stderr: string): string | undefined {
-  return stderr.split('\n').find((line) => line.startsWith('sc-repro: error:'))?.replace('sc-repro: error: ', '');
-}
-
-function exitDescription(process: RoleProcess): string {
-  const { exitCode, signalCode } = process.child;
-  return signalCode ? `it was killed by ${signalCode}` : `it exited with code ${exitCode}`;
 }

@@ -1,15 +1,30 @@
-// PC/SC errors that carry their numeric code. The binding only gives a plain
-// Error whose text ends in the code, and the spelling varies by platform/build.
-import { formatHex, lookupReturnCode } from './return-codes.js';
+// PC/SC errors that carry their numeric code. The pcsclite binding only gives
+// a plain Error whose text ends in the code, and the spelling varies by
+// platform and build; the FFI layer has the code itself.
+import type { CodeJson, ErrorReport } from '../core/errors.js';
+import { ScReproError } from '../core/errors.js';
+import { hintForCode } from '../platform/hints.js';
+import { codeOf, formatHex, lookupReturnCode, type ScardName } from './return-codes.js';
 
-export interface PcscErrorInfo {
-  code: number;
-  hex: string;
-  name: string | null;
-  message: string;
-  call: string | null;
-  /** The binding's own text, kept for bug reports. */
-  detail: string;
+/**
+ * Codes that say the attempt could not be made at all, rather than that the
+ * call under test answered: they map to exit 2, not 1, and never count as an
+ * observation.
+ */
+const ENVIRONMENT_CODES: readonly ScardName[] = [
+  'SCARD_E_NO_SERVICE',
+  'SCARD_E_SERVICE_STOPPED',
+  'SCARD_F_COMM_ERROR', // the connection to the service broke
+  'SCARD_E_NO_READERS_AVAILABLE',
+  'SCARD_E_NO_SMARTCARD',
+  'SCARD_E_UNKNOWN_READER',
+  'SCARD_E_READER_UNAVAILABLE',
+  'SCARD_W_REMOVED_CARD',
+];
+const ENVIRONMENT_VALUES = new Set(ENVIRONMENT_CODES.map(codeOf));
+
+export function isEnvironmentCode(code: number): boolean {
+  return ENVIRONMENT_VALUES.has(code >>> 0);
 }
 
 interface CodeToken {
@@ -68,14 +83,10 @@ function findCode(text: string): CodeToken | undefined {
 function messageText(error: unknown): string | undefined {
   if (typeof error === 'string') return error;
   if (error instanceof Error) return error.message;
-  // Errors that crossed a process boundary arrive as plain objects.
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
-    return (error as { message: string }).message;
-  }
   return undefined;
 }
 
-function infoFor(code: number, call: string | null, detail: string, fallback: string): PcscErrorInfo {
+export function codeJson(code: number, call: string | null, fallback = ''): CodeJson {
   const entry = lookupReturnCode(code);
   return {
     code: code >>> 0,
@@ -83,53 +94,47 @@ function infoFor(code: number, call: string | null, detail: string, fallback: st
     name: entry?.name ?? null,
     message: entry?.message ?? (fallback || 'Unknown PC/SC error.'),
     call,
-    detail,
   };
 }
 
-export function parsePcscError(error: unknown): PcscErrorInfo | undefined {
-  const detail = messageText(error)?.trim();
-  if (!detail) return undefined;
-  const token = findCode(detail);
+/** The code in a binding's error text, with the call it names and the meaning. */
+export function parsePcscError(error: unknown): CodeJson | undefined {
+  const text = messageText(error)?.trim();
+  if (!text) return undefined;
+  const token = findCode(text);
   if (!token) return undefined;
-  const call = CALL_PREFIX.exec(detail)?.[1] ?? null;
+  const call = CALL_PREFIX.exec(text)?.[1] ?? null;
   // The binding's own wording, minus prefix and code: the meaning of a code the table lacks.
-  const before = detail.slice(0, token.start).replace(/\($/, '');
-  const after = detail.slice(token.end).replace(/^\)/, '');
+  const before = text.slice(0, token.start).replace(/\($/, '');
+  const after = text.slice(token.end).replace(/^\)/, '');
   const fallback = `${before} ${after}`.replace(CALL_PREFIX, '').replace(/\s+/g, ' ').trim();
-  return infoFor(token.code, call, detail, fallback);
+  return codeJson(token.code, call, fallback);
 }
 
-export function describeCode(code: number): string {
-  const entry = lookupReturnCode(code);
-  return entry ? `${entry.name} (${formatHex(code)}): ${entry.message}` : `unknown PC/SC code (${formatHex(code)})`;
-}
-
-export class PcscError extends Error {
+export class PcscError extends ScReproError {
+  override name = 'PcscError';
   readonly code: number;
-  readonly hex: string;
-  /** SCARD_* name; `name` stays "PcscError" as for any Error subclass. */
   readonly scardName: string | null;
   readonly call: string | null;
-  readonly detail: string;
   /** The table's meaning, or the binding's text for an unknown code. */
   readonly meaning: string;
 
-  constructor(info: PcscErrorInfo) {
-    super(`${info.name ?? 'unknown PC/SC code'} (${info.hex}): ${info.message}`);
-    this.name = 'PcscError';
+  /** `context` replaces the table's meaning in the message: what this tool saw, in its words. */
+  constructor(info: CodeJson, context?: string) {
+    const name = info.name ?? 'unknown PC/SC code';
+    super(context ? `${name}: ${context}` : `${name} (${info.hex}): ${info.message}`, isEnvironmentCode(info.code) ? 'environment' : 'pcsc', hintForCode(info.name));
     this.code = info.code;
-    this.hex = info.hex;
     this.scardName = info.name;
     this.call = info.call;
-    this.detail = info.detail;
     this.meaning = info.message;
   }
 
-  /** For failures this tool detects itself, worded as the binding would word them. */
-  static fromCode(code: number, call: string | null): PcscError {
-    const meaning = lookupReturnCode(code)?.message ?? '';
-    return new PcscError(infoFor(code, call, `${call ?? 'PC/SC'} error: ${meaning}(${formatHex(code)})`, ''));
+  static fromCode(code: number, call: string | null, context?: string): PcscError {
+    return new PcscError(codeJson(code, call), context);
+  }
+
+  static named(name: ScardName, call: string | null, context?: string): PcscError {
+    return PcscError.fromCode(codeOf(name), call, context);
   }
 
   static from(error: unknown): PcscError | undefined {
@@ -138,7 +143,11 @@ export class PcscError extends Error {
     return info && new PcscError(info);
   }
 
-  toJSON(): { code: number; hex: string; name: string | null; message: string; call: string | null } {
-    return { code: this.code, hex: this.hex, name: this.scardName, message: this.meaning, call: this.call };
+  toJSON(): CodeJson {
+    return codeJson(this.code, this.call, this.meaning);
+  }
+
+  override toReport(): ErrorReport {
+    return { ...super.toReport(), error: this.toJSON() };
   }
 }

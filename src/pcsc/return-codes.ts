@@ -11,7 +11,7 @@ export interface ReturnCode {
   readonly alias?: string;
 }
 
-export const RETURN_CODES: readonly ReturnCode[] = [
+export const RETURN_CODES = [
   { name: 'SCARD_S_SUCCESS', code: 0x00000000, message: 'Command successful.' },
   { name: 'SCARD_F_INTERNAL_ERROR', code: 0x80100001, message: 'Internal error.' },
   { name: 'SCARD_E_CANCELLED', code: 0x80100002, message: 'Command cancelled.' },
@@ -89,7 +89,10 @@ export const RETURN_CODES: readonly ReturnCode[] = [
   { name: 'SCARD_W_CACHE_ITEM_TOO_BIG', code: 0x80100072, message: 'The new cache item exceeds the maximum per-item size defined for the cache.' },
   // Secondary names for values above: found by name, never by number.
   { name: 'SCARD_W_INSERTED_CARD', code: 0x8010006a, message: 'Card was inserted.', alias: 'SCARD_W_SECURITY_VIOLATION' },
-];
+] as const satisfies readonly ReturnCode[];
+
+/** Every return-code name the table knows: code is written by name, never as a literal. */
+export type ScardName = (typeof RETURN_CODES)[number]['name'];
 
 const byCode = new Map<number, ReturnCode>();
 const byName = new Map<string, ReturnCode>();
@@ -105,6 +108,11 @@ export function lookupReturnCode(code: number): ReturnCode | undefined {
 
 export function returnCodeByName(name: string): ReturnCode | undefined {
   return byName.get(name.trim().toUpperCase());
+}
+
+/** The value of a return code, by its name. */
+export function codeOf(name: ScardName): number {
+  return byName.get(name)!.code;
 }
 
 export function formatHex(code: number): string {

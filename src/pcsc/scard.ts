@@ -1,9 +1,18 @@
-// The PC/SC layer: the only module that imports the `pcsclite` binding.
-// It turns the binding's event and callback API into promises, always passes
-// share mode and disposition explicitly (the binding defaults to EXCLUSIVE and
-// UNPOWER), and closes every reader so the process can exit.
+// The `pcsclite` npm binding, the only module that imports it. It turns the
+// binding's event and callback API into promises, always passes share mode
+// and disposition explicitly (the binding defaults to EXCLUSIVE and UNPOWER),
+// and closes every reader so the process can exit.
+//
+// The binding has two native classes. Its factory's context lists readers
+// from a thread of its own, and each listed CardReader watches its reader
+// from another thread. CardReader alone connects on a context it
+// establishes at its first connect. A context here starts neither thread
+// until a caller asks for the reader list or a status: a role that only
+// connects stays lean.
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { PcscError } from './pcsc-error.js';
+import type { ConnectOptions, Connection, PcscContext, ReaderStatus } from './binding.js';
 import {
   DISPOSITIONS,
   SHARE_MODES,
@@ -11,49 +20,51 @@ import {
   formatAtr,
   type Disposition,
   type ProtocolChoice,
-  type ReaderStateFlag,
   type ShareMode,
 } from './constants.js';
 
 // The part of the binding this layer uses. Its own typings export no names and
-// omit `readers` and `start`, which the complete-listing logic relies on.
+// omit `readers`, `start` and the native classes.
 type Callback<T = void> = (err: unknown, value: T) => void;
 type StartCallback = (err: unknown, data?: Buffer) => void;
 
-interface BindingReader extends NodeJS.EventEmitter {
-  name: string;
+interface NativeCardReader {
   SCARD_PROTOCOL_T0: number;
   SCARD_PROTOCOL_T1: number;
   SCARD_PROTOCOL_RAW: number;
-  connect(options: { share_mode: number; protocol: number }, callback: Callback<number>): void;
-  disconnect(disposition: number, callback: (err: unknown) => void): void;
-  transmit(data: Buffer, responseLength: number, protocol: number, callback: Callback<Buffer>): void;
+  _connect(shareMode: number, protocols: number, callback: Callback<number>): void;
+  _disconnect(disposition: number, callback: (err: unknown) => void): void;
+  _transmit(data: Buffer, responseLength: number, protocol: number, callback: Callback<Buffer>): void;
   close(): void;
 }
 
-interface BindingContext extends NodeJS.EventEmitter {
-  readers: Record<string, BindingReader>;
+interface ListedReader extends NativeCardReader, NodeJS.EventEmitter {
+  name: string;
+}
+
+interface Monitor extends NodeJS.EventEmitter {
+  readers: Record<string, ListedReader>;
   start(callback: StartCallback): void;
   close(): void;
 }
 
-type BindingFactory = () => BindingContext;
-
-const SCARD_E_CANCELLED = 0x80100002;
-
-let bindingFactory: BindingFactory | undefined;
-function loadBinding(): BindingFactory {
-  // Loaded on first use so that commands without PC/SC never pay for the native addon.
-  bindingFactory ??= createRequire(import.meta.url)('pcsclite') as BindingFactory;
-  return bindingFactory;
+interface Binding {
+  /** The binding's factory: a context that lists readers once started. */
+  monitor: () => Monitor;
+  CardReader: new (name: string) => NativeCardReader;
 }
 
-export interface ReaderStatus {
-  reader: string;
-  state: number;
-  flags: ReaderStateFlag[];
-  cardPresent: boolean;
-  atr: string | null;
+let binding: Binding | undefined;
+function loadBinding(): Binding {
+  if (binding) return binding;
+  // Loaded on first use so that commands without PC/SC never pay for the native addon.
+  const require = createRequire(import.meta.url);
+  const monitor = require('pcsclite') as () => Monitor;
+  // The same native module the factory loaded; `bindings` finds it from the package root.
+  const root = dirname(require.resolve('pcsclite/package.json'));
+  const native = require('bindings')({ bindings: 'pcsclite', module_root: root }) as Omit<Binding, 'monitor'>;
+  binding = { monitor, CardReader: native.CardReader };
+  return binding;
 }
 
 function toError(error: unknown, call: string): Error {
@@ -67,94 +78,105 @@ function toStatus(reader: string, state: number, atr: Buffer | undefined): Reade
 }
 
 /** A connection to a card, as returned by SCardConnect. */
-export class CardConnection {
+export class CardConnection implements Connection {
   private open = true;
 
   constructor(
-    private readonly binding: BindingReader,
-    readonly reader: string,
-    readonly mode: ShareMode,
-    readonly protocol: number,
+    private readonly native: NativeCardReader,
+    private readonly protocol: number,
     readonly protocolName: string,
+    private readonly onClosed: () => void,
   ) {}
-
-  get connected(): boolean {
-    return this.open;
-  }
 
   transmit(apdu: Buffer, responseLength = 258): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      this.binding.transmit(apdu, responseLength, this.protocol, (err, response) =>
+      this.native._transmit(apdu, responseLength, this.protocol, (err, response) =>
         err ? reject(toError(err, 'SCardTransmit')) : resolve(response),
       );
     });
   }
 
+  beginTransaction(): Promise<void> {
+    // The binding has no SCardBeginTransaction: PcscContext.connect makes such connections elsewhere.
+    return Promise.reject(new Error('SCardBeginTransaction needs a connection made with { transaction: true }'));
+  }
+
   disconnect(disposition: Disposition): Promise<void> {
     if (!this.open) return Promise.resolve();
     this.open = false;
-    return new Promise((resolve, reject) => {
-      this.binding.disconnect(DISPOSITIONS[disposition], (err) =>
-        err ? reject(toError(err, 'SCardDisconnect')) : resolve(),
-      );
-    });
+    return new Promise<void>((resolve, reject) => {
+      this.native._disconnect(DISPOSITIONS[disposition], (err) => (err ? reject(toError(err, 'SCardDisconnect')) : resolve()));
+    }).finally(this.onClosed);
   }
 }
 
-/** An SCardEstablishContext with the service's reader list and per-reader status. */
-export class PcscContext {
+/** An SCardEstablishContext of the `pcsclite` binding, with the reader list and per-reader status on demand. */
+export class PcscliteContext implements PcscContext {
   private readonly statuses = new Map<string, ReaderStatus>();
   private readonly statusWaiters = new Set<() => void>();
   private readonly connections = new Set<CardConnection>();
+  /** Native readers for connections, reused: each holds a context of its own until the process ends. */
+  private readonly idle = new Map<string, NativeCardReader[]>();
   private readonly statusThreadsRunning: Promise<void>[] = [];
+  private monitor: Monitor | undefined;
+  private listing: Promise<string[]> | undefined;
   private names: string[] = [];
   private closed = false;
   private lastError: Error | undefined;
 
-  private constructor(private readonly pcsc: BindingContext) {}
+  private constructor(private readonly binding: Binding) {}
 
   /**
-   * Establishes a context and resolves once the service's initial reader list
-   * has been announced. The binding announces readers one event at a time from
-   * its own listing callback; wrapping that callback tells us when the first
-   * listing is complete, with no fixed sleep, including when it is empty.
+   * Loads the binding. No context is established yet: the reader list
+   * establishes one (and fails then without a service), and so does each
+   * reader's first connect.
    */
-  static open(): Promise<PcscContext> {
-    const factory = loadBinding();
-    let pcsc: BindingContext;
-    try {
-      pcsc = factory();
-    } catch (error) {
-      return Promise.reject(toError(error, 'SCardEstablishContext'));
-    }
-    const context = new PcscContext(pcsc);
-    return new Promise((resolve, reject) => {
+  static open(): PcscliteContext {
+    return new PcscliteContext(loadBinding());
+  }
+
+  /**
+   * Reader names in the order the service lists them. Starting the listing
+   * establishes the context, so a missing service fails here. The binding announces
+   * readers one event at a time from its own listing callback; wrapping that
+   * callback tells when the first listing is complete, with no fixed sleep,
+   * including when it is empty.
+   */
+  listReaders(): Promise<string[]> {
+    this.listing ??= new Promise((resolve, reject) => {
+      let monitor: Monitor;
+      try {
+        monitor = this.monitor = this.binding.monitor();
+      } catch (error) {
+        return reject(toError(error, 'SCardEstablishContext'));
+      }
       let listed = false;
-      const start = pcsc.start.bind(pcsc);
-      pcsc.start = (callback: StartCallback) =>
+      const start = monitor.start.bind(monitor);
+      monitor.start = (callback: StartCallback) =>
         start((err, data) => {
           callback(err, data);
-          context.names = Object.keys(pcsc.readers);
+          this.names = Object.keys(monitor.readers);
           if (!listed) {
             listed = true;
             if (err) reject(toError(err, 'SCardListReaders'));
-            else resolve(context);
+            else resolve([...this.names]);
           }
         });
-      pcsc.on('reader', (reader: BindingReader) => context.track(reader));
-      pcsc.on('error', (error) => {
+      monitor.on('reader', (reader: ListedReader) => this.track(reader));
+      monitor.on('error', (error) => {
         const pcscError = PcscError.from(error);
-        if (context.closed && pcscError?.code === SCARD_E_CANCELLED) return;
-        context.lastError = toError(error, 'SCardListReaders');
+        if (this.closed && pcscError?.scardName === 'SCARD_E_CANCELLED') return;
+        this.lastError = toError(error, 'SCardListReaders');
         if (!listed) {
           listed = true;
-          reject(context.lastError);
+          reject(this.lastError);
         }
       });
     });
+    return this.listing.then(() => [...this.names]);
   }
 
-  private track(reader: BindingReader): void {
+  private track(reader: ListedReader): void {
     this.statusThreadsRunning.push(
       new Promise((resolve) => {
         reader.once('status', () => resolve());
@@ -164,32 +186,29 @@ export class PcscContext {
     );
     reader.on('status', (status: { state: number; atr?: Buffer }) => {
       this.statuses.set(reader.name, toStatus(reader.name, status.state, status.atr));
-      for (const wake of this.statusWaiters) wake();
+      this.wakeStatusWaiters();
     });
     reader.on('error', (error) => {
       this.lastError = toError(error, 'SCardGetStatusChange');
-      for (const wake of this.statusWaiters) wake();
+      this.wakeStatusWaiters();
     });
     reader.on('end', () => {
       this.statuses.delete(reader.name);
-      for (const wake of this.statusWaiters) wake();
+      this.wakeStatusWaiters();
     });
   }
 
-  /** The error a status thread or the context reported last, if any: the service or the reader went away. */
+  private wakeStatusWaiters(): void {
+    for (const wake of this.statusWaiters) wake();
+  }
+
+  /** The error a status thread or the listing reported last, if any: the service or the reader went away. */
   failure(): Error | undefined {
     return this.lastError;
   }
 
-  /** Reader names in the order the service lists them. */
-  readers(): string[] {
-    return [...this.names];
-  }
-
-  private bindingReader(name: string): BindingReader {
-    const reader = this.pcsc.readers[name];
-    if (!reader) throw PcscError.fromCode(0x80100009, 'SCardConnect'); // SCARD_E_UNKNOWN_READER
-    return reader;
+  private listed(name: string): ListedReader | undefined {
+    return this.monitor?.readers[name];
   }
 
   /**
@@ -197,17 +216,18 @@ export class PcscContext {
    * latest status when `timeoutMs` runs out. Status comes from the binding's
    * SCardGetStatusChange thread, so it is the view of a third party.
    */
-  waitForStatus(name: string, accept: (status: ReaderStatus) => boolean, timeoutMs: number): Promise<ReaderStatus> {
-    this.bindingReader(name);
+  async waitForStatus(name: string, accept: (status: ReaderStatus) => boolean, timeoutMs: number): Promise<ReaderStatus> {
+    await this.listReaders();
+    if (!this.listed(name)) throw PcscError.named('SCARD_E_UNKNOWN_READER', 'SCardGetStatusChange');
     return new Promise((resolve, reject) => {
       const check = (final: boolean) => {
         const status = this.statuses.get(name);
         if (status && (final || accept(status))) {
           done();
           resolve(status);
-        } else if (final || !this.pcsc.readers[name]) {
+        } else if (final || !this.listed(name)) {
           done();
-          reject(this.lastError ?? PcscError.fromCode(0x80100017, 'SCardGetStatusChange')); // SCARD_E_READER_UNAVAILABLE
+          reject(this.lastError ?? PcscError.named('SCARD_E_READER_UNAVAILABLE', 'SCardGetStatusChange'));
         }
       };
       const wake = () => check(false);
@@ -227,7 +247,7 @@ export class PcscContext {
    */
   watch(name: string, listener: (status: ReaderStatus | null) => void): () => void {
     const wake = () => {
-      if (!this.pcsc.readers[name] || this.lastError) return listener(null);
+      if (!this.listed(name) || this.lastError) return listener(null);
       const status = this.statuses.get(name);
       if (status) listener(status);
     };
@@ -240,13 +260,37 @@ export class PcscContext {
     return this.waitForStatus(name, () => true, timeoutMs);
   }
 
-  connect(name: string, mode: ShareMode, protocol: ProtocolChoice): Promise<CardConnection> {
-    const reader = this.bindingReader(name);
-    const protocols = protocolMask(reader, mode, protocol);
+  /**
+   * SCardConnect on the exact reader name; SCARD_E_UNKNOWN_READER when there is
+   * no such reader. The binding has no transactions, so a connection that
+   * needs one is made through the platform library itself, on a context of
+   * its own.
+   */
+  async connect(name: string, mode: ShareMode, protocol: ProtocolChoice, options: ConnectOptions = {}): Promise<Connection> {
+    if (options.transaction) {
+      const { FfiContext } = await import('./winscard-ffi.js');
+      return FfiContext.connectAlone(name, mode);
+    }
+    return this.connectThroughBinding(name, mode, protocol);
+  }
+
+  private connectThroughBinding(name: string, mode: ShareMode, protocol: ProtocolChoice): Promise<CardConnection> {
+    const native = this.idle.get(name)?.pop() ?? new this.binding.CardReader(name);
+    const protocols = protocolMask(native, mode, protocol);
+    const recycle = () => {
+      if (this.closed) return;
+      this.idle.set(name, [...(this.idle.get(name) ?? []), native]);
+    };
     return new Promise((resolve, reject) => {
-      reader.connect({ share_mode: SHARE_MODES[mode], protocol: protocols }, (err, negotiated) => {
-        if (err) return reject(toError(err, 'SCardConnect'));
-        const connection = new CardConnection(reader, name, mode, negotiated, protocolName(reader, negotiated));
+      native._connect(SHARE_MODES[mode], protocols, (err, negotiated) => {
+        if (err) {
+          recycle();
+          return reject(toError(err, 'SCardConnect'));
+        }
+        const connection: CardConnection = new CardConnection(native, negotiated, protocolName(native, negotiated), () => {
+          this.connections.delete(connection);
+          recycle();
+        });
         this.connections.add(connection);
         resolve(connection);
       });
@@ -255,7 +299,7 @@ export class PcscContext {
 
   /**
    * Leaves any open card connection with SCARD_LEAVE_CARD, stops every
-   * reader's status thread and releases the context. Closing the context alone
+   * reader's status thread and the listing thread. Closing the listing alone
    * keeps the process alive and emits a spurious SCARD_E_CANCELLED.
    */
   async close(): Promise<void> {
@@ -264,21 +308,23 @@ export class PcscContext {
     for (const connection of this.connections) {
       await connection.disconnect('leave').catch(() => {});
     }
+    const monitor = this.monitor;
+    if (!monitor) return;
     // The binding's reader close() cancels the status thread's blocking call and
     // then joins it. A thread that has not yet established its own context
     // cannot be cancelled, and the join would hang the process: wait until every
     // thread has reported once (bounded, as a thread that never reports has ended).
     await Promise.race([Promise.all(this.statusThreadsRunning), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-    for (const reader of Object.values(this.pcsc.readers)) {
+    for (const reader of Object.values(monitor.readers)) {
       reader.removeAllListeners('status');
       reader.on('error', () => {});
       reader.close();
     }
-    this.pcsc.close();
+    monitor.close();
   }
 }
 
-function protocolMask(reader: BindingReader, mode: ShareMode, protocol: ProtocolChoice): number {
+function protocolMask(reader: NativeCardReader, mode: ShareMode, protocol: ProtocolChoice): number {
   switch (protocol) {
     case 't0':
       return reader.SCARD_PROTOCOL_T0;
@@ -292,7 +338,7 @@ function protocolMask(reader: BindingReader, mode: ShareMode, protocol: Protocol
   }
 }
 
-function protocolName(reader: BindingReader, protocol: number | undefined): string {
+function protocolName(reader: NativeCardReader, protocol: number | undefined): string {
   if (protocol === reader.SCARD_PROTOCOL_T0) return 'T0';
   if (protocol === reader.SCARD_PROTOCOL_T1) return 'T1';
   if (protocol === reader.SCARD_PROTOCOL_RAW) return 'RAW';

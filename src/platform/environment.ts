@@ -2,8 +2,8 @@
 // versions. Each probe is best effort: a missing tool gives null, never an error.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import os from 'node:os';
+import { packageVersion, scReproVersion } from '../core/version.js';
 
 export interface Environment {
   os: string;
@@ -62,27 +62,15 @@ async function pcscServiceVersion(): Promise<string | null> {
   return parsePcscdVersion(await run('pcscd', ['--version']));
 }
 
-async function packageVersion(resolveFrom: string, name: string): Promise<string | null> {
-  try {
-    const require = createRequire(resolveFrom);
-    const pkg = JSON.parse(await readFile(require.resolve(`${name}/package.json`), 'utf8')) as { version: string };
-    return pkg.version;
-  } catch {
-    return null;
-  }
-}
-
-export async function scReproVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 export async function collectEnvironment(): Promise<Environment> {
-  const [osInfo, scRepro, pcsclite, pcscService] = await Promise.all([
-    osNameAndVersion(),
-    scReproVersion(),
-    packageVersion(import.meta.url, 'pcsclite'),
-    pcscServiceVersion(),
-  ]);
-  return { ...osInfo, platform: process.platform, arch: process.arch, node: process.version, scRepro, pcsclite, pcscService };
+  const [osInfo, pcscService] = await Promise.all([osNameAndVersion(), pcscServiceVersion()]);
+  return {
+    ...osInfo,
+    platform: process.platform,
+    arch: process.arch,
+    node: process.version,
+    scRepro: scReproVersion(),
+    pcsclite: packageVersion('pcsclite'),
+    pcscService,
+  };
 }

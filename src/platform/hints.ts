@@ -1,8 +1,9 @@
-// What to do about an environment failure, per operating system. Platform
-// differences live here as data so the commands stay the same everywhere.
-type Platform = 'linux' | 'darwin' | 'win32' | 'other';
+// What to do about a failure, per operating system. Platform differences live
+// here as data so the commands stay the same everywhere. Each failure has one
+// hint, used wherever that failure is reported.
+type Os = 'linux' | 'darwin' | 'win32' | 'other';
 
-const HINTS: Record<string, Partial<Record<Platform, string>>> = {
+const HINTS = {
   noService: {
     linux: 'start the PC/SC daemon: `sudo systemctl start pcscd.socket`, or run `sudo pcscd` (Debian/Ubuntu package: pcscd)',
     darwin: 'PC/SC is built into macOS; check `system_profiler SPSmartCardsDataType` and reconnect the reader',
@@ -19,27 +20,44 @@ const HINTS: Record<string, Partial<Record<Platform, string>>> = {
     linux: 'insert a card, or with the vpcd reader run `sc-repro virtual-card` in another terminal',
     other: 'insert a card into the reader',
   },
+  noVpcd: {
+    linux: 'install vsmartcard-vpcd and (re)start pcscd so it loads the "Virtual PCD" reader: `bash scripts/setup.sh --start-pcscd`',
+    other: 'the built-in virtual card needs the vsmartcard vpcd reader driver, which sc-repro sets up on Linux only',
+  },
+  vpcdBusy: {
+    other: 'stop the other card program on that port (a running `sc-repro virtual-card`, or a test run), or use the other slot: `--port 35964` is "Virtual PCD 00 01"',
+  },
+  readerBusy: {
+    other: 'close the program that holds it (`sc-repro readers` shows the state; for GnuPG: `gpgconf --kill scdaemon`), or raise --timeout',
+  },
+  slowRole: { other: 'raise --timeout, or check that no other process holds the reader' },
+  holderCrashed: { other: 'run `sc-repro lock` by hand to see why' },
+  contenderCrashed: { other: 'run `sc-repro connect` by hand to see why' },
+  holdTooShort: { other: 'raise --hold so the holder outlasts the attempt' },
+} satisfies Record<string, Partial<Record<Os, string>> & { other: string }>;
+
+export type HintKind = keyof typeof HINTS;
+
+/** Return codes that have a hint, by name. */
+const CODE_HINTS: Record<string, HintKind> = {
+  SCARD_E_NO_SERVICE: 'noService',
+  SCARD_E_SERVICE_STOPPED: 'noService',
+  SCARD_F_COMM_ERROR: 'noService',
+  SCARD_E_NO_READERS_AVAILABLE: 'noReader',
+  SCARD_E_NO_SMARTCARD: 'noCard',
+  SCARD_W_REMOVED_CARD: 'noCard',
 };
 
-const CODE_HINTS: Record<number, keyof typeof HINTS> = {
-  0x8010001d: 'noService', // SCARD_E_NO_SERVICE
-  0x8010001e: 'noService', // SCARD_E_SERVICE_STOPPED
-  0x80100013: 'noService', // SCARD_F_COMM_ERROR
-  0x8010002e: 'noReader', // SCARD_E_NO_READERS_AVAILABLE
-  0x8010000c: 'noCard', // SCARD_E_NO_SMARTCARD
-  0x80100069: 'noCard', // SCARD_W_REMOVED_CARD
-};
-
-function currentPlatform(platform: string): Platform {
+function os(platform: string): Os {
   return platform === 'linux' || platform === 'darwin' || platform === 'win32' ? platform : 'other';
 }
 
-export function hint(kind: keyof typeof HINTS, platform: string = process.platform): string {
-  const table = HINTS[kind] ?? {};
-  return table[currentPlatform(platform)] ?? table.other ?? '';
+export function hint(kind: HintKind, platform: string = process.platform): string {
+  const table: Partial<Record<Os, string>> & { other: string } = HINTS[kind];
+  return table[os(platform)] ?? table.other;
 }
 
-export function hintFor(code: number, platform: string = process.platform): string | undefined {
-  const kind = CODE_HINTS[code >>> 0];
+export function hintForCode(name: string | null, platform: string = process.platform): string | undefined {
+  const kind = name ? CODE_HINTS[name] : undefined;
   return kind ? hint(kind, platform) : undefined;
 }

@@ -1,4 +1,4 @@
-import type { ErrorReport } from '../cli/errors.js';
+import type { ErrorReport } from '../core/errors.js';
 import { err } from './style.js';
 
 /** One line for the cause, and one for what to do when there is a hint. */

@@ -1,9 +1,9 @@
 import type { MatrixReport } from '../orchestrator/report.js';
+import { exitMeaning } from '../core/exit-codes.js';
 import { out } from './style.js';
 import { displayName } from './display-name.js';
 import { describeTally, VERDICT_MARK, VERDICT_STYLE } from './repro-text.js';
 
-const EXIT_MEANING = { 0: 'every scenario as expected', 1: 'deviations found', 2: 'some scenarios could not be judged' } as const;
 
 function pad(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - [...text].length));
@@ -24,11 +24,13 @@ export function renderMatrixText(report: MatrixReport): string {
   const lines = [out.bold(line(header)), ...rows.map((cells, i) => line(cells, VERDICT_STYLE[report.rows[i]!.verdict]))];
   const notes = report.rows.filter((row) => row.verdict !== 'not-affected').map((row) => `  ${row.scenario.id}: ${row.reason}`);
   if (notes.length) lines.push('', out.dim('Why'), ...notes);
+  const sideNotes = report.rows.flatMap((row) => row.notes.map((note) => `  ${row.scenario.id}: ${note}`));
+  if (sideNotes.length) lines.push('', out.dim('Notes'), ...sideNotes);
   if (report.notRun.length) lines.push('', `${out.dim('Not run (interrupted)')}  ${report.notRun.join(', ')}`);
   lines.push(
     '',
     `${out.dim('Reader')}  ${report.reader === null ? '-' : displayName(report.reader)}`,
-    `${out.dim('Result')}  ${EXIT_MEANING[report.exitCode]} (exit ${report.exitCode})`,
+    `${out.dim('Result')}  ${exitMeaning(report.exitCode, 'matrix')} (exit ${report.exitCode})`,
     `${out.dim('Total')}   ${(report.totalMs / 1000).toFixed(2)} s${report.startupMs === null ? '' : ` (process start-up ${report.startupMs} ms)`}`,
   );
   return `${lines.join('\n')}\n`;

@@ -1,4 +1,4 @@
-import type { ReaderStatus } from '../pcsc/scard.js';
+import type { ReaderStatus } from '../pcsc/binding.js';
 import { out } from './style.js';
 import { displayName } from './display-name.js';
 

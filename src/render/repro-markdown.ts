@@ -25,6 +25,7 @@ export function renderReproMarkdown(report: ReproReport): string {
         ['ATR', esc(report.reader.atr ?? '-')],
         ['Expected', esc(describeExpected(report.expected))],
         ['Observed', esc(describeObserved(report.observed))],
+        ...report.notes.map((note) => ['Note', esc(note)]),
         ...(report.repeat
           ? [
               ['Runs', esc(describeTally(report.repeat.verdicts, report.repeat.count))],

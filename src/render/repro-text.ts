@@ -1,5 +1,5 @@
 import type { ReproReport, ExpectedJson } from '../orchestrator/report.js';
-import type { Verdict } from '../orchestrator/verdict.js';
+import type { Verdict } from '../core/exit-codes.js';
 import { out } from './style.js';
 import { oneLine } from './errors.js';
 import { displayName } from './display-name.js';
@@ -30,8 +30,8 @@ export function describeObserved(observed: ReproReport['observed']): string {
   if (observed.ok) return `${observed.call} succeeded${observed.protocol ? ` (protocol ${observed.protocol})` : ''}`;
   if ('blocked' in observed) {
     const late = observed.thenReturned;
-    const then = late ? `; it returned ${late.name} ${late.afterMs} ms after the attempt, once the holder let go` : '; it never returned';
-    return `blocked: ${observed.call} had not returned after ${observed.afterMs} ms${then}`;
+    const then = late ? `; it returned ${late.name} ${late.afterReleaseMs} ms after the holder let go (${late.afterMs} ms after the attempt)` : '';
+    return `blocked: ${observed.call} had not returned after ${observed.afterMs} ms with the reader held${then}`;
   }
   return `${observed.name ?? 'unknown PC/SC code'} (${observed.hex}) from ${observed.call}: ${oneLine(observed.message)}`;
 }
@@ -70,6 +70,7 @@ export function renderReproText(report: ReproReport): string {
     `${out.dim('Reader')}     ${report.reader.name === null ? '-' : displayName(report.reader.name)}${report.reader.atr ? `  (ATR ${report.reader.atr})` : ''}`,
     `${out.dim('Expected')}   ${describeExpected(report.expected)}`,
     `${out.dim('Observed')}   ${describeObserved(report.observed)}`,
+    ...report.notes.map((note) => `${out.dim('Note')}       ${oneLine(note)}`),
   );
   if (report.repeat) {
     const r = report.repeat;

@@ -1,21 +1,7 @@
-import type { PlatformId, Scenario } from '../scenarios/types.js';
-import { outcomeName } from '../orchestrator/summary.js';
+import type { PlatformId } from '../platform/platform-id.js';
+import type { Scenario } from '../scenarios/types.js';
+import { scenarioJson } from '../scenarios/catalog.js';
 import { out } from './style.js';
-
-export function scenarioJson(scenario: Scenario, platform: PlatformId | null) {
-  const expected = platform ? scenario.expected[platform] : undefined;
-  return {
-    id: scenario.id,
-    title: scenario.title,
-    summary: scenario.summary,
-    holder: scenario.holder,
-    contender: scenario.contender,
-    observe: scenario.observe,
-    expectedHere: expected ? outcomeName(expected) : null,
-    expected: Object.fromEntries(Object.entries(scenario.expected).map(([id, outcome]) => [id, outcomeName(outcome ?? null)])),
-    knownBugs: scenario.signatures.map((signature) => ({ observed: outcomeName(signature.observed), ...signature.bug })),
-  };
-}
 
 export function renderScenarios(scenarios: readonly Scenario[], platform: PlatformId | null): string {
   const lines: string[] = [];

@@ -1,15 +1,12 @@
 // Opens a PC/SC context and guarantees it is closed afterwards, whatever the
 // work did. The binding is imported lazily so that commands which never touch
 // PC/SC start fast.
-import type { ReaderSelector } from '../cli/options.js';
-import type { PcscContext } from '../pcsc/scard.js';
-import { selectReader } from './select-reader.js';
-import { EnvironmentError } from '../cli/errors.js';
-import { hint } from '../platform/hints.js';
+import { openContext, type PcscContext } from '../pcsc/binding.js';
+import { PcscError } from '../pcsc/pcsc-error.js';
+import { selectReader, type ReaderSelector } from '../pcsc/select-reader.js';
 
 export async function withContext<T>(work: (context: PcscContext) => Promise<T>): Promise<T> {
-  const { PcscContext } = await import('../pcsc/scard.js');
-  const context = await PcscContext.open();
+  const context = await openContext();
   try {
     return await work(context);
   } finally {
@@ -24,13 +21,10 @@ export interface CardWait {
   onWaitingForCard?: (reader: string, seconds: number) => (() => void) | void;
 }
 
-export function withReader<T>(
-  selector: ReaderSelector | undefined,
-  work: (context: PcscContext, reader: string) => Promise<T>,
-  cardWait: CardWait = {},
-): Promise<T> {
+/** The reader a selector picks, on a context of its own (the manual commands). */
+export function withReader<T>(selector: ReaderSelector | undefined, work: (context: PcscContext, reader: string) => Promise<T>, cardWait: CardWait = {}): Promise<T> {
   return withContext(async (context) => {
-    const reader = selectReader(context.readers(), selector);
+    const reader = selectReader(await context.listReaders(), selector);
     if (cardWait.waitCardSeconds) await waitForCard(context, reader, cardWait.waitCardSeconds, cardWait.onWaitingForCard);
     return work(context, reader);
   });
@@ -42,7 +36,7 @@ async function waitForCard(context: PcscContext, reader: string, seconds: number
   try {
     const status = await context.waitForStatus(reader, (s) => s.cardPresent, seconds * 1000);
     if (!status.cardPresent) {
-      throw new EnvironmentError(`SCARD_E_NO_SMARTCARD: no card was inserted into ${JSON.stringify(reader)} within ${seconds} s`, hint('noCard'));
+      throw PcscError.named('SCARD_E_NO_SMARTCARD', 'SCardGetStatusChange', `no card was inserted into ${JSON.stringify(reader)} within ${seconds} s`);
     }
   } finally {
     done?.();

@@ -10,7 +10,8 @@
 import type { ShareMode } from '../pcsc/constants.js';
 import { elCapitanScardConnect } from './el-capitan-scardconnect.js';
 import { SHARED_CONNECT_BLOCKS, SHARING_VIOLATION, SUCCESS } from './outcomes.js';
-import type { Outcome, PlatformId, Scenario } from './types.js';
+import type { PlatformId } from '../platform/platform-id.js';
+import type { Outcome, Scenario } from './types.js';
 import { yosemiteSharedConnect } from './yosemite-shared-connect.js';
 
 const MODES: ShareMode[] = ['exclusive', 'shared', 'direct'];

@@ -1,16 +1,8 @@
 // Scenarios are data: what the holder does, what the contender does, what
 // each platform is expected to answer, and which known bug each deviation is.
 import type { Disposition, ProtocolChoice, ShareMode } from '../pcsc/constants.js';
-
-export const PLATFORMS = ['linux-pcsclite', 'macos', 'windows'] as const;
-export type PlatformId = (typeof PLATFORMS)[number];
-
-export function platformId(platform: string = process.platform): PlatformId | null {
-  if (platform === 'darwin') return 'macos';
-  if (platform === 'win32') return 'windows';
-  // Every other Unix talks to pcsc-lite.
-  return platform === 'linux' || platform.endsWith('bsd') ? 'linux-pcsclite' : null;
-}
+import { formatHex } from '../pcsc/return-codes.js';
+import type { PlatformId } from '../platform/platform-id.js';
 
 /** What the contender's call did: succeeded, returned a PC/SC code, or had not returned in time. */
 export type Outcome = { kind: 'success' } | { kind: 'error'; name: string } | { kind: 'blocked' };
@@ -69,4 +61,16 @@ export interface Scenario {
 export function sameOutcome(a: Outcome, b: Outcome): boolean {
   if (a.kind !== b.kind) return false;
   return a.kind !== 'error' || (b.kind === 'error' && a.name === b.name);
+}
+
+/** An outcome by one name: a PC/SC return code's name, `blocked`, or `none` when there was no answer. */
+export function outcomeName(outcome: Outcome | null): string {
+  if (!outcome) return 'none';
+  if (outcome.kind === 'success') return 'SCARD_S_SUCCESS';
+  return outcome.kind === 'blocked' ? 'blocked' : outcome.name;
+}
+
+/** The outcome a recorded call stands for: success or its code's name. */
+export function outcomeOfCall(call: { rv: number; name: string | null }): Outcome {
+  return call.rv === 0 ? { kind: 'success' } : { kind: 'error', name: call.name ?? formatHex(call.rv) };
 }

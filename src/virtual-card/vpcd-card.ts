@@ -61,7 +61,26 @@ export function answerFrame(frame: Buffer, atr: Buffer, respond: (apdu: Buffer) 
 
 const okStatusWord = () => Buffer.from([0x90, 0x00]);
 
-/** Inserts the virtual card; resolves once vpcd has accepted the connection. */
+/**
+ * How long vpcd may take to talk to a new card. It accepts one card per
+ * reader: a second one connects into the listen queue and is never served,
+ * so silence past this means another card program holds the reader.
+ */
+export const VPCD_ACCEPT_MS = 3000;
+
+/** Another card program holds the vpcd reader (or nothing listens at all). */
+export class VpcdUnavailableError extends Error {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly busy: boolean,
+    cause: string,
+  ) {
+    super(busy ? `the vpcd reader at ${host}:${port} did not take the card within ${VPCD_ACCEPT_MS / 1000} s: another card program holds it` : `cannot reach the vpcd reader driver at ${host}:${port} (${cause})`);
+  }
+}
+
+/** Inserts the virtual card; resolves once vpcd talks to it, the first sign that the reader took it. */
 export function insertVirtualCard(options: VirtualCardOptions = {}): Promise<VirtualCard> {
   const host = options.host ?? VPCD_DEFAULT_HOST;
   const port = options.port ?? VPCD_DEFAULT_PORT;
@@ -74,29 +93,36 @@ export function insertVirtualCard(options: VirtualCardOptions = {}): Promise<Vir
     const closed = new Promise<void>((resolveClosed) => socket.once('close', () => resolveClosed()));
     let markSeen = () => {};
     const seenByReader = new Promise<void>((resolveSeen) => (markSeen = resolveSeen));
+    const card: VirtualCard = {
+      atr,
+      closed,
+      seenByReader,
+      remove: () => {
+        socket.destroy();
+        return closed;
+      },
+    };
+    const fail = (error: VpcdUnavailableError) => {
+      clearTimeout(silence);
+      socket.destroy();
+      reject(error);
+    };
+    // Nothing listening is refused at once; silence means a listener that serves someone else.
+    const silence = setTimeout(() => fail(new VpcdUnavailableError(host, port, true, 'no answer')), VPCD_ACCEPT_MS);
 
     socket.setNoDelay(true);
-    socket.once('error', reject);
+    socket.once('error', (error) => fail(new VpcdUnavailableError(host, port, false, error.message)));
     socket.on('data', (chunk) => {
+      clearTimeout(silence);
       for (const frame of decoder.push(chunk)) {
         if (frame.length === 1 && frame[0] === CONTROL.getAtr) markSeen();
         const answer = answerFrame(frame, atr, respond);
         if (answer) socket.write(encodeFrame(answer));
       }
-    });
-    socket.once('connect', () => {
-      socket.off('error', reject);
       // A later socket error means the card was pulled; `closed` reports it.
+      socket.removeAllListeners('error');
       socket.on('error', () => {});
-      resolve({
-        atr,
-        closed,
-        seenByReader,
-        remove: () => {
-          socket.destroy();
-          return closed;
-        },
-      });
+      resolve(card);
     });
   });
 }

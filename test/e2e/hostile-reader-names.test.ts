@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startPrivatePcscd, untilCard, type PrivatePcscd } from '../support/private-pcscd.js';
+import { startPcscStack, type PcscStack } from '../support/pcsc-stack.js';
 import { runCli } from '../support/cli.js';
 import { insertVirtualCard, type VirtualCard } from '../../src/virtual-card/vpcd-card.js';
 import { shellQuote } from '../../src/orchestrator/report.js';
@@ -60,13 +61,26 @@ function cli(c: Case, args: string[]) {
 
 function systemPidFile(): string | null {
   try {
-    return readFileSync('/run/pcscd/pcscd.pid', 'utf8').trim();
+    // pcscd ends the pid with a NUL.
+    return readFileSync('/run/pcscd/pcscd.pid', 'utf8').replace(/\0/g, '').trim();
   } catch {
     return null;
   }
 }
 
+/** The system pcscd, which the private ones must leave running with its pid file. */
+let system: { stack: PcscStack; pid: string };
+
+function assertSystemPcscdUntouched(): void {
+  assert.equal(systemPidFile(), system.pid, 'the system pcscd pid file changed');
+  assert.doesNotThrow(() => process.kill(Number(system.pid), 0), 'the system pcscd is gone');
+}
+
 before(async () => {
+  const stack = await startPcscStack();
+  const pid = systemPidFile();
+  assert.ok(pid, 'the system pcscd has no pid file');
+  system = { stack, pid };
   for (const c of CASES) {
     c.pcscd = await startPrivatePcscd({ friendlyName: c.conf, port: c.port });
     c.card = await insertVirtualCard({ port: c.port });
@@ -79,10 +93,12 @@ after(async () => {
     await c.card?.remove();
     await c.pcscd?.stop();
   }
+  await system?.stack.stop();
 });
 
 test('the private pcscds leave the system pcscd alone', () => {
-  for (const c of CASES) assert.notEqual(systemPidFile(), String(c.pcscd!.pid));
+  assertSystemPcscdUntouched();
+  for (const c of CASES) assert.notEqual(String(c.pcscd!.pid), system.pid);
 });
 
 for (const c of CASES) {
@@ -163,6 +179,6 @@ test('nothing is left behind: no client process, and the private pcscds are gone
     await c.pcscd!.stop();
     assert.deepEqual(leftovers, [], `processes still using the private pcscd for ${c.label}: ${leftovers.join(', ')}`);
     assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
-    assert.notEqual(systemPidFile(), String(pid));
   }
+  assertSystemPcscdUntouched();
 });

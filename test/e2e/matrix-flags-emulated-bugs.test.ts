@@ -33,7 +33,7 @@ test('Yosemite shared-connect emulation: every shared connect that meets a user 
   const preload = await buildInterposer('shared-connect-blocks');
   const result = await runCli([
     'matrix', '--json', '--reader', VIRTUAL_READER, '--blocked-after', '0.5',
-    '--contender-env', `LD_PRELOAD=${preload}`, '--contender-env', 'SC_REPRO_BLOCK_MS=1500',
+    '--contender-env', `LD_PRELOAD=${preload}`, '--contender-env', 'SC_REPRO_BLOCK_MS=10000',
   ]);
   assert.equal(result.code, 1, result.stdout + result.stderr);
   const report = JSON.parse(result.stdout);

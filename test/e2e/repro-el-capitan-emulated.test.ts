@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useStack, readerIsFree, VIRTUAL_READER } from '../support/pcsc-stack.js';
 import { buildInterposer } from '../support/interposers.js';
-import { runCli } from '../support/cli.js';
+import { runCli, startCli } from '../support/cli.js';
 
 await useStack({ before, after });
 let preload = '';
@@ -28,9 +28,24 @@ test('repro --json under the emulation: bug-reproduced, Apple 23646838, exit 1',
   assert.equal(await readerIsFree(), true);
 });
 
-test('the interposer reaches the contender only: connect alone under it gets PROTO_MISMATCH', async () => {
-  const holder = await runCli(['lock', '--hold', '0.05']);
-  assert.equal(holder.code, 0);
+test('the manual flow under the emulation: connect, while lock holds, gets PROTO_MISMATCH and names the bug', async () => {
+  const lock = startCli(['lock', '--reader', VIRTUAL_READER, '--hold', '30']);
+  try {
+    await lock.line(/^Holding/);
+    const connect = await runCli(['connect', '--reader', VIRTUAL_READER], { env: { LD_PRELOAD: preload } });
+    assert.equal(connect.code, 1, connect.stdout + connect.stderr);
+    assert.match(connect.stdout, /^SCardConnect\(SCARD_SHARE_SHARED\) failed: SCARD_E_PROTO_MISMATCH \(0x8010000F\): Card protocol mismatch\.$/m);
+    assert.match(connect.stdout, /this is the signature of Apple bug 23646838/);
+    // The same connect without the interposer: the correct answer.
+    const plain = await runCli(['connect', '--reader', VIRTUAL_READER, '--json']);
+    assert.equal(JSON.parse(plain.stdout).error.name, 'SCARD_E_SHARING_VIOLATION');
+  } finally {
+    lock.child.kill('SIGINT');
+    await lock.done;
+  }
+});
+
+test('repro --markdown under the emulation names the bug', async () => {
   const result = await runCli(['repro', '--markdown', '--reader', VIRTUAL_READER, '--contender-env', `LD_PRELOAD=${preload}`]);
   assert.equal(result.code, 1);
   assert.match(result.stdout, /\*\*Verdict: `bug-reproduced`\*\*/);

@@ -24,13 +24,13 @@ test('no service: inconclusive, exit 2, with the cause and a hint', async () => 
 
 test('a holder killed with SIGKILL mid-run: inconclusive, exit 2, no hang, reader free', async () => {
   const repro = startCli(['repro', '--json', '--reader', VIRTUAL_READER, '--hold', '30', '--timeout', '3', '--full-hold']);
-  // Wait for the holder (a `lock` child of repro) to appear, then kill it hard.
+  // Wait for the holder (a role process of repro) to appear, then kill it hard.
   const deadline = Date.now() + 5000;
   let holder: number | undefined;
   while (!holder && Date.now() < deadline) {
     for (const pid of descendants(repro.child.pid!)) {
       const cmd = spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout;
-      if (/ lock /.test(cmd)) holder = pid;
+      if (/roles\/entry\.cjs holder$/.test(cmd.trim())) holder = pid;
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

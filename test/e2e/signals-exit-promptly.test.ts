@@ -85,11 +85,12 @@ for (const [command, { args, windowMs, finishes }] of Object.entries(COMMANDS)) 
 
 test('SIGINT to a connect stuck behind another process\'s transaction: exit 130 within 500 ms', async () => {
   // A served holder inside SCardBeginTransaction: pcsc-lite makes an exclusive connect wait for it.
-  const holder = new RoleProcess(['lock', '--reader', VIRTUAL_READER, '--serve']);
+  const holder = new RoleProcess('holder');
   try {
-    assert.ok((await holder.waitFor('ready', 10_000)).message, holder.stderr());
-    const held = await holder.answer(holder.request('hold', { plan: { mode: 'shared', transaction: true } }), 'held', 5000);
-    assert.equal(held.message?.type, 'held', JSON.stringify(held));
+    const ready = await holder.reply(-1, ['ready'], 10_000);
+    assert.ok('message' in ready, JSON.stringify(ready));
+    const held = await holder.reply(holder.request({ type: 'hold', reader: VIRTUAL_READER, plan: { mode: 'shared', transaction: true } }), ['held'], 5000);
+    assert.ok('message' in held && held.message.type === 'held', JSON.stringify(held));
     const { env, marker } = markedEnv();
     const connect = startCli(['connect', '--reader', VIRTUAL_READER, '--mode', 'exclusive'], { env });
     await connect.line(/^Using:/);

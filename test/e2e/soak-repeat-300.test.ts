@@ -35,7 +35,7 @@ async function freeCardHandles(limit = 1000): Promise<number> {
   } catch {
     // The refusal (SCARD_E_NO_MEMORY) is the measurement.
   } finally {
-    for (const card of cards) card.disconnect('leave');
+    await Promise.all(cards.map((card) => card.disconnect('leave')));
     context.close();
   }
   return cards.length;

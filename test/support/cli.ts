@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../bin/sc-repro.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../bin/sc-repro.cjs', import.meta.url));
 
 export interface CliResult {
   code: number | null;

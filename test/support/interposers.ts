@@ -12,7 +12,13 @@ const run = promisify(execFile);
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
-export type InterposerName = 'el-capitan-proto-mismatch' | 'shared-connect-blocks' | 'crash-in-call';
+export type InterposerName =
+  | 'el-capitan-proto-mismatch'
+  | 'shared-connect-blocks'
+  | 'crash-in-call'
+  | 'slow-connect'
+  | 'reverse-reader-list'
+  | 'disconnect-fails';
 
 function mtimeMs(path: string): number | undefined {
   try {
@@ -30,8 +36,9 @@ export async function buildInterposer(name: InterposerName): Promise<string> {
 
   const sourceTime = mtimeMs(source);
   if (sourceTime === undefined) throw new Error(`interposer source not found: ${source}`);
+  const newest = Math.max(sourceTime, mtimeMs(join(FIXTURES, 'interposers', 'pcsc-real.h')) ?? 0);
   const outputTime = mtimeMs(output);
-  if (outputTime !== undefined && outputTime >= sourceTime) return output;
+  if (outputTime !== undefined && outputTime >= newest) return output;
 
   mkdirSync(outDir, { recursive: true });
   // No shell: pkg-config's output is split here instead of by $(...).

@@ -7,7 +7,7 @@ import { mkdtempSync, openSync, readFileSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { insertVirtualCard, type VirtualCard, VPCD_DEFAULT_PORT } from '../../src/virtual-card/vpcd-card.js';
-import type { ReaderStatus } from '../../src/pcsc/scard.js';
+import type { ReaderStatus } from '../../src/pcsc/binding.js';
 import { runCli } from './cli.js';
 
 export const VIRTUAL_READER = 'Virtual PCD 00 00';
@@ -104,8 +104,16 @@ export async function readerStatus(
   }
 }
 
-/** Inserts the virtual card and waits until pcscd reports it present. */
+/**
+ * Inserts the virtual card and waits until pcscd reports it present. A card
+ * still there after a second belongs to another card program (vpcd serves one
+ * per port): the tests would run against it, so that fails at once.
+ */
 export async function insertCard(port = VPCD_DEFAULT_PORT, reader = VIRTUAL_READER): Promise<VirtualCard> {
+  // A card removed a moment ago may still show for one of pcscd's polls.
+  if ((await readerStatus(reader, (s) => !s.cardPresent, 1000)).cardPresent) {
+    throw new Error(`${reader} already has a card: another card program holds vpcd port ${port} (a running \`sc-repro virtual-card\`?); stop it and run the tests again`);
+  }
   const card = await insertVirtualCard({ port });
   const status = await readerStatus(reader, (s) => s.cardPresent, 5000);
   if (!status.cardPresent) throw new Error(`pcscd did not report the virtual card in ${reader}`);

@@ -33,7 +33,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './cli.js';
 import { vpcdListening } from './pcsc-stack.js';
-import type { ReaderStatus } from '../../src/pcsc/scard.js';
+import type { ReaderStatus } from '../../src/pcsc/binding.js';
 
 export interface VpcdReaderConf {
   /** The FRIENDLYNAME value exactly as written in reader.conf, quotes included. */

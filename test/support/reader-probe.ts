@@ -1,7 +1,7 @@
 // "Is the reader free?" asked many times in a loop, cheaply: one warm
-// `sc-repro connect --serve` process makes an exclusive SCardConnect on
-// request and leaves the card at once. A fresh `lock` per check would cost a
-// process start-up each time.
+// contender role process makes an exclusive SCardConnect on request and
+// leaves the card at once. A fresh `lock` per check would cost a process
+// start-up each time.
 import { RoleProcess } from '../../src/orchestrator/role-process.js';
 import { VIRTUAL_READER } from './pcsc-stack.js';
 
@@ -14,14 +14,14 @@ export interface ReaderProbe {
 }
 
 export async function startReaderProbe(reader = VIRTUAL_READER): Promise<ReaderProbe> {
-  const role = new RoleProcess(['connect', '--reader', reader, '--serve']);
-  const ready = await role.waitFor('ready', 10_000);
-  if (!ready.message) throw new Error(`the reader probe did not start: ${role.stderr()}`);
+  const role = new RoleProcess('contender');
+  const ready = await role.reply(-1, ['ready'], 10_000);
+  if (!('message' in ready)) throw new Error(`the reader probe did not start: ${JSON.stringify(ready)}`);
   const free = async () => {
-    const id = role.request('attempt', { plan: { mode: 'exclusive', protocol: 'any' } });
-    const answer = await role.answer(id, 'result', 5000);
-    if (!answer.message || answer.message.type === 'failed') throw new Error(`the reader probe failed: ${JSON.stringify(answer)} ${role.stderr()}`);
-    return answer.message.ok === true;
+    const id = role.request({ type: 'attempt', reader, plan: { mode: 'exclusive', protocol: 'any' } });
+    const answer = await role.reply(id, ['attempted'], 5000);
+    if (!('message' in answer) || answer.message.type !== 'attempted') throw new Error(`the reader probe failed: ${JSON.stringify(answer)}`);
+    return answer.message.judged.rv === 0;
   };
   return {
     free,

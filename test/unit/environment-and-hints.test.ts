@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseOsRelease, parsePcscdVersion } from '../../src/platform/environment.js';
-import { hint, hintFor } from '../../src/platform/hints.js';
+import { hint, hintForCode } from '../../src/platform/hints.js';
 import { decodeReaderState, formatAtr } from '../../src/pcsc/constants.js';
 
 test('os-release fields', () => {
@@ -18,11 +18,12 @@ test('pcscd --version', () => {
 });
 
 test('no-service hints differ per OS', () => {
-  assert.match(hintFor(0x8010001d, 'linux')!, /pcscd/);
-  assert.match(hintFor(0x8010001e, 'darwin')!, /built into macOS/);
-  assert.match(hintFor(0x8010001d, 'win32')!, /SCardSvr/);
+  assert.match(hintForCode('SCARD_E_NO_SERVICE', 'linux')!, /pcscd/);
+  assert.match(hintForCode('SCARD_E_SERVICE_STOPPED', 'darwin')!, /built into macOS/);
+  assert.match(hintForCode('SCARD_E_NO_SERVICE', 'win32')!, /SCardSvr/);
   assert.match(hint('noCard', 'win32'), /insert a card/);
-  assert.equal(hintFor(0x8010000b, 'linux'), undefined);
+  assert.equal(hintForCode('SCARD_E_SHARING_VIOLATION', 'linux'), undefined);
+  assert.equal(hintForCode(null, 'linux'), undefined);
 });
 
 test('reader state bits', () => {

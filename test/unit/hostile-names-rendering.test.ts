@@ -7,8 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { buildReport, shellQuote, type MatrixReport } from '../../src/orchestrator/report.js';
-import { judge } from '../../src/orchestrator/verdict.js';
+import { buildMatrixReport, buildReport, shellQuote, type MatrixReport } from '../../src/orchestrator/report.js';
+import { judge } from '../../src/scenarios/verdict.js';
+import { renderAs } from '../../src/commands/report-output.js';
 import type { RunResult } from '../../src/orchestrator/run-scenario.js';
 import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
 import { displayName } from '../../src/render/display-name.js';
@@ -53,35 +54,17 @@ function run(name: string): RunResult {
     timeline: { holderStarted: 1, readerHeld: 120.5, contenderStarted: 130, attempt: 250, answer: 252, holderReleased: 260, holdMs: 140, connectLatencyMs: 1.8, totalMs: 270 },
     evidence: { readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true },
     hint: null,
+    notes: [],
+    calls: [],
+    environmentLost: false,
   };
 }
 
 const reproReport = (name: string) => buildReport(elCapitanScardConnect, [run(name)], environment, shellQuote(['sc-repro', 'repro', '--reader', name]));
 
 function matrixReport(name: string): MatrixReport {
-  const row = reproReport(name);
-  return {
-    schemaVersion: 1,
-    kind: 'matrix',
-    exitCode: 0,
-    rows: [
-      {
-        scenario: { id: row.scenario.id, title: row.scenario.title },
-        verdict: row.verdict,
-        reason: row.reason,
-        expected: row.expected,
-        observed: 'SCARD_E_SHARING_VIOLATION',
-        knownBug: null,
-        connectLatencyMs: 1.8,
-      },
-    ],
-    notRun: [],
-    reader: name,
-    startupMs: 200,
-    totalMs: 1234,
-    environment,
-    command: shellQuote(['sc-repro', 'matrix', '--reader', name]),
-  };
+  const plan = { results: [{ scenario: elCapitanScardConnect, runs: [run(name)] }], reader: name, startupMs: 200, totalMs: 1234, stoppedEarly: null };
+  return buildMatrixReport(plan, environment, shellQuote(['sc-repro', 'matrix', '--reader', name]));
 }
 
 /** No line break of any kind a terminal, editor or JavaScript would honour. */
@@ -212,9 +195,14 @@ test('the re-run command in the markdown gives the exact name back to a POSIX sh
   }
 });
 
-test('JSON round-trips every name exactly', () => {
+test('the --json output round-trips every name exactly', () => {
+  const renderers = { text: () => '', markdown: () => '' };
   for (const name of ALL) {
-    assert.equal(JSON.parse(JSON.stringify(reproReport(name))).reader.name, name);
-    assert.equal(JSON.parse(JSON.stringify(matrixReport(name))).reader, name);
+    const repro = renderAs(reproReport(name), 'json', renderers);
+    const matrix = renderAs(matrixReport(name), 'json', renderers);
+    assert.equal(JSON.parse(repro).reader.name, name);
+    assert.equal(JSON.parse(matrix).reader, name);
+    // One JSON document: a raw control character would have to be escaped to parse at all.
+    assert.ok(!/[\u0000-\u001f]/.test(repro.replace(/\n/g, '')), JSON.stringify(repro));
   }
 });

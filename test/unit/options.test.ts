@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { UsageError } from '../../src/cli/errors.js';
-import { parseChoice, parseEnvAssignment, parseOutputPath, parseReaderSelector, parseSeconds } from '../../src/cli/options.js';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../../src/core/errors.js';
+import { parseChoice, parseEnvAssignment, parseOutputPath, parseReaderSelector, parseSeconds, parseSecondsAtLeast } from '../../src/cli/options.js';
 
 test('--hold accepts plain positive seconds', () => {
   assert.equal(parseSeconds('--hold', '10'), 10);
@@ -35,12 +37,23 @@ test('--contender-env takes KEY=VALUE and accumulates', () => {
 });
 
 test('--output must name a file in an existing folder', () => {
-  assert.throws(() => parseOutputPath('/nonexistent-folder/report.md'), /the folder \/nonexistent-folder does not exist/);
-  assert.throws(() => parseOutputPath('.'), /is a folder/);
-  assert.throws(() => parseOutputPath(''), /expects a file name, got an empty value/);
-  // Not writable even for root: /proc takes no new files.
-  assert.throws(() => parseOutputPath('/proc/sc-repro-report.md'), /cannot write there \(E[A-Z]+\)/);
-  const checked = parseOutputPath(`sc-repro-options-test-${process.pid}.md`);
-  assert.match(checked, /\.md$/);
-  assert.equal(existsSync(checked), false, 'the check left its probe file behind');
+  const folder = mkdtempSync(join(tmpdir(), 'sc-repro-options-'));
+  try {
+    const missing = join(folder, 'missing');
+    assert.throws(() => parseOutputPath(join(missing, 'report.md')), (error: Error) => error.message.includes(`the folder ${missing} does not exist`));
+    assert.throws(() => parseOutputPath(folder), /is a folder/);
+    assert.throws(() => parseOutputPath(''), /expects a file name, got an empty value/);
+    // No file system takes a 300-character name, whoever runs the test.
+    assert.throws(() => parseOutputPath(join(folder, `${'x'.repeat(300)}.md`)), /cannot write there \(E[A-Z]+\)/);
+    const checked = parseOutputPath(join(folder, 'report.md'));
+    assert.match(checked, /report\.md$/);
+    assert.equal(existsSync(checked), false, 'the check left its probe file behind');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('--blocked-after has a floor, named in the message', () => {
+  assert.equal(parseSecondsAtLeast('--blocked-after', '0.1', 0.1), 0.1);
+  assert.throws(() => parseSecondsAtLeast('--blocked-after', '0.001', 0.1), /^UsageError: --blocked-after must be at least 0\.1 seconds, got '0\.001'$/);
 });

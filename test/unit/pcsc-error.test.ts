@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PcscError, describeCode, parsePcscError } from '../../src/pcsc/pcsc-error.js';
+import { PcscError, isEnvironmentCode, parsePcscError } from '../../src/pcsc/pcsc-error.js';
+import { EXIT } from '../../src/core/exit-codes.js';
 
 const SHARING_VIOLATION = 0x8010000b;
 
@@ -30,16 +31,15 @@ test('parses every spelling of the code the binding produces', () => {
       name: 'SCARD_E_SHARING_VIOLATION',
       message: 'Sharing violation.',
       call: 'SCardConnect',
-      detail: message.trim(),
     });
   }
 });
 
-test('takes the call name from the binding prefix, and accepts strings and plain objects', () => {
+test('takes the call name from the binding prefix, and accepts strings', () => {
   const info = parsePcscError('SCardEstablishContext error: Service not available.(0x8010001d)');
   assert.equal(info?.call, 'SCardEstablishContext');
   assert.equal(info?.name, 'SCARD_E_NO_SERVICE');
-  assert.equal(parsePcscError({ message: 'SCardGetStatusChange error: Card was removed.(0x80100069)' })?.call, 'SCardGetStatusChange');
+  assert.equal(parsePcscError('SCardGetStatusChange error: Card was removed.(0x80100069)')?.call, 'SCardGetStatusChange');
   const bare = parsePcscError(new Error('Sharing violation (0x8010000B)'));
   assert.equal(bare?.code, SHARING_VIOLATION);
   assert.equal(bare?.call, null);
@@ -59,7 +59,6 @@ test('an unknown code is kept as a number with no name', () => {
     name: null,
     message: 'Something new.',
     call: 'SCardTransmit',
-    detail: 'SCardTransmit error: Something new.(0x80100099)',
   });
   // Windows SCard calls can fail with plain Win32 codes.
   const win32 = parsePcscError(new Error('SCardTransmit error: The stub received bad data.\r\n(0x000006f7)'));
@@ -84,6 +83,8 @@ test('messages without a PC/SC code are not PC/SC errors', () => {
     null,
     42,
     { message: 7 },
+    // Errors that crossed a process boundary arrive as reports, never as objects to parse.
+    { message: 'SCardGetStatusChange error: Card was removed.(0x80100069)' },
   ]) {
     assert.equal(parsePcscError(error), undefined, String(error));
     assert.equal(PcscError.from(error), undefined, String(error));
@@ -96,10 +97,9 @@ test('PcscError carries the code and renders name (hex): meaning', () => {
   assert.ok(error instanceof Error);
   assert.equal(error.name, 'PcscError');
   assert.equal(error.code, 0x8010001d);
-  assert.equal(error.hex, '0x8010001D');
+  assert.equal(error.toJSON().hex, '0x8010001D');
   assert.equal(error.scardName, 'SCARD_E_NO_SERVICE');
   assert.equal(error.call, 'SCardEstablishContext');
-  assert.equal(error.detail, 'SCardEstablishContext error: Service not available.(0x8010001d)');
   assert.equal(error.message, 'SCARD_E_NO_SERVICE (0x8010001D): Service not available.');
   assert.deepEqual(error.toJSON(), {
     code: 0x8010001d,
@@ -116,7 +116,7 @@ test('PcscError.fromCode builds the same error the binding would have given', ()
   const error = PcscError.fromCode(0x80100069, 'SCardGetStatusChange');
   assert.equal(error.message, 'SCARD_W_REMOVED_CARD (0x80100069): Card was removed.');
   assert.equal(error.call, 'SCardGetStatusChange');
-  assert.deepEqual(parsePcscError(error.detail), { ...error.toJSON(), detail: error.detail });
+  assert.deepEqual(parsePcscError(`SCardGetStatusChange error: Card was removed.(0x80100069)`), error.toJSON());
   const signed = PcscError.fromCode(-2146435061, null);
   assert.equal(signed.code, SHARING_VIOLATION);
   assert.equal(signed.scardName, 'SCARD_E_SHARING_VIOLATION');
@@ -124,9 +124,25 @@ test('PcscError.fromCode builds the same error the binding would have given', ()
   assert.equal(PcscError.fromCode(0x80100099, 'SCardConnect').scardName, null);
 });
 
-test('describeCode', () => {
-  assert.equal(describeCode(SHARING_VIOLATION), 'SCARD_E_SHARING_VIOLATION (0x8010000B): Sharing violation.');
-  assert.equal(describeCode(0x8010000f), 'SCARD_E_PROTO_MISMATCH (0x8010000F): Card protocol mismatch.');
-  assert.equal(describeCode(-2146435061), 'SCARD_E_SHARING_VIOLATION (0x8010000B): Sharing violation.');
-  assert.equal(describeCode(0x80100099), 'unknown PC/SC code (0x80100099)');
+test('the message names the code, or says what this tool saw in its place', () => {
+  assert.equal(PcscError.fromCode(SHARING_VIOLATION, null).message, 'SCARD_E_SHARING_VIOLATION (0x8010000B): Sharing violation.');
+  assert.equal(PcscError.fromCode(0x8010000f, null).message, 'SCARD_E_PROTO_MISMATCH (0x8010000F): Card protocol mismatch.');
+  assert.equal(PcscError.fromCode(-2146435061, null).message, 'SCARD_E_SHARING_VIOLATION (0x8010000B): Sharing violation.');
+  assert.equal(PcscError.fromCode(0x80100099, null).message, 'unknown PC/SC code (0x80100099): Unknown PC/SC error.');
+  const waited = PcscError.named('SCARD_E_NO_SMARTCARD', 'SCardGetStatusChange', 'no card was inserted into "R" within 1 s');
+  assert.equal(waited.message, 'SCARD_E_NO_SMARTCARD: no card was inserted into "R" within 1 s');
+  assert.equal(waited.toJSON().name, 'SCARD_E_NO_SMARTCARD');
+});
+
+test('environment codes exit 2 with a hint; an answer of the stack exits 1', () => {
+  for (const name of ['SCARD_E_NO_SERVICE', 'SCARD_E_NO_SMARTCARD', 'SCARD_W_REMOVED_CARD', 'SCARD_E_UNKNOWN_READER'] as const) {
+    const error = PcscError.named(name, null);
+    assert.equal(error.exitCode, EXIT.environment, name);
+    assert.equal(isEnvironmentCode(error.code), true, name);
+  }
+  assert.match(PcscError.named('SCARD_E_NO_SERVICE', null).toReport().hint ?? '', /pcscd|macOS|SCardSvr/);
+  const answer = PcscError.named('SCARD_E_SHARING_VIOLATION', 'SCardConnect');
+  assert.equal(answer.exitCode, EXIT.failed);
+  assert.equal(isEnvironmentCode(answer.code), false);
+  assert.deepEqual(answer.toReport(), { message: answer.message, error: answer.toJSON() });
 });

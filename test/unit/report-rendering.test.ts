@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildReport, shellQuote } from '../../src/orchestrator/report.js';
-import { judge } from '../../src/orchestrator/verdict.js';
+import { judge } from '../../src/scenarios/verdict.js';
 import type { RunResult } from '../../src/orchestrator/run-scenario.js';
 import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
 import { escapeMarkdown, codeBlock } from '../../src/render/markdown.js';
@@ -22,6 +22,9 @@ function result(observedName: string): RunResult {
     timeline: { holderStarted: 1, readerHeld: 120.5, contenderStarted: 130, attempt: 250, answer: 252, holderReleased: 260, holdMs: 140, connectLatencyMs: 1.8, totalMs: 270 },
     evidence: { readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true },
     hint: null,
+    notes: [],
+    calls: [],
+    environmentLost: false,
   };
 }
 
@@ -93,4 +96,12 @@ test('repeated runs: an intermittent bug is the verdict, with its tally and spre
 
 test('shellQuote quotes only what needs it', () => {
   assert.equal(shellQuote(['sc-repro', 'repro', '--reader', "it's here", '--json']), `sc-repro repro --reader 'it'\\''s here' --json`);
+});
+
+test('a note on a side call shows in text and markdown, after the observation', () => {
+  const noted: RunResult = { ...result('SCARD_E_SHARING_VIOLATION'), notes: ["the contender's SCardDisconnect returned SCARD_E_INVALID_HANDLE (0x80100003)"] };
+  const report = buildReport(elCapitanScardConnect, [noted], ENVIRONMENT, 'sc-repro repro');
+  assert.deepEqual(report.notes, noted.notes);
+  assert.match(renderReproText(report), /^Observed .*\nNote {7}the contender's SCardDisconnect returned SCARD_E_INVALID_HANDLE \(0x80100003\)$/m);
+  assert.match(renderReproMarkdown(report), /^\| Note \| the contender's SCardDisconnect returned SCARD\\_E\\_INVALID\\_HANDLE \(0x80100003\) \|$/m);
 });

@@ -4,8 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SCENARIOS, DEFAULT_SCENARIO, findScenario } from '../../src/scenarios/catalog.js';
 import { SHARE_MODE_MATRIX } from '../../src/scenarios/share-mode-matrix.js';
-import { PLATFORMS, sameOutcome } from '../../src/scenarios/types.js';
-import { judge } from '../../src/orchestrator/verdict.js';
+import { sameOutcome } from '../../src/scenarios/types.js';
+import { PLATFORMS } from '../../src/platform/platform-id.js';
+import { judge } from '../../src/scenarios/verdict.js';
 
 test('ids are unique and the default is the El Capitan SCardConnect scenario', () => {
   assert.equal(new Set(SCENARIOS.map((s) => s.id)).size, SCENARIOS.length);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EnvironmentError, UsageError } from '../../src/cli/errors.js';
-import { selectReader } from '../../src/roles/select-reader.js';
+import { EnvironmentError, UsageError } from '../../src/core/errors.js';
+import { selectReader } from '../../src/pcsc/select-reader.js';
 
 const READERS = ['Virtual PCD 00 00', 'Virtual PCD 00 01', 'Gemalto PC Twin Reader 00 00'];
 

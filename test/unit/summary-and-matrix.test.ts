@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { overallVerdict, spread } from '../../src/orchestrator/summary.js';
-import { buildMatrixReport, matrixExitCode, type MatrixReport } from '../../src/orchestrator/report.js';
+import { buildMatrixReport, type MatrixReport } from '../../src/orchestrator/report.js';
+import { matrixExit } from '../../src/core/exit-codes.js';
 import { SCENARIOS } from '../../src/scenarios/catalog.js';
 import { renderMatrixText } from '../../src/render/matrix-text.js';
 import { renderMatrixMarkdown } from '../../src/render/matrix-markdown.js';
@@ -20,10 +21,10 @@ test('repeated runs: one bug-reproduced outweighs any number of passes', () => {
 });
 
 test('matrix exit code: deviation 1, else inconclusive 2, else 0; no-reference rows do not fail it', () => {
-  assert.equal(matrixExitCode(['not-affected', 'no-reference']), 0);
-  assert.equal(matrixExitCode(['not-affected', 'inconclusive']), 2);
-  assert.equal(matrixExitCode(['inconclusive', 'unexpected']), 1);
-  assert.equal(matrixExitCode(['bug-reproduced']), 1);
+  assert.equal(matrixExit(['not-affected', 'no-reference']), 0);
+  assert.equal(matrixExit(['not-affected', 'inconclusive']), 2);
+  assert.equal(matrixExit(['inconclusive', 'unexpected']), 1);
+  assert.equal(matrixExit(['bug-reproduced']), 1);
 });
 
 const HOSTILE = 'Evil | `Reader`\n00';
@@ -40,6 +41,7 @@ const report: MatrixReport = {
       observed: 'SCARD_E_PROTO_MISMATCH',
       knownBug: EL_CAPITAN_SCARDCONNECT,
       connectLatencyMs: 1,
+      notes: [],
     },
     {
       scenario: { id: 'share-direct-direct', title: 'Direct | connect' },
@@ -49,9 +51,11 @@ const report: MatrixReport = {
       observed: 'SCARD_S_SUCCESS',
       knownBug: null,
       connectLatencyMs: 1,
+      notes: [],
     },
   ],
   notRun: [],
+  stoppedEarly: null,
   reader: HOSTILE,
   startupMs: 200,
   totalMs: 1234,
@@ -79,7 +83,7 @@ test('the matrix markdown keeps hostile names inside their cells', () => {
 
 test('an interrupted matrix reports the scenarios it ran and names the rest as not run', () => {
   const [first, second] = SCENARIOS;
-  const plan = { results: [{ scenario: first!, runs: [] }, { scenario: second!, runs: [] }], startupMs: null, totalMs: 12 };
+  const plan = { results: [{ scenario: first!, runs: [] }, { scenario: second!, runs: [] }], reader: null, startupMs: null, totalMs: 12, stoppedEarly: null };
   const interrupted = buildMatrixReport(plan, report.environment, 'sc-repro matrix');
   assert.deepEqual(interrupted.rows, []);
   assert.deepEqual(interrupted.notRun, [first!.id, second!.id]);

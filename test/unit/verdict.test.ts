@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { judge } from '../../src/orchestrator/verdict.js';
+import { judge, judgeManualConnect } from '../../src/scenarios/verdict.js';
 import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
-import { platformId } from '../../src/scenarios/types.js';
+import { platformId } from '../../src/platform/platform-id.js';
 
 const scenario = elCapitanScardConnect;
 
@@ -45,4 +45,18 @@ test('platform ids', () => {
   assert.equal(platformId('linux'), 'linux-pcsclite');
   assert.equal(platformId('freebsd'), 'linux-pcsclite');
   assert.equal(platformId('aix'), null);
+});
+
+test('the manual connect is judged as the matrix cell of its mode, for the platform it runs on', () => {
+  const sharingViolation = { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' } as const;
+  assert.equal(judgeManualConnect('shared', sharingViolation, 'linux-pcsclite').scenario.id, 'el-capitan-scardconnect');
+  assert.equal(judgeManualConnect('shared', sharingViolation, 'linux-pcsclite').verdict, 'not-affected');
+  assert.equal(judgeManualConnect('exclusive', sharingViolation, 'windows').scenario.id, 'share-exclusive-exclusive');
+  const protoMismatch = judgeManualConnect('shared', { kind: 'error', name: 'SCARD_E_PROTO_MISMATCH' }, 'macos');
+  assert.equal(protoMismatch.verdict, 'bug-reproduced');
+  assert.equal(protoMismatch.knownBug?.vendorBug, '23646838');
+  assert.equal(judgeManualConnect('shared', { kind: 'success' }, 'macos').verdict, 'unexpected');
+  // Direct-mode cells have no reference on Windows: nothing is guessed there.
+  assert.equal(judgeManualConnect('direct', sharingViolation, 'windows').verdict, 'no-reference');
+  assert.equal(judgeManualConnect('direct', sharingViolation, 'linux-pcsclite').verdict, 'not-affected');
 });

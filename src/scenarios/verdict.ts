@@ -1,18 +1,10 @@
 // Judging an observation against a scenario's data. No PC/SC here: the
 // orchestrator gathers facts, this module decides what they mean.
-import { platformId, sameOutcome, type KnownBug, type Outcome, type PlatformId, type Scenario } from '../scenarios/types.js';
-
-export const VERDICTS = ['not-affected', 'bug-reproduced', 'unexpected', 'inconclusive', 'no-reference'] as const;
-export type Verdict = (typeof VERDICTS)[number];
-
-export const VERDICT_EXIT_CODES: Record<Verdict, number> = {
-  'not-affected': 0,
-  'bug-reproduced': 1,
-  unexpected: 1,
-  inconclusive: 2,
-  // Nothing to compare with on this platform: not a pass, and not a deviation either.
-  'no-reference': 2,
-};
+import type { Verdict } from '../core/exit-codes.js';
+import { platformId, type PlatformId } from '../platform/platform-id.js';
+import type { ShareMode } from '../pcsc/constants.js';
+import { SHARE_MODE_MATRIX } from './share-mode-matrix.js';
+import { sameOutcome, type KnownBug, type Outcome, type Scenario } from './types.js';
 
 export interface Judgement {
   verdict: Verdict;
@@ -27,14 +19,19 @@ export function describeOutcome(outcome: Outcome): string {
     case 'success':
       return 'success';
     case 'blocked':
-      return 'blocked (the call had not returned)';
+      return 'blocked (the call waited for the holder to let go)';
     case 'error':
       return outcome.name;
   }
 }
 
+/** What this platform should answer; null when it has no reference. */
+export function expectedOn(scenario: Scenario, platform: PlatformId | null = platformId()): Outcome | null {
+  return (platform && scenario.expected[platform]) ?? null;
+}
+
 export function judge(scenario: Scenario, observed: Outcome, platform: PlatformId | null = platformId()): Judgement {
-  const expected = (platform && scenario.expected[platform]) ?? null;
+  const expected = expectedOn(scenario, platform);
   const signature = scenario.signatures.find((candidate) => sameOutcome(candidate.observed, observed));
   if (expected && sameOutcome(expected, observed)) {
     return { verdict: 'not-affected', expected, knownBug: null, reason: `the stack answered ${describeOutcome(observed)}, as expected` };
@@ -56,4 +53,14 @@ export function judge(scenario: Scenario, observed: Outcome, platform: PlatformI
       ? 'the connect succeeded while another process held the reader exclusively: exclusivity is not enforced'
       : `expected ${describeOutcome(expected)}, observed ${describeOutcome(observed)}`;
   return { verdict: 'unexpected', expected, knownBug: null, reason };
+}
+
+/**
+ * The manual flow: `connect` in one terminal while `lock` holds the reader in
+ * another. The answer is judged as the scenario in which an exclusive holder
+ * (lock's default) meets a connect in this mode, on this platform.
+ */
+export function judgeManualConnect(mode: ShareMode, observed: Outcome, platform: PlatformId | null = platformId()): Judgement & { scenario: Scenario } {
+  const scenario = SHARE_MODE_MATRIX.find((candidate) => candidate.holder.mode === 'exclusive' && candidate.contender.mode === mode)!;
+  return { ...judge(scenario, observed, platform), scenario };
 }

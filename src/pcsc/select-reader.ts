@@ -1,6 +1,8 @@
-import { EnvironmentError, UsageError } from '../cli/errors.js';
-import type { ReaderSelector } from '../cli/options.js';
+// `--reader`: an index into the service's reader list, or part of a name.
+import { EnvironmentError, UsageError } from '../core/errors.js';
 import { hint } from '../platform/hints.js';
+
+export type ReaderSelector = { index: number } | { name: string };
 
 function listing(readers: readonly string[]): string {
   return readers.map((name, index) => `${index}: ${JSON.stringify(name)}`).join(', ');
@@ -28,7 +30,5 @@ export function selectReader(readers: readonly string[], selector: ReaderSelecto
   if (partial.length === 0) {
     throw new EnvironmentError(`no reader matches ${JSON.stringify(selector.name)}; readers: ${listing(readers)}`);
   }
-  throw new UsageError(
-    `--reader ${JSON.stringify(selector.name)} matches ${partial.length} readers; pick one: ${listing(partial)}`,
-  );
+  throw new UsageError(`--reader ${JSON.stringify(selector.name)} matches ${partial.length} readers; pick one: ${listing(partial)}`);
 }

@@ -1,0 +1,27 @@
+// Builds dist/: one CommonJS bundle per process entry, the CLI and the role.
+// A process then loads one file instead of dozens of ES modules, and Node
+// skips its ES module loader altogether: that is most of the start-up a
+// process pays beyond Node itself (see docs/benchmarks.md). chalk and ora are
+// ES modules, so they are bundled in; the native bindings and commander are
+// loaded from node_modules.   npx tsx scripts/build.ts
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+rmSync(`${root}/dist`, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/cli/main.ts', 'src/roles/entry.ts'],
+  outdir: 'dist',
+  outbase: 'src',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['commander', 'pcsclite', 'koffi'],
+  inject: ['scripts/build/import-meta-url.ts'],
+  define: { 'import.meta.url': 'importMetaUrl' },
+  logLevel: 'warning',
+});

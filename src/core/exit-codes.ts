@@ -1,0 +1,69 @@
+// The one exit-code contract of every command. Verdicts and error kinds map to
+// codes here and nowhere else; help text, reports and the README read this.
+
+export const EXIT = {
+  ok: 0,
+  /** The PC/SC call returned an error; for repro and matrix, the stack deviates. */
+  failed: 1,
+  /** The environment prevents the attempt or the judgement: no service, reader or card; inconclusive. */
+  environment: 2,
+  usage: 64,
+  sigint: 130,
+  sigterm: 143,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export const VERDICTS = ['not-affected', 'bug-reproduced', 'unexpected', 'inconclusive', 'no-reference'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export const VERDICT_EXIT: Record<Verdict, ExitCode> = {
+  'not-affected': EXIT.ok,
+  'bug-reproduced': EXIT.failed,
+  unexpected: EXIT.failed,
+  inconclusive: EXIT.environment,
+  // Nothing to compare with on this platform: not a pass, and not a deviation either.
+  'no-reference': EXIT.environment,
+};
+
+/** What made a command fail, independent of how it is shown. */
+export type ErrorKind = 'usage' | 'environment' | 'pcsc' | 'sigint' | 'sigterm' | 'output';
+
+export const ERROR_EXIT: Record<ErrorKind, ExitCode> = {
+  usage: EXIT.usage,
+  environment: EXIT.environment,
+  pcsc: EXIT.failed,
+  sigint: EXIT.sigint,
+  sigterm: EXIT.sigterm,
+  // The report could not be delivered (a full disk, an I/O error): the result is not in hand.
+  output: EXIT.environment,
+};
+
+/**
+ * A matrix passes only when every scenario is as expected; no-reference rows
+ * are reported but neither pass nor fail it.
+ */
+export function matrixExit(verdicts: readonly Verdict[]): ExitCode {
+  if (verdicts.some((verdict) => VERDICT_EXIT[verdict] === EXIT.failed)) return EXIT.failed;
+  if (verdicts.includes('inconclusive')) return EXIT.environment;
+  return EXIT.ok;
+}
+
+/** The contract as people read it: `--help`, the README and the matrix's last line. */
+export const EXIT_MEANINGS: readonly { code: ExitCode | '130/143'; meaning: string; repro: string; matrix: string }[] = [
+  { code: EXIT.ok, meaning: 'ok', repro: 'not-affected', matrix: 'every scenario as expected' },
+  { code: EXIT.failed, meaning: 'the PC/SC call returned an error', repro: 'bug-reproduced or unexpected', matrix: 'deviations found' },
+  {
+    code: EXIT.environment,
+    meaning: 'no service, reader or card, or the report could not be written',
+    repro: 'inconclusive or no-reference',
+    matrix: 'some scenarios could not be judged',
+  },
+  { code: EXIT.usage, meaning: 'bad usage', repro: 'bad usage', matrix: 'bad usage' },
+  { code: '130/143', meaning: 'interrupted by SIGINT/SIGTERM', repro: 'interrupted', matrix: 'interrupted' },
+];
+
+export function exitMeaning(code: ExitCode, command: 'repro' | 'matrix' | 'any' = 'any'): string {
+  const entry = EXIT_MEANINGS.find((candidate) => candidate.code === code);
+  if (!entry) return `exit ${code}`;
+  return command === 'any' ? entry.meaning : entry[command];
+}

@@ -1,0 +1,102 @@
+// A holder or contender kept warm across repetitions: one process with one
+// PC/SC context for its whole life, carrying out the orchestrator's requests
+// one at a time. Spawning two processes per repetition would cost more than
+// the PC/SC calls being measured.
+import { reportFor, type ErrorReport } from '../core/errors.js';
+import { EXIT, type ExitCode } from '../core/exit-codes.js';
+import { exitCodeFor } from '../core/errors.js';
+import { interruptSignal } from '../core/interrupt.js';
+import { openContext, type PcscContext } from '../pcsc/binding.js';
+import { CallLog } from './call-log.js';
+import type { ParentChannel } from './channel.js';
+import { attempt } from './contender.js';
+import { takeHold, type Hold } from './holder.js';
+import type { RoleMessage, RoleName, RoleRequest, Unstamped } from './protocol.js';
+
+type Reply = Unstamped<RoleMessage>;
+
+interface ServedRole {
+  handle(request: RoleRequest, log: CallLog): Promise<Reply>;
+  /** Whatever the role still holds when it ends. */
+  cleanup(): Promise<void>;
+}
+
+class RequestError extends Error {}
+
+function holder(context: PcscContext): ServedRole {
+  let held: Hold | null = null;
+  const release = async () => {
+    const hold = held;
+    held = null;
+    return hold?.release();
+  };
+  return {
+    async handle(request, log) {
+      switch (request.type) {
+        case 'hold': {
+          await release();
+          held = await takeHold(context, request.reader, request.plan, log);
+          return { type: 'held', id: request.id, reader: request.reader, protocol: held.protocol, calls: held.calls };
+        }
+        case 'transmit':
+          if (!held) throw new RequestError('nothing is held');
+          return { type: 'transmitted', id: request.id, call: await held.transmit() };
+        case 'release': {
+          const released = await release();
+          return { type: 'released', id: request.id, heldMs: released?.heldMs ?? 0, releaseStartedAt: released?.releaseStartedAt ?? 0, calls: released?.calls ?? [] };
+        }
+        default:
+          throw new RequestError(`a holder does not ${request.type}`);
+      }
+    },
+    cleanup: async () => void (await release().catch(() => {})),
+  };
+}
+
+function contender(context: PcscContext, channel: ParentChannel): ServedRole {
+  return {
+    async handle(request) {
+      if (request.type !== 'attempt') throw new RequestError(`a contender does not ${request.type}`);
+      const result = await attempt(context, request.reader, request.plan, () => channel.send({ type: 'attempting', id: request.id, reader: request.reader }));
+      return { type: 'attempted', id: request.id, reader: result.reader, judged: result.judged, protocol: result.protocol, calls: result.calls };
+    },
+    cleanup: async () => {},
+  };
+}
+
+/** Serves `role` until the orchestrator goes away or a signal comes; resolves with the exit code. */
+export async function serveRole(role: RoleName, channel: ParentChannel): Promise<ExitCode> {
+  // Ctrl-C in a terminal reaches the whole process group, roles included; the
+  // orchestrator's SIGTERM is how it ends a role that is stuck in a call.
+  const interrupt = interruptSignal();
+  const stopping = (error: ErrorReport, exitCode: ExitCode): ExitCode => {
+    channel.send({ type: 'stopping', error, exitCode });
+    return exitCode;
+  };
+  let context: PcscContext;
+  try {
+    context = await openContext();
+  } catch (error) {
+    return stopping(reportFor(error), exitCodeFor(error));
+  }
+  const served = role === 'holder' ? holder(context) : contender(context, channel);
+  let queue = Promise.resolve();
+  channel.onRequest((request) => {
+    queue = queue.then(async () => {
+      const log = new CallLog();
+      try {
+        channel.send(await served.handle(request, log));
+      } catch (error) {
+        channel.send({ type: 'failed', id: request.id, error: reportFor(error), calls: log.take() });
+      }
+    });
+  });
+  channel.send({ type: 'ready', role });
+  const interrupted = new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }));
+  // A request stuck in a PC/SC call never settles the queue: a signal ends the wait.
+  await Promise.race([channel.parentGone.then(() => queue), interrupted]);
+  await served.cleanup();
+  await context.close();
+  const code = interrupt.exitCode();
+  return code === undefined ? EXIT.ok : stopping({ message: 'interrupted' }, code);
+}

@@ -1,0 +1,179 @@
+// An in-memory holder, contender and observer for the run logic's unit tests:
+// the same protocol messages the role processes send, with behaviour scripted
+// per test (slow, blocked, dying, lying), and no process or PC/SC service.
+import { epochMs } from '../../src/core/bounded-wait.js';
+import { codeOf, lookupReturnCode } from '../../src/pcsc/return-codes.js';
+import type { ReaderStateFlag } from '../../src/pcsc/constants.js';
+import { Mailbox, type Wait } from '../../src/orchestrator/mailbox.js';
+import type { ReaderObserver, ReaderView } from '../../src/orchestrator/observer.js';
+import type { NewRequest, RoleLink } from '../../src/orchestrator/role-process.js';
+import type { RolePair } from '../../src/orchestrator/warm-roles.js';
+import type { CallRecord, MessageOf, RoleMessage, RoleName, RoleRequest, Unstamped } from '../../src/roles/protocol.js';
+
+export const READER = 'Fake Reader 00 00';
+const HELD_FLAG = { exclusive: 'EXCLUSIVE', shared: 'INUSE', direct: 'INUSE' } as const;
+
+export function call(name: string, rv = 0, startedAt = epochMs(), durationMs = 1): CallRecord {
+  return { call: name, args: {}, rv, name: lookupReturnCode(rv)?.name ?? null, startedAt, durationMs };
+}
+
+/** How the contender's one call behaves. */
+export type ContenderScript =
+  | { kind: 'answers'; afterMs: number; rv: number }
+  | { kind: 'waits-for-release'; rv: number; lagMs?: number }
+  | { kind: 'never-returns' }
+  | { kind: 'dies' };
+
+export interface Script {
+  contender: ContenderScript;
+  /** The holder dies instead of answering this request. */
+  holderDiesOn?: 'hold' | 'release';
+  /** The holder stamps its `held` this far in the future (a lying clock). */
+  heldClockSkewMs?: number;
+  /** The contender's disconnect after a connect that succeeded returns this. */
+  disconnectRv?: number;
+  /** The reader the contender says it acted on. */
+  contenderReader?: string;
+  /** The first hold meets another process's exclusive hold. */
+  busyOnce?: boolean;
+}
+
+class FakeRole implements RoleLink {
+  readonly mailbox = new Mailbox();
+  running = true;
+  private nextId = 1;
+
+  constructor(
+    readonly name: RoleName,
+    private readonly onRequest: (request: RoleRequest, role: FakeRole) => void,
+  ) {}
+
+  request(request: NewRequest): number {
+    const id = this.nextId++;
+    const full = { ...request, id } as RoleRequest;
+    queueMicrotask(() => this.running && this.onRequest(full, this));
+    return id;
+  }
+
+  reply<T extends RoleMessage['type']>(id: number, types: readonly T[], timeoutMs: number): Promise<Wait<MessageOf<T> | MessageOf<'failed'>>> {
+    return this.mailbox.take(id, types, timeoutMs);
+  }
+
+  send(message: Unstamped<RoleMessage>, t = epochMs()): void {
+    if (this.running) this.mailbox.deliver({ ...message, t } as RoleMessage);
+  }
+
+  die(how = 'it was killed by SIGKILL'): void {
+    this.running = false;
+    this.mailbox.close(() => how);
+  }
+
+  async stop(): Promise<void> {
+    if (this.running) this.die('it exited with code 0');
+  }
+}
+
+/** A third party that sees what the fake holder does to the reader. */
+export class FakeObserver implements ReaderObserver {
+  flags: ReaderStateFlag[] = ['PRESENT'];
+  looks = 0;
+  readers(): string[] {
+    return [READER];
+  }
+  look(): ReaderView {
+    this.looks++;
+    return { flags: [...this.flags], atr: '3B 80 80 01 01' };
+  }
+  async serviceFailure() {
+    return null;
+  }
+  close(): void {}
+}
+
+export class FakeRoles implements RolePair {
+  holder!: FakeRole;
+  contender!: FakeRole;
+  readonly observer = new FakeObserver();
+  readonly restarted: RoleName[] = [];
+  startupMs = null;
+  private releaseWaiters: (() => void)[] = [];
+  private busy: boolean;
+
+  constructor(private readonly script: Script) {
+    this.busy = !!script.busyOnce;
+    this.start('holder');
+    this.start('contender');
+  }
+
+  private start(name: RoleName): void {
+    if (name === 'holder') this.holder = new FakeRole('holder', (request, role) => this.holderActs(request, role));
+    else this.contender = new FakeRole('contender', (request, role) => this.contenderActs(request, role));
+  }
+
+  private holderActs(request: RoleRequest, role: FakeRole): void {
+    const { script } = this;
+    if (request.type === 'hold') {
+      if (script.holderDiesOn === 'hold') return role.die();
+      if (this.busy) {
+        this.busy = false;
+        this.observer.flags = ['PRESENT', 'EXCLUSIVE'];
+        setTimeout(() => (this.observer.flags = ['PRESENT']), 30);
+        const error = { code: codeOf('SCARD_E_SHARING_VIOLATION'), hex: '0x8010000B', name: 'SCARD_E_SHARING_VIOLATION', message: 'Sharing violation.', call: 'SCardConnect' };
+        return role.send({ type: 'failed', id: request.id, error: { message: 'SCARD_E_SHARING_VIOLATION (0x8010000B): Sharing violation.', error }, calls: [] });
+      }
+      this.observer.flags = ['PRESENT', HELD_FLAG[request.plan.mode]];
+      role.send({ type: 'held', id: request.id, reader: request.reader, protocol: 'T1', calls: [call('SCardConnect')] }, epochMs() + (script.heldClockSkewMs ?? 0));
+    } else if (request.type === 'release') {
+      if (script.holderDiesOn === 'release') return role.die();
+      const releaseStartedAt = epochMs();
+      this.observer.flags = this.observer.flags.filter((flag) => flag === 'PRESENT');
+      role.send({ type: 'released', id: request.id, heldMs: 10, releaseStartedAt, calls: [call('SCardDisconnect', 0, releaseStartedAt, 0.2)] });
+      for (const wake of this.releaseWaiters.splice(0)) wake();
+    } else if (request.type === 'transmit') {
+      role.send({ type: 'transmitted', id: request.id, call: call('SCardTransmit', codeOf('SCARD_W_RESET_CARD')) });
+    }
+  }
+
+  private contenderActs(request: RoleRequest, role: FakeRole): void {
+    if (request.type !== 'attempt') return;
+    const { script } = this;
+    const started = epochMs();
+    role.send({ type: 'attempting', id: request.id, reader: request.reader });
+    const answer = (rv: number) => {
+      const judged = call('SCardConnect', rv, started, epochMs() - started);
+      const calls = rv === 0 ? [call('SCardDisconnect', script.disconnectRv ?? 0)] : [];
+      role.send({ type: 'attempted', id: request.id, reader: script.contenderReader ?? request.reader, judged, protocol: rv === 0 ? 'T1' : null, calls });
+    };
+    const behaviour = script.contender;
+    switch (behaviour.kind) {
+      case 'answers':
+        setTimeout(() => answer(behaviour.rv), behaviour.afterMs);
+        return;
+      case 'waits-for-release':
+        this.releaseWaiters.push(() => setTimeout(() => answer(behaviour.rv), behaviour.lagMs ?? 5));
+        return;
+      case 'never-returns':
+        return;
+      case 'dies':
+        setTimeout(() => role.die(), 5);
+        return;
+    }
+  }
+
+  launch(): void {}
+
+  async ready() {
+    for (const name of ['holder', 'contender'] as const) if (!this[name].running) this.start(name);
+    return { holder: this.holder, contender: this.contender };
+  }
+
+  async restart(role: RoleName): Promise<void> {
+    this.restarted.push(role);
+    await this[role].stop();
+  }
+
+  async stop(): Promise<void> {
+    await this.holder.stop();
+    await this.contender.stop();
+  }
+}

@@ -1,0 +1,144 @@
+// The architecture, read from the import graph of src/: dependencies point
+// one way (cli, commands and render on top, core at the bottom), no folders
+// form a cycle, a role process loads nothing of the CLI, and only pcsc/
+// knows which PC/SC library runs. Every import counts: static, dynamic and
+// type-only, since a type import is a dependency a reader follows too.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
+
+/** Folder → the folders it may import. Everything may import core. */
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  core: [],
+  platform: ['core'],
+  'virtual-card': ['core'],
+  pcsc: ['core', 'platform'],
+  scenarios: ['core', 'platform', 'pcsc'],
+  roles: ['core', 'platform', 'pcsc', 'scenarios'],
+  orchestrator: ['core', 'platform', 'pcsc', 'scenarios', 'roles'],
+  render: ['core', 'platform', 'pcsc', 'scenarios', 'roles', 'orchestrator'],
+  commands: ['core', 'platform', 'pcsc', 'scenarios', 'roles', 'orchestrator', 'virtual-card', 'render'],
+  cli: ['core', 'platform', 'pcsc', 'scenarios', 'orchestrator', 'virtual-card', 'render', 'commands'],
+};
+
+/** The modules that are one PC/SC library or the other; everything else uses pcsc/binding. */
+const LIBRARY_MODULES = ['pcsc/scard.ts', 'pcsc/winscard-ffi.ts'];
+const NATIVE_PACKAGES = ['pcsclite', 'bindings', 'koffi'];
+
+// `import … from '…'`, `export … from '…'` (across lines), `import '…'`, `import('…')`, and require('…') of packages.
+const SPECIFIERS = [/\b(?:import|export)\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g, /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g];
+
+interface Module {
+  file: string;
+  folder: string;
+  /** Other source files, relative to src/. */
+  local: string[];
+  /** Packages, by name. */
+  packages: string[];
+}
+
+function sourceFiles(dir = SRC): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [relative(SRC, path)] : [];
+  });
+}
+
+export function scan(file: string, text: string): Module {
+  const local = new Set<string>();
+  const packages = new Set<string>();
+  // Comments may quote code; they are not imports.
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  for (const pattern of SPECIFIERS) {
+    for (const [, specifier] of code.matchAll(pattern)) {
+      if (specifier!.startsWith('.')) local.add(relative(SRC, resolve(SRC, dirname(file), specifier!)).replace(/\.js$/, '.ts'));
+      else if (!specifier!.startsWith('node:')) packages.add(specifier!.split('/').slice(0, specifier!.startsWith('@') ? 2 : 1).join('/'));
+    }
+  }
+  return { file, folder: file.split('/')[0]!, local: [...local], packages: [...packages] };
+}
+
+const modules = new Map(sourceFiles().map((file) => [file, scan(file, readFileSync(join(SRC, file), 'utf8'))]));
+
+test('the scanner sees every kind of import', () => {
+  const sample = scan('cli/x.ts', [
+    "import { a } from '../core/errors.js';",
+    "import type {\n  B,\n  C,\n} from '../pcsc/binding.js';",
+    "export type { D } from './d.js';",
+    "const { e } = await import('../commands/e.js');",
+    "import 'side-effect';",
+    "// import { nothing } from '../render/comment.js';",
+    "const koffi = createRequire(import.meta.url)('koffi');",
+    "const lib = require('pcsclite');",
+  ].join('\n'));
+  assert.deepEqual(sample.local.sort(), ['cli/d.ts', 'commands/e.ts', 'core/errors.ts', 'pcsc/binding.ts']);
+  assert.deepEqual(sample.packages.sort(), ['pcsclite', 'side-effect']);
+  // The real tree: the CLI entry reaches the commands through dynamic imports.
+  assert.ok(modules.get('cli/main.ts')!.local.includes('commands/repro.ts'));
+  assert.ok(modules.size > 50, `only ${modules.size} modules found`);
+});
+
+test('every import points down the layers', () => {
+  const upward: string[] = [];
+  for (const module of modules.values()) {
+    assert.ok(module.folder in MAY_IMPORT, `${module.file}: folder ${module.folder} has no place in the layers`);
+    for (const target of module.local) {
+      assert.ok(modules.has(target), `${module.file} imports ${target}, which does not exist`);
+      const folder = target.split('/')[0]!;
+      if (folder !== module.folder && !MAY_IMPORT[module.folder]!.includes(folder)) upward.push(`${module.file} → ${target}`);
+    }
+  }
+  assert.deepEqual(upward, []);
+});
+
+test('no cycle between folders', () => {
+  const edges = new Map<string, Set<string>>();
+  for (const module of modules.values()) {
+    for (const target of module.local) {
+      const folder = target.split('/')[0]!;
+      if (folder !== module.folder) edges.set(module.folder, (edges.get(module.folder) ?? new Set()).add(folder));
+    }
+  }
+  const cycles: string[] = [];
+  const visit = (folder: string, path: string[]) => {
+    if (path.includes(folder)) return void cycles.push([...path.slice(path.indexOf(folder)), folder].join(' → '));
+    for (const next of edges.get(folder) ?? []) visit(next, [...path, folder]);
+  };
+  for (const folder of edges.keys()) visit(folder, []);
+  assert.deepEqual(cycles, []);
+});
+
+/** Every module `entry` loads, itself included. */
+function closure(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const walk = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const target of modules.get(file)?.local ?? []) walk(target);
+  };
+  walk(entry);
+  return seen;
+}
+
+test('a role process loads nothing of the CLI: no commander, chalk or ora, no cli/commands/render', () => {
+  const loaded = closure('roles/entry.ts');
+  const cliSide = [...loaded].filter((file) => ['cli', 'commands', 'render'].includes(file.split('/')[0]!));
+  assert.deepEqual(cliSide, []);
+  const packages = new Set([...loaded].flatMap((file) => modules.get(file)!.packages));
+  for (const name of ['commander', 'chalk', 'ora']) assert.ok(!packages.has(name), `${name} is loaded by a role`);
+});
+
+test('only pcsc/ knows which PC/SC library runs', () => {
+  const outside: string[] = [];
+  for (const module of modules.values()) {
+    if (module.folder === 'pcsc') continue;
+    for (const target of module.local) if (LIBRARY_MODULES.includes(target)) outside.push(`${module.file} → ${target}`);
+    for (const name of module.packages) if (NATIVE_PACKAGES.includes(name)) outside.push(`${module.file} → ${name}`);
+  }
+  assert.deepEqual(outside, []);
+});

@@ -1,0 +1,161 @@
+// The run logic against an in-memory holder, contender and observer: each
+// rule of "How repro decides", and each way the evidence can be ambiguous,
+// without a process or a PC/SC service. The same rules on the real stack:
+// test/e2e/no-false-verdicts.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runOnce, type RunOptions } from '../../src/orchestrator/run-scenario.js';
+import { BLOCKED_RULE } from '../../src/orchestrator/blocked-rule.js';
+import { codeOf } from '../../src/pcsc/return-codes.js';
+import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
+import { yosemiteSharedConnect } from '../../src/scenarios/yosemite-shared-connect.js';
+import { exclusiveConnectDuringTransaction } from '../../src/scenarios/exclusive-connect-during-transaction.js';
+import { FakeRoles, READER, type Script } from '../support/fake-roles.js';
+
+const SHARING_VIOLATION = codeOf('SCARD_E_SHARING_VIOLATION');
+const BLOCKED_AFTER = 0.1;
+
+function options(overrides: Partial<RunOptions> = {}): RunOptions {
+  return {
+    scenario: elCapitanScardConnect,
+    reader: READER,
+    holdSeconds: 10,
+    fullHold: false,
+    timeoutSeconds: 1,
+    blockedAfterSeconds: BLOCKED_AFTER,
+    platform: 'linux-pcsclite',
+    ...overrides,
+  };
+}
+
+async function run(script: Script, overrides: Partial<RunOptions> = {}) {
+  const roles = new FakeRoles(script);
+  const result = await runOnce({ roles, observer: roles.observer }, options(overrides));
+  return { result, roles };
+}
+
+test('an answer while the reader is held is judged by its code', async () => {
+  const { result } = await run({ contender: { kind: 'answers', afterMs: 2, rv: SHARING_VIOLATION } });
+  assert.equal(result.verdict, 'not-affected', result.reason);
+  assert.deepEqual(result.outcome, { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' });
+  assert.deepEqual(result.evidence, { readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true });
+  const t = result.timeline;
+  assert.ok(t.readerHeld! <= t.contenderStarted! && t.contenderStarted! <= t.attempt! && t.attempt! <= t.answer! && t.answer! <= t.holderReleased!, JSON.stringify(t));
+  assert.equal(result.reader.name, READER);
+  assert.deepEqual(result.notes, []);
+  assert.deepEqual(result.calls.map((c) => `${c.role} ${c.call}`), ['holder SCardConnect', 'contender SCardConnect', 'holder SCardDisconnect']);
+});
+
+test('a slow call that returns while the reader is held is judged by its code, never called blocked', async () => {
+  // Past --blocked-after, and past it by 100 %: both inside the confirmation hold.
+  for (const factor of [1.05, 2]) {
+    const { result } = await run(
+      { contender: { kind: 'answers', afterMs: BLOCKED_AFTER * 1000 * factor, rv: 0 } },
+      { scenario: yosemiteSharedConnect },
+    );
+    assert.equal(result.verdict, 'not-affected', `${factor}: ${result.reason}`);
+    assert.deepEqual(result.outcome, { kind: 'success' });
+    assert.ok(result.timeline.connectLatencyMs! >= BLOCKED_AFTER * 1000 * factor - 1, String(result.timeline.connectLatencyMs));
+  }
+});
+
+test('blocked: unreturned through the confirmation hold, then back promptly after the release', async () => {
+  const { result } = await run({ contender: { kind: 'waits-for-release', rv: 0 } }, { scenario: yosemiteSharedConnect });
+  assert.equal(result.verdict, 'bug-reproduced', result.reason);
+  assert.equal(result.knownBug?.vendorBug, '21703315');
+  assert.deepEqual(result.outcome, { kind: 'blocked' });
+  assert.ok(result.observed && 'blocked' in result.observed);
+  const observed = result.observed as { afterMs: number; thenReturned: { name: string; afterReleaseMs: number } };
+  assert.ok(observed.afterMs >= BLOCKED_AFTER * 1000 * (1 + BLOCKED_RULE.confirmFactor) - 5, String(observed.afterMs));
+  assert.equal(observed.thenReturned.name, 'SCARD_S_SUCCESS');
+  assert.ok(observed.thenReturned.afterReleaseMs <= BLOCKED_RULE.releasePromptMs);
+  // On pcsc-lite an exclusive connect waits for another process's transaction: as expected.
+  const transaction = await run({ contender: { kind: 'waits-for-release', rv: 0 } }, { scenario: exclusiveConnectDuringTransaction });
+  assert.equal(transaction.result.verdict, 'not-affected', transaction.result.reason);
+});
+
+test('a call that returns long after the release is not clearly blocked: inconclusive', async () => {
+  const lagMs = BLOCKED_RULE.releasePromptMs + 100;
+  const { result } = await run({ contender: { kind: 'waits-for-release', rv: 0, lagMs } }, { scenario: yosemiteSharedConnect });
+  assert.equal(result.verdict, 'inconclusive');
+  assert.match(result.reason, /returned \d+ ms after the holder let go, later than the 500 ms/);
+});
+
+test('a call that never returns, even after the release, is inconclusive and its process replaced', async () => {
+  const { result, roles } = await run({ contender: { kind: 'never-returns' } }, { scenario: yosemiteSharedConnect });
+  assert.equal(result.verdict, 'inconclusive');
+  assert.match(result.reason, /still had not 1 s after the holder let go/);
+  assert.ok(roles.restarted.includes('contender'));
+});
+
+test('the holder dies while taking the reader: inconclusive, and why', async () => {
+  const { result } = await run({ holderDiesOn: 'hold', contender: { kind: 'answers', afterMs: 1, rv: SHARING_VIOLATION } });
+  assert.equal(result.verdict, 'inconclusive');
+  assert.equal(result.reason, 'the holder died before it could report holding the reader');
+  assert.match(result.hint ?? '', /sc-repro lock/);
+});
+
+test('the holder dies before reporting its release: inconclusive', async () => {
+  const { result } = await run({ holderDiesOn: 'release', contender: { kind: 'answers', afterMs: 1, rv: SHARING_VIOLATION } });
+  assert.equal(result.verdict, 'inconclusive');
+  assert.equal(result.reason, 'the holder died before it could report its release');
+});
+
+test('the contender dies during its attempt: inconclusive', async () => {
+  const { result } = await run({ contender: { kind: 'dies' } });
+  assert.equal(result.verdict, 'inconclusive');
+  assert.equal(result.reason, 'the contender died before it could answer');
+});
+
+test('interrupted: the reason says so, whatever the roles did on the way out', async () => {
+  const controller = new AbortController();
+  const roles = new FakeRoles({ contender: { kind: 'never-returns' } });
+  setTimeout(() => {
+    controller.abort('interrupted');
+    // What a Ctrl-C does to real roles: they are gone at once.
+    void roles.stop();
+  }, 30);
+  const result = await runOnce({ roles, observer: roles.observer }, options({ signal: controller.signal }));
+  assert.equal(result.verdict, 'inconclusive');
+  assert.equal(result.reason, 'interrupted');
+});
+
+test('an attempt that falls outside the hold (a holder whose clock lies) is inconclusive', async () => {
+  const { result } = await run({ heldClockSkewMs: 5_000, contender: { kind: 'answers', afterMs: 1, rv: SHARING_VIOLATION } });
+  assert.equal(result.verdict, 'inconclusive');
+  assert.equal(result.reason, 'the attempt fell outside the hold window');
+});
+
+test('an answer that comes only after --hold ended the hold is inconclusive', async () => {
+  const { result } = await run({ contender: { kind: 'waits-for-release', rv: 0 } }, { scenario: yosemiteSharedConnect, holdSeconds: 0.05 });
+  assert.equal(result.verdict, 'inconclusive');
+  assert.match(result.reason, /--hold \(0\.05 s\) ended the hold/);
+});
+
+test('only the judged call is judged: a failing disconnect after it is a note', async () => {
+  const invalidHandle = codeOf('SCARD_E_INVALID_HANDLE');
+  const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, disconnectRv: invalidHandle }, { scenario: yosemiteSharedConnect });
+  assert.equal(result.verdict, 'not-affected', result.reason);
+  assert.deepEqual(result.outcome, { kind: 'success' });
+  assert.deepEqual(result.notes, ["the contender's SCardDisconnect returned SCARD_E_INVALID_HANDLE (0x80100003)"]);
+});
+
+test('a contender that acted on another reader makes the run inconclusive', async () => {
+  const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, contenderReader: 'Other Reader 00 01' });
+  assert.equal(result.verdict, 'inconclusive');
+  assert.match(result.reason, /the contender acted on "Other Reader 00 01", not "Fake Reader 00 00"/);
+});
+
+test('a reader another process holds: the holder waits for it, then the run goes on', async () => {
+  const { result } = await run({ busyOnce: true, contender: { kind: 'answers', afterMs: 1, rv: SHARING_VIOLATION } });
+  assert.equal(result.verdict, 'not-affected', result.reason);
+});
+
+test('the card pulled while held ends the run: inconclusive, environment lost', async () => {
+  const roles = new FakeRoles({ contender: { kind: 'never-returns' } });
+  setTimeout(() => (roles.observer.flags = ['EMPTY']), 30);
+  const result = await runOnce({ roles, observer: roles.observer }, options({ blockedAfterSeconds: 1 }));
+  assert.equal(result.verdict, 'inconclusive');
+  assert.match(result.reason, /^the holder stopped: SCARD_W_REMOVED_CARD/);
+  assert.equal(result.environmentLost, true);
+});
