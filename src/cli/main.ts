@@ -5,6 +5,7 @@ import { UsageError } from '../core/errors.js';
 import { EXIT, EXIT_MEANINGS, VERDICTS, VERDICT_EXIT } from '../core/exit-codes.js';
 import { scReproVersion } from '../core/version.js';
 import { BLOCKED_RULE } from '../orchestrator/blocked-rule.js';
+import { BINDING_ENV, BINDING_NAMES } from '../pcsc/binding.js';
 import { PROTOCOL_CHOICES, SHARE_MODES, type ProtocolChoice, type ShareMode } from '../pcsc/constants.js';
 import type { ReaderSelector } from '../pcsc/select-reader.js';
 import { DEFAULT_SCENARIO, SCENARIOS, findScenario } from '../scenarios/catalog.js';
@@ -23,6 +24,7 @@ import {
 } from './options.js';
 import { guardOutput, runCommand } from './run-command.js';
 
+const BINDING_CHOICES = ['auto', ...BINDING_NAMES] as const;
 const MODES = Object.keys(SHARE_MODES).filter((mode): mode is ShareMode => mode in SHARE_MODES);
 
 /** commander calls parsers while parsing; a UsageError here still ends as exit 64. */
@@ -121,6 +123,18 @@ export function buildProgram(): Command {
       outputError: (text, write) => write(renderErrorLines({ message: text.replace(/^error: /, '') }).join('\n') + '\n'),
     })
     .exitOverride()
+    .addOption(
+      new Option('--binding <name>', `how sc-repro reaches PC/SC: pcsclite (the npm addon), ffi (the system library through koffi), or auto`)
+        .argParser((value) => parseChoice('--binding', value, BINDING_CHOICES))
+        .env(BINDING_ENV.name),
+    )
+    .addOption(new Option('--pcsc-library <path>', 'another PC/SC client library, loaded through ffi (a fresh libpcsclite build, an interposer)').env(BINDING_ENV.library))
+    // Role processes inherit the environment: they use the same binding unless --holder-env/--contender-env say otherwise.
+    .hook('preAction', (command) => {
+      const { binding, pcscLibrary } = command.opts<{ binding?: string; pcscLibrary?: string }>();
+      if (binding) process.env[BINDING_ENV.name] = binding;
+      if (pcscLibrary) process.env[BINDING_ENV.library] = pcscLibrary;
+    })
     .addHelpText(
       'after',
       `${examples([
@@ -132,6 +146,7 @@ export function buildProgram(): Command {
         'sc-repro lock            # terminal 1: hold reader 0 exclusively for 10 s',
         'sc-repro connect         # terminal 2: shared connect, expect SCARD_E_SHARING_VIOLATION',
         'sc-repro virtual-card    # insert the built-in virtual card into the vpcd reader',
+        'sc-repro --binding ffi repro --virtual   # the same through the system library, no native addon',
       ])}\nExit codes:\n${EXIT_MEANINGS.map(({ code, meaning, repro }) => `  ${String(code).padEnd(7)} ${meaning}${repro === meaning ? '' : ` (repro: ${repro})`}`).join('\n')}\n`,
     );
 

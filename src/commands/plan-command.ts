@@ -50,7 +50,11 @@ export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: 
     const environment = collectEnvironment();
     const plan = virtual ? await withBuiltInCard(options.timeoutSeconds, execute) : await execute();
     progress?.stop();
-    const report = reporting.report(plan, await environment, shellQuote(['sc-repro', ...argv]));
+    // The roles make the PC/SC calls: the report names the binding they reported.
+    const { holder, contender } = plan.roleBindings;
+    const ran = holder ?? contender;
+    const facts = { ...(await environment), binding: ran ? { ...ran, roles: { holder: holder?.name ?? null, contender: contender?.name ?? null } } : null };
+    const report = reporting.report(plan, facts, shellQuote(['sc-repro', ...argv]));
     const delivered = await emitReport(report, reporting.renderers, format, output);
     const cause = reporting.inconclusive(report);
     if (cause) process.stderr.write(`${renderErrorLines(cause, 'inconclusive').join('\n')}\n`);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const versions = new Map<string, string | null>();
 
@@ -13,16 +14,28 @@ function read(path: string | URL): string | null {
 
 /** The version of an installed package, or null when it is not installed. */
 export function packageVersion(name: string): string | null {
-  if (!versions.has(name)) {
-    let path: string | null = null;
-    try {
-      path = createRequire(import.meta.url).resolve(`${name}/package.json`);
-    } catch {
-      // Not installed (pcsclite is optional on some machines).
-    }
-    versions.set(name, path && read(path));
-  }
+  if (!versions.has(name)) versions.set(name, findPackageJson(name));
   return versions.get(name) ?? null;
+}
+
+/** Some packages do not export their package.json: walk up from their entry to it. */
+function findPackageJson(name: string): string | null {
+  let dir: string;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve(name));
+  } catch {
+    return null; // Not installed (pcsclite is optional).
+  }
+  for (let parent = dir; ; dir = parent, parent = dirname(dir)) {
+    const path = join(dir, 'package.json');
+    try {
+      const pkg = JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === name) return pkg.version ?? null;
+    } catch {
+      // No package.json at this level.
+    }
+    if (dirname(dir) === dir) return null;
+  }
 }
 
 /** sc-repro's own version, from its package.json. */

@@ -31,6 +31,8 @@ export interface ReproReport {
   reader: RunResult['reader'];
   timeline: RunResult['timeline'];
   evidence: RunResult['evidence'];
+  /** What proved that the holder held the reader while the judged call was made. */
+  precondition: { evidence: RunResult['evidence']['precondition'] };
   /** Calls other than the judged one that failed without breaking the precondition. */
   notes: string[];
   /** Starting the holder and contender processes until both were ready. */
@@ -77,6 +79,7 @@ export function buildReport(
     reader: result.reader,
     timeline: result.timeline,
     evidence: result.evidence,
+    precondition: { evidence: result.evidence.precondition },
     notes: [...new Set(runs.flatMap((run) => run.notes))],
     startupMs: plan.startupMs === null ? null : Math.round(plan.startupMs),
     stoppedEarly: plan.stoppedEarly,
@@ -97,6 +100,7 @@ export interface MatrixRow {
   connectLatencyMs: number | null;
   /** Calls other than the judged one that failed without breaking the precondition. */
   notes: string[];
+  precondition: ReproReport['precondition'];
   repeat?: RepeatSummary;
 }
 
@@ -131,6 +135,7 @@ export function buildMatrixReport(plan: PlanResult, environment: Environment, co
       knownBug: report.knownBug,
       connectLatencyMs: shown?.timeline.connectLatencyMs ?? null,
       notes: report.notes,
+      precondition: report.precondition,
       ...(report.repeat ? { repeat: report.repeat } : {}),
     };
   });

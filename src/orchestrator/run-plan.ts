@@ -2,12 +2,13 @@
 // observer context: the shape shared by `repro`, `repro --repeat` and `matrix`.
 import { sleep } from '../core/bounded-wait.js';
 import { reportFor, UsageError } from '../core/errors.js';
+import { BindingUnavailableError, type BindingInfo } from '../pcsc/binding.js';
 import { PcscError } from '../pcsc/pcsc-error.js';
 import { selectReader, type ReaderSelector } from '../pcsc/select-reader.js';
 import type { RoleName } from '../roles/protocol.js';
 import type { Scenario } from '../scenarios/types.js';
 import { Observer, type ReaderObserver } from './observer.js';
-import { emptyTimeline, runOnce, type RunOptions, type RunResult } from './run-scenario.js';
+import { emptyEvidence, emptyTimeline, runOnce, type PlanMemory, type RunOptions, type RunResult } from './run-scenario.js';
 import { WarmRoles, type RolePair } from './warm-roles.js';
 
 export interface PlanOptions extends Omit<RunOptions, 'scenario' | 'reader'> {
@@ -39,6 +40,8 @@ export interface PlanResult {
   totalMs: number;
   /** Why the plan stopped before its end, when the environment went away. */
   stoppedEarly: string | null;
+  /** The binding each role reported. */
+  roleBindings: Partial<Record<RoleName, BindingInfo>>;
 }
 
 /** Consecutive runs that found the service, reader or card gone, after which repeating stops. */
@@ -60,6 +63,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     startupMs: roles.startupMs,
     totalMs: performance.now() - started,
     stoppedEarly,
+    roleBindings: { ...roles.bindings },
   });
 
   let observer: ReaderObserver | undefined;
@@ -70,7 +74,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
       reader = selectReader(observer.readers(), options.reader);
       if (options.waitCardSeconds) await waitForCard(observer, reader, options);
     } catch (error) {
-      if (error instanceof UsageError) throw error;
+      // Bad input, or a binding that cannot load: the run never started, and the error says what to do.
+      if (error instanceof UsageError || error instanceof BindingUnavailableError) throw error;
       // Without a third party, a reader or a card, nothing can be shown: every scenario is inconclusive.
       const report = reportFor(error);
       const why = observer ? report.message : `the observer could not open a PC/SC context: ${report.message}`;
@@ -78,12 +83,13 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
       return finish(reader);
     }
     const total = options.scenarios.length * options.repeat;
+    const memory: PlanMemory = { stateBitsMissing: false };
     let done = 0;
     const gone = { runs: 0, since: 0 };
     for (const entry of results) {
       for (let i = 0; i < options.repeat; i++) {
         // An interrupted run comes back inconclusive; it is the last one.
-        const run = await runOnce({ roles, observer }, { ...options, scenario: entry.scenario, reader });
+        const run = await runOnce({ roles, observer }, { ...options, scenario: entry.scenario, reader, memory });
         entry.runs.push(run);
         options.onProgress?.(++done, total);
         if (options.signal?.aborted) return finish(reader);
@@ -129,7 +135,7 @@ function unjudged(reason: string, hintText: string | null, reader: string | null
     outcome: null,
     reader: { name: reader, atr: null },
     timeline: emptyTimeline(),
-    evidence: { readerStateWhileHeld: null, holderHeldThroughAnswer: null, attemptInsideHold: null },
+    evidence: emptyEvidence(),
     notes: [],
     calls: [],
     environmentLost: true,

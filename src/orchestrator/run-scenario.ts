@@ -33,6 +33,14 @@ export interface RunOptions {
   onPhase?: (phase: string) => void;
   /** The platform whose expectations judge the run. */
   platform?: PlatformId | null;
+  /** What earlier runs of the plan learned about the stack. */
+  memory?: PlanMemory;
+}
+
+/** What a run learns about the stack that the next runs of the plan use. */
+export interface PlanMemory {
+  /** The third party saw neither EXCLUSIVE nor INUSE on a held reader: holds are proved by the holder's own SCardStatus. */
+  stateBitsMissing: boolean;
 }
 
 /** Milliseconds from the start of the repetition. */
@@ -66,6 +74,13 @@ export interface LateAnswer {
 }
 
 export interface Evidence {
+  /**
+   * What proved the hold: a third party seeing EXCLUSIVE/INUSE (`observer`),
+   * or, on a stack that shows neither to third parties, the holder's own
+   * SCardStatus on its handle after taking the reader and before letting go
+   * (`holder`).
+   */
+  precondition: 'observer' | 'holder' | null;
   /** Reader state flags the observer saw while the holder held the reader. */
   readerStateWhileHeld: string[] | null;
   /** The holder released only after the answer (or after blocking was confirmed). */
@@ -122,7 +137,8 @@ function describeCall(role: RoleName, call: CallRecord): string {
 class Run {
   readonly started = epochMs();
   readonly timeline: Timeline = emptyTimeline();
-  readonly evidence: Evidence = { readerStateWhileHeld: null, holderHeldThroughAnswer: null, attemptInsideHold: null };
+  readonly evidence: Evidence = emptyEvidence();
+  proveByStatus: boolean;
   readonly reader: RunResult['reader'];
   readonly notes: string[] = [];
   readonly calls: RoleCall[] = [];
@@ -143,6 +159,7 @@ class Run {
     private readonly roles: RolePair,
   ) {
     this.reader = { name: options.reader, atr: null };
+    this.proveByStatus = options.memory?.stateBitsMissing ?? false;
   }
 
   restart(role: RoleName): Promise<void> {
@@ -218,9 +235,9 @@ class Run {
     if (!view.flags.includes('PRESENT')) {
       throw new Inconclusive(`the holder stopped: ${PcscError.named('SCARD_W_REMOVED_CARD', 'SCardGetStatusChange').message}`, hint('noCard'), true);
     }
+    if (!holder.running) throw new Inconclusive('the holder died while it held the reader', hint('holderCrashed'));
     const flag = HELD_FLAG[options.scenario.holder.mode];
-    if (!view.flags.includes(flag)) {
-      if (!holder.running) throw new Inconclusive('the holder died while it held the reader', hint('holderCrashed'));
+    if (this.evidence.precondition === 'observer' && !view.flags.includes(flag)) {
       throw new Inconclusive(`a third party stopped seeing the hold while the holder held the reader: ${view.flags.join(' ')}, not ${flag}`);
     }
   }
@@ -286,15 +303,19 @@ function needReply<T extends RoleMessage['type']>(
 async function holderTakesReader(run: Run): Promise<void> {
   const { holder, observer, options } = run;
   const deadline = performance.now() + run.timeoutMs;
-  run.timeline.holderStarted = run.now();
+  run.timeline.holderStarted ??= run.now();
   for (;;) {
-    const wait = await holder.reply(holder.request({ type: 'hold', reader: options.reader, plan: options.scenario.holder }), ['held'], run.timeoutMs);
+    const request = { type: 'hold', reader: options.reader, plan: options.scenario.holder, proveByStatus: run.proveByStatus } as const;
+    const wait = await holder.reply(holder.request(request), ['held'], run.timeoutMs);
     const busy = 'message' in wait && wait.message.type === 'failed' && wait.message.error.error?.name === 'SCARD_E_SHARING_VIOLATION';
     if (!busy) {
       const held = needReply(run, holder, wait, ['held'], 'report holding the reader', 'the holder could not take the reader');
       run.record('holder', held.calls);
       if (held.reader !== options.reader) throw new Inconclusive(`the holder held ${JSON.stringify(held.reader)}, not ${JSON.stringify(options.reader)}`);
       run.timeline.readerHeld = run.since(held.t);
+      // The hold ends at --hold even if the contender is still busy, as lock.py's sleep did.
+      clearTimeout(run.releaseTimer);
+      run.releaseTimer = setTimeout(() => void run.requestRelease(), Math.max(0, options.holdSeconds * 1000 - (run.now() - run.timeline.readerHeld)));
       return;
     }
     options.onPhase?.('the reader is busy: waiting for the other process to let go');
@@ -307,15 +328,34 @@ async function holderTakesReader(run: Run): Promise<void> {
   }
 }
 
-/** 4. A third party sees the hold: EXCLUSIVE for an exclusive holder, INUSE for the others. */
+/**
+ * 4. A third party sees the hold: EXCLUSIVE for an exclusive holder, INUSE
+ * for the others. A stack that shows neither to anyone while the card is
+ * there keeps no share-mode state for third parties: the holder then takes
+ * the reader again and proves its hold with its own SCardStatus, and the
+ * report says which evidence was used.
+ */
 async function observerSeesHold(run: Run): Promise<void> {
-  const flag = HELD_FLAG[run.options.scenario.holder.mode];
-  const seen = await lookUntil(run.observer, run.options.reader, (view) => view.flags.includes(flag), STATE_LAG_MS);
+  const { observer, options } = run;
+  const flag = HELD_FLAG[options.scenario.holder.mode];
+  const seen = await lookUntil(observer, options.reader, (view) => view.flags.includes(flag), STATE_LAG_MS);
   run.reader.atr = seen.atr;
   run.evidence.readerStateWhileHeld = seen.flags;
-  if (!seen.flags.includes(flag)) {
-    throw new Inconclusive(`the holder said it held the reader, but a third party saw ${seen.flags.join(' ') || 'no state'}, not ${flag}`);
+  if (seen.flags.includes(flag)) {
+    run.evidence.precondition = 'observer';
+    return;
   }
+  const noShareState = seen.flags.includes('PRESENT') && !seen.flags.includes('EXCLUSIVE') && !seen.flags.includes('INUSE');
+  if (!noShareState) throw new Inconclusive(`the holder said it held the reader, but a third party saw ${seen.flags.join(' ') || 'no state'}, not ${flag}`);
+  if (!run.proveByStatus) {
+    options.onPhase?.('this stack shows no EXCLUSIVE/INUSE to a third party: the holder proves its hold itself');
+    if (options.memory) options.memory.stateBitsMissing = true;
+    run.proveByStatus = true;
+    const released = needReply(run, run.holder, await run.holder.reply(run.holder.request({ type: 'release' }), ['released'], run.timeoutMs), ['released'], 'report its release', 'the holder could not release the reader');
+    run.record('holder', released.calls);
+    await holderTakesReader(run);
+  }
+  run.evidence.precondition = 'holder';
 }
 
 /** 5. The contender makes its one judged call; one that does not return is put to the blocked rule (6). */
@@ -455,6 +495,13 @@ async function holderObserves(run: Run): Promise<void> {
 function takeRelease(run: Run, released: MessageOf<'released'>): void {
   run.released = released;
   run.record('holder', released.calls);
+  if (run.evidence.precondition === 'holder') {
+    // The proof's second half: the holder's handle still held the reader after the answer.
+    const status = released.calls.find((call) => call.call === 'SCardStatus');
+    if (!status || !isSuccess(status)) {
+      throw new Inconclusive(`the hold is not proved: ${status ? describeCall('holder', status) : "the holder made no SCardStatus"} before its release`);
+    }
+  }
   run.noteFailures('holder', released.calls);
   run.timeline.holderReleased = run.since(released.t);
   run.timeline.holdMs = released.heldMs;
@@ -490,8 +537,6 @@ export async function runOnce({ roles, observer }: RunContext, options: RunOptio
     const { holder, contender } = await roles.ready();
     run = new Run(options, holder, contender, observer, roles);
     await holderTakesReader(run);
-    // The hold ends at --hold even if the contender is still busy, as lock.py's sleep did.
-    run.releaseTimer = setTimeout(() => void run!.requestRelease(), Math.max(0, options.holdSeconds * 1000 - (run.now() - run.timeline.readerHeld!)));
     await observerSeesHold(run);
     await contenderActs(run);
     if (options.scenario.observe === 'holder-transmit' && run.observed?.ok) await holderObserves(run);
@@ -524,7 +569,7 @@ export async function runOnce({ roles, observer }: RunContext, options: RunOptio
       outcome: facts?.outcome ?? null,
       reader: facts?.reader ?? { name: options.reader, atr: null },
       timeline,
-      evidence: facts?.evidence ?? { readerStateWhileHeld: null, holderHeldThroughAnswer: null, attemptInsideHold: null },
+      evidence: facts?.evidence ?? emptyEvidence(),
       hint: hintText,
       notes: facts?.notes ?? [],
       calls: facts?.calls ?? [],
@@ -538,6 +583,10 @@ function asInconclusive(error: unknown): Inconclusive {
   if (error instanceof RoleStartError) return new Inconclusive(error.message, error.hint, error.gone?.stopping?.exitCode === EXIT.environment);
   const report = reportFor(error);
   return new Inconclusive(report.message, report.hint ?? null);
+}
+
+export function emptyEvidence(): Evidence {
+  return { precondition: null, readerStateWhileHeld: null, holderHeldThroughAnswer: null, attemptInsideHold: null };
 }
 
 export function emptyTimeline(): Timeline {

@@ -2,6 +2,7 @@
 // every repetition and every scenario. A role that died (a crash, or a
 // contender stopped because its call never returned) is started again.
 import { ROLE_NAMES, type RoleName } from '../roles/protocol.js';
+import type { BindingInfo } from '../pcsc/binding.js';
 import type { RoleGone } from './mailbox.js';
 import { RoleProcess, type RoleLink } from './role-process.js';
 
@@ -15,6 +16,8 @@ export interface RolePair {
   stop(urgent?: boolean): Promise<void>;
   /** Time to start both processes until both were ready, the first time. */
   readonly startupMs: number | null;
+  /** The binding each role reported when it was ready. */
+  readonly bindings: Partial<Record<RoleName, BindingInfo>>;
 }
 
 export class RoleStartError extends Error {
@@ -32,6 +35,7 @@ export class WarmRoles implements RolePair {
   private readonly links: Partial<Record<RoleName, RoleLink>> = {};
   private readonly starting = new Map<RoleName, Promise<void>>();
   startupMs: number | null = null;
+  readonly bindings: Partial<Record<RoleName, BindingInfo>> = {};
 
   constructor(
     private readonly env: Record<RoleName, Record<string, string>>,
@@ -60,7 +64,10 @@ export class WarmRoles implements RolePair {
 
   private async awaitReady(link: RoleLink): Promise<void> {
     const ready = await link.reply(-1, ['ready'], this.timeoutMs);
-    if ('message' in ready && ready.message.type === 'ready') return;
+    if ('message' in ready && ready.message.type === 'ready') {
+      this.bindings[link.name] = ready.message.binding;
+      return;
+    }
     if ('timedOut' in ready) throw new RoleStartError(link.name, `the ${link.name} did not start within ${this.timeoutMs / 1000} s`, 'raise --timeout', null);
     const gone = 'gone' in ready ? ready.gone : null;
     const said = gone?.stopping?.error;

@@ -1,14 +1,21 @@
-// What the rest of sc-repro knows of PC/SC: contexts, connections and a
-// third party's view of a reader, whichever library carries them. Only
-// pcsc/ knows that the npm `pcsclite` binding makes contexts and
-// connections, and that koffi reaches the platform library for what that
-// binding lacks (transactions, an instant reader state, a bare
-// SCardEstablishContext).
-import type { ProtocolChoice, ReaderStateFlag, ShareMode } from './constants.js';
-import type { ConnectOptions, Connection } from './connection.js';
-import { PcscError } from './pcsc-error.js';
+// What the rest of sc-repro knows of PC/SC: one interface, whichever library
+// carries it. Two adapters implement it. `pcsclite` is the npm binding (a
+// native addon, built at install); `ffi` calls the platform's own library
+// through koffi (prebuilt, no compiler needed). Only pcsc/ knows which one
+// runs; the choice is made once per process, from the environment.
+import { EnvironmentError, UsageError } from '../core/errors.js';
+import type { Disposition, ProtocolChoice, ReaderStateFlag, ShareMode } from './constants.js';
+import type { PcscError } from './pcsc-error.js';
 
-export type { ConnectOptions, Connection } from './connection.js';
+export const BINDING_NAMES = ['pcsclite', 'ffi'] as const;
+export type BindingName = (typeof BINDING_NAMES)[number];
+
+/** What ran, for reports: the adapter, its package's version, and the PC/SC library it called. */
+export interface BindingInfo {
+  name: BindingName;
+  version: string | null;
+  library: string;
+}
 
 export interface ReaderStatus {
   reader: string;
@@ -16,6 +23,35 @@ export interface ReaderStatus {
   flags: ReaderStateFlag[];
   cardPresent: boolean;
   atr: string | null;
+}
+
+/** SCardStatus on a card handle. */
+export interface CardStatus {
+  reader: string;
+  state: number;
+  protocol: string;
+  atr: string | null;
+}
+
+/** A card handle from SCardConnect. Every call throws a PcscError that carries the numeric code. */
+export interface Connection {
+  /** T0, T1, RAW, or `undefined` for a direct connection. */
+  readonly protocolName: string;
+  transmit(apdu: Buffer): Promise<Buffer>;
+  beginTransaction(): Promise<void>;
+  endTransaction(disposition: Disposition): Promise<void>;
+  status(): Promise<CardStatus>;
+  /** SCardReconnect; resolves with the protocol now active. */
+  reconnect(mode: ShareMode, protocol: ProtocolChoice, initialization: Disposition): Promise<string>;
+  getAttribute(attribute: number): Promise<Buffer>;
+  disconnect(disposition: Disposition): Promise<void>;
+}
+
+/** Calls beyond transmit and disconnect that a connection will be asked for. */
+export type ConnectionCall = 'transaction' | 'status' | 'reconnect' | 'attribute';
+
+export interface ConnectOptions {
+  calls?: readonly ConnectionCall[];
 }
 
 /** An SCardEstablishContext with the reader list and per-reader status on demand. */
@@ -44,29 +80,77 @@ export interface StateQuery {
   close(): void;
 }
 
-/** Loads the binding; a context is established once it is used. */
-export async function openContext(): Promise<PcscContext> {
-  const { PcscliteContext } = await import('./scard.js');
-  return PcscliteContext.open();
+export interface Binding {
+  readonly info: BindingInfo;
+  /** A context; it is established once it is used. */
+  openContext(): Promise<PcscContext>;
 }
 
+/** Where the choice comes from: `--binding` and `--pcsc-library` set these, and role processes inherit them. */
+export const BINDING_ENV = { name: 'SC_REPRO_BINDING', library: 'SC_REPRO_PCSC_LIBRARY' } as const;
+
+export interface BindingSetting {
+  choice: BindingName | 'auto';
+  /** Another PC/SC client library for ffi. */
+  library: string | null;
+}
+
+export function bindingSetting(env: NodeJS.ProcessEnv = process.env): BindingSetting {
+  const name = env[BINDING_ENV.name]?.trim().toLowerCase() || 'auto';
+  const choice = BINDING_NAMES.find((candidate) => candidate === name) ?? (name === 'auto' ? 'auto' : null);
+  if (!choice) throw new UsageError(`${BINDING_ENV.name} must be one of auto, ${BINDING_NAMES.join(', ')}, got '${env[BINDING_ENV.name]}'`);
+  const library = env[BINDING_ENV.library]?.trim() || null;
+  if (library && choice === 'pcsclite') throw new UsageError('--pcsc-library is loaded through ffi: leave out --binding pcsclite');
+  return { choice, library };
+}
+
+/** A binding that cannot be loaded: exit 2, with what to do. */
+export class BindingUnavailableError extends EnvironmentError {
+  override name = 'BindingUnavailableError';
+}
+
+let loaded: Promise<Binding> | undefined;
+
+/**
+ * The binding this process uses. `auto` takes pcsclite when it loads, else
+ * ffi; `--pcsc-library` means ffi.
+ */
+export function binding(): Promise<Binding> {
+  loaded ??= load(bindingSetting());
+  return loaded;
+}
+
+async function load(setting: BindingSetting): Promise<Binding> {
+  const ffi = async () => (await import('./ffi-adapter.js')).ffiBinding(setting.library);
+  if (setting.choice === 'ffi' || setting.library) return ffi();
+  const { pcscliteBinding } = await import('./pcsclite-adapter.js');
+  try {
+    return pcscliteBinding();
+  } catch (error) {
+    if (setting.choice === 'pcsclite') throw error;
+    return ffi();
+  }
+}
+
+export async function openContext(): Promise<PcscContext> {
+  return (await binding()).openContext();
+}
+
+/**
+ * A third party's view. The addon has no instant state query, so this is
+ * always the system library (or --pcsc-library) through ffi: a process that
+ * only observes never loads the addon.
+ */
 export async function openStateQuery(): Promise<StateQuery> {
-  const { FfiContext } = await import('./winscard-ffi.js');
-  return FfiContext.open();
+  return (await import('./ffi-adapter.js')).openStateQuery(bindingSetting().library);
 }
 
 /**
  * Whether the service answers a new context now: the error it gives
- * (SCARD_E_NO_SERVICE once pcscd is gone), or null. Only
- * SCardEstablishContext: the binding's own context also asks for reader
- * states, which fails in other ways while the service goes down.
+ * (SCARD_E_NO_SERVICE once pcscd is gone), or null. A bare
+ * SCardEstablishContext, through ffi: anything more fails in other ways
+ * while the service goes down.
  */
 export async function serviceFailure(): Promise<PcscError | null> {
-  const { FfiContext } = await import('./winscard-ffi.js');
-  try {
-    FfiContext.open().close();
-    return null;
-  } catch (error) {
-    return PcscError.from(error) ?? null;
-  }
+  return (await import('./ffi-adapter.js')).serviceFailure(bindingSetting().library);
 }

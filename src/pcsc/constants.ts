@@ -1,6 +1,6 @@
 // PC/SC constants that are the same on pcsc-lite, macOS and Windows.
 // Protocol values differ between platforms (RAW is 4 on pcsc-lite, 0x10000 on
-// Windows), so those come from the binding at run time, in scard.ts.
+// Windows), so those are per-platform data in ffi-layouts.ts.
 
 export const SHARE_MODES = { exclusive: 1, shared: 2, direct: 3 } as const;
 export type ShareMode = keyof typeof SHARE_MODES;

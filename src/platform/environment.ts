@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import { packageVersion, scReproVersion } from '../core/version.js';
+import { scReproVersion } from '../core/version.js';
 
 export interface Environment {
   os: string;
@@ -12,8 +12,17 @@ export interface Environment {
   arch: string;
   node: string;
   scRepro: string;
-  pcsclite: string | null;
+  /** How sc-repro reached PC/SC: set once a run knows it. */
+  binding: BindingFacts | null;
   pcscService: string | null;
+}
+
+/** The binding of the orchestrating process, and the one each role process reported. */
+export interface BindingFacts {
+  name: string;
+  version: string | null;
+  library: string;
+  roles: { holder: string | null; contender: string | null };
 }
 
 function run(command: string, args: string[]): Promise<string | null> {
@@ -70,7 +79,7 @@ export async function collectEnvironment(): Promise<Environment> {
     arch: process.arch,
     node: process.version,
     scRepro: scReproVersion(),
-    pcsclite: packageVersion('pcsclite'),
+    binding: null,
     pcscService,
   };
 }

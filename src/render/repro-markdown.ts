@@ -1,7 +1,7 @@
 import type { ReproReport } from '../orchestrator/report.js';
-import type { Environment } from '../platform/environment.js';
+import type { BindingFacts, Environment } from '../platform/environment.js';
 import { codeBlock, escapeMarkdown as esc, table } from './markdown.js';
-import { callOf, describeExpected, describeObserved, describeSpread, describeTally, TIMELINE_LABELS } from './repro-text.js';
+import { callOf, describeExpected, describeObserved, describePrecondition, describeSpread, describeTally, TIMELINE_LABELS } from './repro-text.js';
 
 export function renderReproMarkdown(report: ReproReport): string {
   const sections = [
@@ -26,6 +26,7 @@ export function renderReproMarkdown(report: ReproReport): string {
         ['Expected', esc(describeExpected(report.expected))],
         ['Observed', esc(describeObserved(report.observed))],
         ...report.notes.map((note) => ['Note', esc(note)]),
+        ...(report.precondition.evidence ? [['Hold', esc(describePrecondition(report))]] : []),
         ...(report.repeat
           ? [
               ['Runs', esc(describeTally(report.repeat.verdicts, report.repeat.count))],
@@ -54,6 +55,14 @@ export function renderReproMarkdown(report: ReproReport): string {
   return `${sections.join('\n\n')}\n`;
 }
 
+/** e.g. `pcsclite 1.0.1 (libpcsclite.so.1)`, and the roles' own when one differs. */
+export function describeBinding(binding: BindingFacts | null): string {
+  if (!binding) return 'unknown';
+  const own = `${binding.name}${binding.version ? ` ${binding.version}` : ''} (${binding.library})`;
+  const { holder, contender } = binding.roles;
+  return holder === binding.name && contender === binding.name ? own : `${own}; holder: ${holder ?? '-'}, contender: ${contender ?? '-'}`;
+}
+
 export function environmentTable(env: Environment): string {
   return table(
     ['Environment', ''],
@@ -62,7 +71,7 @@ export function environmentTable(env: Environment): string {
       ['Arch', esc(env.arch)],
       ['Node.js', esc(env.node)],
       ['sc-repro', esc(env.scRepro)],
-      ['pcsclite (npm)', esc(env.pcsclite ?? 'unknown')],
+      ['PC/SC binding', esc(describeBinding(env.binding))],
       ['PC/SC service', esc(env.pcscService ?? 'unknown')],
     ],
   );

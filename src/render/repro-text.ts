@@ -36,6 +36,14 @@ export function describeObserved(observed: ReproReport['observed']): string {
   return `${observed.name ?? 'unknown PC/SC code'} (${observed.hex}) from ${observed.call}: ${oneLine(observed.message)}`;
 }
 
+/** What proved the hold, in words. */
+export function describePrecondition(report: Pick<ReproReport, 'precondition' | 'evidence'>): string {
+  if (report.precondition.evidence === 'holder') {
+    return "proved by the holder's own SCardStatus before and after the attempt: this stack shows no EXCLUSIVE/INUSE to a third party";
+  }
+  return `seen by a third party (${report.evidence.readerStateWhileHeld?.join(' ') ?? '-'})`;
+}
+
 export function describeSpread(spread: { min: number; median: number; max: number } | null): string {
   return spread ? `min ${spread.min} / median ${spread.median} / max ${spread.max} ms` : '-';
 }
@@ -71,6 +79,7 @@ export function renderReproText(report: ReproReport): string {
     `${out.dim('Expected')}   ${describeExpected(report.expected)}`,
     `${out.dim('Observed')}   ${describeObserved(report.observed)}`,
     ...report.notes.map((note) => `${out.dim('Note')}       ${oneLine(note)}`),
+    ...(report.precondition.evidence ? [`${out.dim('Hold')}       ${describePrecondition(report)}`] : []),
   );
   if (report.repeat) {
     const r = report.repeat;

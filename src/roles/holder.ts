@@ -2,7 +2,7 @@
 // the card, and releases it with SCARD_LEAVE_CARD so other processes' view of
 // the card is not disturbed.
 import { epochMs } from '../core/bounded-wait.js';
-import type { Connection } from '../pcsc/binding.js';
+import type { Connection, ConnectionCall } from '../pcsc/binding.js';
 import type { ShareMode } from '../pcsc/constants.js';
 import { PcscError } from '../pcsc/pcsc-error.js';
 import { serviceFailure, type PcscContext } from '../pcsc/binding.js';
@@ -37,14 +37,17 @@ export const PROBE_APDU = Buffer.from([0x00, 0xa4, 0x04, 0x00, 0x00]);
  * Takes the reader as the plan says: connect, then maybe one APDU, maybe a
  * transaction. Any of those failing means the reader is not held: the
  * connection is left again and the error thrown, with the calls in `log`.
+ * With `proveByStatus` the holder also asks SCardStatus on its own handle,
+ * now and again just before it lets go: the proof of the hold on a stack
+ * that shows no share mode to third parties.
  */
-export async function takeHold(context: PcscContext, reader: string, plan: HolderPlan, log = new CallLog()): Promise<Hold> {
-  const connection: Connection = await log.run('SCardConnect', { reader, mode: plan.mode }, () =>
-    context.connect(reader, plan.mode, 'any', { transaction: plan.transaction }),
-  );
+export async function takeHold(context: PcscContext, reader: string, plan: HolderPlan, log = new CallLog(), proveByStatus = false): Promise<Hold> {
+  const calls: ConnectionCall[] = [...(plan.transaction ? ['transaction' as const] : []), ...(proveByStatus ? ['status' as const] : [])];
+  const connection: Connection = await log.run('SCardConnect', { reader, mode: plan.mode }, () => context.connect(reader, plan.mode, 'any', { calls }));
   try {
     if (plan.transmit) await log.run('SCardTransmit', {}, () => connection.transmit(PROBE_APDU));
     if (plan.transaction) await log.run('SCardBeginTransaction', {}, () => connection.beginTransaction());
+    if (proveByStatus) await log.run('SCardStatus', {}, () => connection.status());
   } catch (error) {
     await log.attempt('SCardDisconnect', { disposition: 'leave' }, () => connection.disconnect('leave'));
     throw error;
@@ -59,6 +62,7 @@ export async function takeHold(context: PcscContext, reader: string, plan: Holde
       return (await log.attempt('SCardTransmit', {}, () => connection.transmit(PROBE_APDU))).record;
     },
     async release() {
+      if (proveByStatus) await log.attempt('SCardStatus', {}, () => connection.status());
       const releaseStartedAt = epochMs();
       // SCardDisconnect ends a transaction too. Ending it first would let a
       // connect that waited on it run while our handle is still open, and meet

@@ -2,6 +2,7 @@
 // sides import these types; what arrives over IPC is checked against them
 // once, by isRoleRequest / isRoleMessage, and is typed from there on.
 import type { ErrorReport } from '../core/errors.js';
+import type { BindingInfo } from '../pcsc/binding.js';
 import type { ContenderPlan, HolderPlan } from '../scenarios/types.js';
 
 export type RoleName = 'holder' | 'contender';
@@ -24,7 +25,8 @@ export interface CallRecord {
 // Orchestrator → role. Every request names the exact reader it is about, so
 // both roles act on the one reader the orchestrator chose.
 export type RoleRequest =
-  | { type: 'hold'; id: number; reader: string; plan: HolderPlan }
+  /** `proveByStatus`: also call SCardStatus on the held handle, now and before letting go. */
+  | { type: 'hold'; id: number; reader: string; plan: HolderPlan; proveByStatus: boolean }
   | { type: 'transmit'; id: number }
   | { type: 'release'; id: number }
   | { type: 'attempt'; id: number; reader: string; plan: ContenderPlan };
@@ -37,7 +39,8 @@ interface Stamped {
 // Role → orchestrator.
 export type RoleMessage = Stamped &
   (
-    | { type: 'ready'; role: RoleName }
+    /** The role can act; `binding`: how it reaches PC/SC. */
+    | { type: 'ready'; role: RoleName; binding: BindingInfo }
     /** The reader is held; `calls` are the ones that took it. */
     | { type: 'held'; id: number; reader: string; protocol: string; calls: CallRecord[] }
     | { type: 'transmitted'; id: number; call: CallRecord }
@@ -63,7 +66,7 @@ export type Unstamped<M> = M extends Stamped ? Omit<M, 't'> : never;
 type Shape = Record<string, 'string' | 'number' | 'object'>;
 
 const MESSAGE_SHAPE: Record<RoleMessageType, Shape> = {
-    ready: { role: 'string' },
+    ready: { role: 'string', binding: 'object' },
     held: { id: 'number', reader: 'string', protocol: 'string', calls: 'object' },
     transmitted: { id: 'number', call: 'object' },
     released: { id: 'number', heldMs: 'number', releaseStartedAt: 'number', calls: 'object' },

@@ -6,7 +6,7 @@ import { reportFor, type ErrorReport } from '../core/errors.js';
 import { EXIT, type ExitCode } from '../core/exit-codes.js';
 import { exitCodeFor } from '../core/errors.js';
 import { interruptSignal } from '../core/interrupt.js';
-import { openContext, type PcscContext } from '../pcsc/binding.js';
+import { binding, type BindingInfo, type PcscContext } from '../pcsc/binding.js';
 import { CallLog } from './call-log.js';
 import type { ParentChannel } from './channel.js';
 import { attempt } from './contender.js';
@@ -35,7 +35,7 @@ function holder(context: PcscContext): ServedRole {
       switch (request.type) {
         case 'hold': {
           await release();
-          held = await takeHold(context, request.reader, request.plan, log);
+          held = await takeHold(context, request.reader, request.plan, log, request.proveByStatus);
           return { type: 'held', id: request.id, reader: request.reader, protocol: held.protocol, calls: held.calls };
         }
         case 'transmit':
@@ -74,8 +74,11 @@ export async function serveRole(role: RoleName, channel: ParentChannel): Promise
     return exitCode;
   };
   let context: PcscContext;
+  let info: BindingInfo;
   try {
-    context = await openContext();
+    const chosen = await binding();
+    info = chosen.info;
+    context = await chosen.openContext();
   } catch (error) {
     return stopping(reportFor(error), exitCodeFor(error));
   }
@@ -91,7 +94,7 @@ export async function serveRole(role: RoleName, channel: ParentChannel): Promise
       }
     });
   });
-  channel.send({ type: 'ready', role });
+  channel.send({ type: 'ready', role, binding: info });
   const interrupted = new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }));
   // A request stuck in a PC/SC call never settles the queue: a signal ends the wait.
   await Promise.race([channel.parentGone.then(() => queue), interrupted]);

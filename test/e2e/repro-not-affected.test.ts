@@ -36,9 +36,12 @@ test('repro --json: not-affected, exit 0, with the documented schema', async () 
   assert.ok(t.connectLatencyMs >= 0 && t.connectLatencyMs < t.totalMs);
   // Released as soon as the answer was in, not after the 10 s default hold.
   assert.ok(t.holdMs < 5000, `held ${t.holdMs} ms`);
-  for (const key of ['os', 'osVersion', 'arch', 'node', 'scRepro', 'pcsclite', 'pcscService']) {
+  for (const key of ['os', 'osVersion', 'arch', 'node', 'scRepro', 'binding', 'pcscService']) {
     assert.ok(report.environment[key], `environment.${key} missing`);
   }
+  // The npm binding when it loads (it is built here), in every process.
+  assert.deepEqual(report.environment.binding, { name: 'pcsclite', version: report.environment.binding.version, library: 'libpcsclite.so.1', roles: { holder: 'pcsclite', contender: 'pcsclite' } });
+  assert.match(report.environment.binding.version, /^\d+\.\d+\.\d+$/);
   assert.match(report.environment.pcscService, /^pcsc-lite \d+\.\d+/);
   assert.match(report.command, /^sc-repro repro --json --reader 'Virtual PCD 00 00'$/);
   assert.equal(await readerIsFree(), true);

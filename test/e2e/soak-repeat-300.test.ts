@@ -13,7 +13,8 @@ import { runInNewContext } from 'node:vm';
 import { useStack, VIRTUAL_READER } from '../support/pcsc-stack.js';
 import { runPlan } from '../../src/orchestrator/run-plan.js';
 import { DEFAULT_SCENARIO } from '../../src/scenarios/catalog.js';
-import { FfiContext, type FfiCard } from '../../src/pcsc/winscard-ffi.js';
+import { ffiBinding } from '../../src/pcsc/ffi-adapter.js';
+import type { Connection } from '../../src/pcsc/binding.js';
 
 await useStack({ before, after });
 
@@ -28,15 +29,15 @@ const openFds = () => readdirSync('/proc/self/fd').length;
  * refusal count the free slots, and a leaked handle shows as one fewer.
  */
 async function freeCardHandles(limit = 1000): Promise<number> {
-  const context = FfiContext.open();
-  const cards: FfiCard[] = [];
+  // One context, through the platform library: the count is pcscd's, not a binding's.
+  const context = await ffiBinding(null).openContext();
+  const cards: Connection[] = [];
   try {
-    while (cards.length < limit) cards.push(await context.connect(VIRTUAL_READER, 'shared'));
+    while (cards.length < limit) cards.push(await context.connect(VIRTUAL_READER, 'shared', 'any'));
   } catch {
     // The refusal (SCARD_E_NO_MEMORY) is the measurement.
   } finally {
-    await Promise.all(cards.map((card) => card.disconnect('leave')));
-    context.close();
+    await context.close();
   }
   return cards.length;
 }

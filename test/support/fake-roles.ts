@@ -36,6 +36,10 @@ export interface Script {
   contenderReader?: string;
   /** The first hold meets another process's exclusive hold. */
   busyOnce?: boolean;
+  /** The stack shows no EXCLUSIVE or INUSE to third parties. */
+  hidesShareState?: boolean;
+  /** The holder's SCardStatus before letting go returns this. */
+  statusBeforeReleaseRv?: number;
 }
 
 class FakeRole implements RoleLink {
@@ -96,7 +100,9 @@ export class FakeRoles implements RolePair {
   readonly observer = new FakeObserver();
   readonly restarted: RoleName[] = [];
   startupMs = null;
+  readonly bindings = {};
   private releaseWaiters: (() => void)[] = [];
+  private proving = false;
   private busy: boolean;
 
   constructor(private readonly script: Script) {
@@ -121,13 +127,16 @@ export class FakeRoles implements RolePair {
         const error = { code: codeOf('SCARD_E_SHARING_VIOLATION'), hex: '0x8010000B', name: 'SCARD_E_SHARING_VIOLATION', message: 'Sharing violation.', call: 'SCardConnect' };
         return role.send({ type: 'failed', id: request.id, error: { message: 'SCARD_E_SHARING_VIOLATION (0x8010000B): Sharing violation.', error }, calls: [] });
       }
-      this.observer.flags = ['PRESENT', HELD_FLAG[request.plan.mode]];
-      role.send({ type: 'held', id: request.id, reader: request.reader, protocol: 'T1', calls: [call('SCardConnect')] }, epochMs() + (script.heldClockSkewMs ?? 0));
+      if (!script.hidesShareState) this.observer.flags = ['PRESENT', HELD_FLAG[request.plan.mode]];
+      this.proving = request.proveByStatus;
+      const calls = [call('SCardConnect'), ...(request.proveByStatus ? [call('SCardStatus')] : [])];
+      role.send({ type: 'held', id: request.id, reader: request.reader, protocol: 'T1', calls }, epochMs() + (script.heldClockSkewMs ?? 0));
     } else if (request.type === 'release') {
       if (script.holderDiesOn === 'release') return role.die();
+      const status = this.proving ? [call('SCardStatus', script.statusBeforeReleaseRv ?? 0)] : [];
       const releaseStartedAt = epochMs();
       this.observer.flags = this.observer.flags.filter((flag) => flag === 'PRESENT');
-      role.send({ type: 'released', id: request.id, heldMs: 10, releaseStartedAt, calls: [call('SCardDisconnect', 0, releaseStartedAt, 0.2)] });
+      role.send({ type: 'released', id: request.id, heldMs: 10, releaseStartedAt, calls: [...status, call('SCardDisconnect', 0, releaseStartedAt, 0.2)] });
       for (const wake of this.releaseWaiters.splice(0)) wake();
     } else if (request.type === 'transmit') {
       role.send({ type: 'transmitted', id: request.id, call: call('SCardTransmit', codeOf('SCARD_W_RESET_CARD')) });

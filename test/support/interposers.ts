@@ -1,6 +1,7 @@
-// LD_PRELOAD shims that make pcsc-lite on Linux misbehave the way a given
-// macOS release did, so the e2e tests can check that sc-repro reports each
-// bug. Built on demand with the system compiler; the sources live in
+// Shims that make pcsc-lite on Linux misbehave the way a given macOS release
+// did, or the way a slow, failing or lying stack would, so the e2e tests can
+// check what sc-repro reports. Each is loaded into one role with LD_PRELOAD,
+// or as the whole PC/SC library of the ffi binding with --pcsc-library. Built on demand with the system compiler; the sources live in
 // test/fixtures/interposers and the objects in test/fixtures/build.
 import { execFile } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -18,7 +19,8 @@ export type InterposerName =
   | 'crash-in-call'
   | 'slow-connect'
   | 'reverse-reader-list'
-  | 'disconnect-fails';
+  | 'disconnect-fails'
+  | 'hide-held-state';
 
 function mtimeMs(path: string): number | undefined {
   try {
@@ -43,6 +45,10 @@ export async function buildInterposer(name: InterposerName): Promise<string> {
   mkdirSync(outDir, { recursive: true });
   // No shell: pkg-config's output is split here instead of by $(...).
   const { stdout: cflags } = await run('pkg-config', ['--cflags', 'libpcsclite']);
+  // Linked to libpcsclite, an interposer is also a whole PC/SC library: the
+  // ffi binding loads it with --pcsc-library, and finds every call it does
+  // not wrap in libpcsclite behind it.
+  const { stdout: libs } = await run('pkg-config', ['--libs', 'libpcsclite']);
   // Compile to a temporary name and rename, so a concurrent test run never
   // preloads a half-written library.
   const partial = `${output}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -51,6 +57,9 @@ export async function buildInterposer(name: InterposerName): Promise<string> {
       '-shared', '-fPIC', '-O2', '-Wall',
       '-o', partial, source,
       ...cflags.trim().split(/\s+/).filter(Boolean),
+      // Kept even though no symbol of it is used directly (the linker's --as-needed would drop it).
+      '-Wl,--no-as-needed',
+      ...libs.trim().split(/\s+/).filter(Boolean),
       '-ldl', '-lpthread',
     ]);
   } catch (error) {

@@ -8,6 +8,6 @@ export const ENVIRONMENT: Environment = {
   arch: 'x64',
   node: 'v20.20.2',
   scRepro: '0.1.0',
-  pcsclite: '1.0.1',
+  binding: { name: 'pcsclite', version: '1.0.1', library: 'libpcsclite.so.1', roles: { holder: 'pcsclite', contender: 'pcsclite' } },
   pcscService: 'pcsc-lite 1.9.9',
 };

@@ -52,7 +52,7 @@ function run(name: string): RunResult {
     observed: { ok: false, code: 0x8010000b, hex: '0x8010000B', name: 'SCARD_E_SHARING_VIOLATION', message: 'Sharing violation.', call: 'SCardConnect' },
     reader: { name, atr: '3B 80 80 01 01' },
     timeline: { holderStarted: 1, readerHeld: 120.5, contenderStarted: 130, attempt: 250, answer: 252, holderReleased: 260, holdMs: 140, connectLatencyMs: 1.8, totalMs: 270 },
-    evidence: { readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true },
+    evidence: { precondition: 'observer', readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true },
     hint: null,
     notes: [],
     calls: [],
@@ -63,7 +63,7 @@ function run(name: string): RunResult {
 const reproReport = (name: string) => buildReport(elCapitanScardConnect, [run(name)], environment, shellQuote(['sc-repro', 'repro', '--reader', name]));
 
 function matrixReport(name: string): MatrixReport {
-  const plan = { results: [{ scenario: elCapitanScardConnect, runs: [run(name)] }], reader: name, startupMs: 200, totalMs: 1234, stoppedEarly: null };
+  const plan = { results: [{ scenario: elCapitanScardConnect, runs: [run(name)] }], reader: name, startupMs: 200, totalMs: 1234, stoppedEarly: null, roleBindings: {} };
   return buildMatrixReport(plan, environment, shellQuote(['sc-repro', 'matrix', '--reader', name]));
 }
 
@@ -183,7 +183,7 @@ test('matrix markdown: the Reader paragraph and the table rows survive the name'
   }
 });
 
-test('the re-run command in the markdown gives the exact name back to a POSIX shell', () => {
+test('the re-run command in the markdown gives the exact name back to a POSIX shell', { skip: process.platform === 'win32' && 'needs a POSIX sh' }, () => {
   for (const name of ALL.filter((n) => !n.includes('\u0000'))) {
     const markdown = renderReproMarkdown(reproReport(name));
     const block = /^(`{3,})sh\n([\s\S]*)\n\1$/m.exec(markdown);

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
@@ -41,11 +41,14 @@ interface Module {
   packages: string[];
 }
 
+/** Module ids use `/` on every OS. */
+const toPosix = (path: string) => path.split(sep).join('/');
+
 function sourceFiles(dir = SRC): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [relative(SRC, path)] : [];
+    return entry.name.endsWith('.ts') ? [toPosix(relative(SRC, path))] : [];
   });
 }
 
@@ -56,7 +59,7 @@ export function scan(file: string, text: string): Module {
   const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
   for (const pattern of SPECIFIERS) {
     for (const [, specifier] of code.matchAll(pattern)) {
-      if (specifier!.startsWith('.')) local.add(relative(SRC, resolve(SRC, dirname(file), specifier!)).replace(/\.js$/, '.ts'));
+      if (specifier!.startsWith('.')) local.add(toPosix(relative(SRC, resolve(SRC, dirname(file), specifier!))).replace(/\.js$/, '.ts'));
       else if (!specifier!.startsWith('node:')) packages.add(specifier!.split('/').slice(0, specifier!.startsWith('@') ? 2 : 1).join('/'));
     }
   }

@@ -20,7 +20,7 @@ function result(observedName: string): RunResult {
     observed: { ok: false, code: 0x8010000f, hex: '0x8010000F', name: observedName, message: 'Card protocol mismatch.', call: 'SCardConnect' },
     reader: { name: HOSTILE, atr: '3B 80 80 01 01' },
     timeline: { holderStarted: 1, readerHeld: 120.5, contenderStarted: 130, attempt: 250, answer: 252, holderReleased: 260, holdMs: 140, connectLatencyMs: 1.8, totalMs: 270 },
-    evidence: { readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true },
+    evidence: { precondition: 'observer', readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true },
     hint: null,
     notes: [],
     calls: [],
@@ -48,7 +48,7 @@ test('the markdown report has the verdict, the bug, the environment table and th
   assert.match(markdown, /\*\*Verdict: `bug-reproduced`\*\*/);
   assert.match(markdown, /Apple bug 23646838 \(closed as a duplicate of 22575831\)/);
   assert.match(markdown, /\| OS \| Debian GNU\/Linux 12 \(bookworm\) 12 \(kernel 6\.1\.0\) \|/);
-  for (const row of ['Arch', 'Node.js', 'sc-repro', 'pcsclite \\(npm\\)', 'PC/SC service']) assert.match(markdown, new RegExp(`^\\| ${row} \\| .+ \\|$`, 'm'));
+  for (const row of ['Arch', 'Node.js', 'sc-repro', 'PC/SC binding', 'PC/SC service']) assert.match(markdown, new RegExp(`^\\| ${row} \\| .+ \\|$`, 'm'));
   assert.match(markdown, /\| ATR \| 3B 80 80 01 01 \|/);
   assert.match(markdown, /\| Expected \| SCARD\\_E\\_SHARING\\_VIOLATION \(0x8010000B\): Sharing violation\. \|/);
   // Every table row keeps its column count despite the hostile reader name.

@@ -38,7 +38,7 @@ test('an answer while the reader is held is judged by its code', async () => {
   const { result } = await run({ contender: { kind: 'answers', afterMs: 2, rv: SHARING_VIOLATION } });
   assert.equal(result.verdict, 'not-affected', result.reason);
   assert.deepEqual(result.outcome, { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' });
-  assert.deepEqual(result.evidence, { readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true });
+  assert.deepEqual(result.evidence, { precondition: 'observer', readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true });
   const t = result.timeline;
   assert.ok(t.readerHeld! <= t.contenderStarted! && t.contenderStarted! <= t.attempt! && t.attempt! <= t.answer! && t.answer! <= t.holderReleased!, JSON.stringify(t));
   assert.equal(result.reader.name, READER);
@@ -158,4 +158,34 @@ test('the card pulled while held ends the run: inconclusive, environment lost', 
   assert.equal(result.verdict, 'inconclusive');
   assert.match(result.reason, /^the holder stopped: SCARD_W_REMOVED_CARD/);
   assert.equal(result.environmentLost, true);
+});
+
+test('a stack that shows no EXCLUSIVE/INUSE: the holder proves the hold with SCardStatus, and the result says so', async () => {
+  const memory = { stateBitsMissing: false };
+  const roles = new FakeRoles({ hidesShareState: true, contender: { kind: 'answers', afterMs: 1, rv: SHARING_VIOLATION } });
+  const result = await runOnce({ roles, observer: roles.observer }, options({ memory }));
+  assert.equal(result.verdict, 'not-affected', result.reason);
+  assert.equal(result.evidence.precondition, 'holder');
+  assert.equal(memory.stateBitsMissing, true, 'the next runs start with the holder\'s proof');
+  // Taken, let go, taken again with the proof: never silently.
+  assert.deepEqual(result.calls.filter((c) => c.role === 'holder').map((c) => c.call), ['SCardConnect', 'SCardDisconnect', 'SCardConnect', 'SCardStatus', 'SCardStatus', 'SCardDisconnect']);
+  const next = await runOnce({ roles, observer: roles.observer }, options({ memory }));
+  assert.equal(next.evidence.precondition, 'holder');
+  assert.deepEqual(next.calls.filter((c) => c.role === 'holder').map((c) => c.call), ['SCardConnect', 'SCardStatus', 'SCardStatus', 'SCardDisconnect']);
+});
+
+test('the holder\'s proof fails before its release: the hold is not proved, inconclusive', async () => {
+  const { result } = await run({ hidesShareState: true, statusBeforeReleaseRv: codeOf('SCARD_E_INVALID_HANDLE'), contender: { kind: 'answers', afterMs: 1, rv: SHARING_VIOLATION } });
+  assert.equal(result.verdict, 'inconclusive');
+  assert.equal(result.reason, "the hold is not proved: the holder's SCardStatus returned SCARD_E_INVALID_HANDLE (0x80100003) before its release");
+});
+
+test('a third party that sees the wrong share mode is not a missing state: inconclusive', async () => {
+  // A holder that said exclusive while the reader shows only INUSE (a shared connect).
+  const roles = new FakeRoles({ contender: { kind: 'answers', afterMs: 1, rv: 0 } });
+  const original = roles.observer.look.bind(roles.observer);
+  roles.observer.look = () => ({ ...original(), flags: ['PRESENT', 'INUSE'] });
+  const result = await runOnce({ roles, observer: roles.observer }, options());
+  assert.equal(result.verdict, 'inconclusive');
+  assert.match(result.reason, /a third party saw PRESENT INUSE, not EXCLUSIVE/);
 });

@@ -42,6 +42,7 @@ const report: MatrixReport = {
       knownBug: EL_CAPITAN_SCARDCONNECT,
       connectLatencyMs: 1,
       notes: [],
+      precondition: { evidence: 'observer' },
     },
     {
       scenario: { id: 'share-direct-direct', title: 'Direct | connect' },
@@ -52,6 +53,7 @@ const report: MatrixReport = {
       knownBug: null,
       connectLatencyMs: 1,
       notes: [],
+      precondition: { evidence: 'observer' },
     },
   ],
   notRun: [],
@@ -59,7 +61,7 @@ const report: MatrixReport = {
   reader: HOSTILE,
   startupMs: 200,
   totalMs: 1234,
-  environment: { os: 'Linux', osVersion: '12', platform: 'linux', arch: 'x64', node: 'v20', scRepro: '0.1.0', pcsclite: '1.0.1', pcscService: null },
+  environment: { os: 'Linux', osVersion: '12', platform: 'linux', arch: 'x64', node: 'v20', scRepro: '0.1.0', binding: null, pcscService: null },
   command: 'sc-repro matrix',
 };
 
@@ -83,7 +85,7 @@ test('the matrix markdown keeps hostile names inside their cells', () => {
 
 test('an interrupted matrix reports the scenarios it ran and names the rest as not run', () => {
   const [first, second] = SCENARIOS;
-  const plan = { results: [{ scenario: first!, runs: [] }, { scenario: second!, runs: [] }], reader: null, startupMs: null, totalMs: 12, stoppedEarly: null };
+  const plan = { results: [{ scenario: first!, runs: [] }, { scenario: second!, runs: [] }], reader: null, startupMs: null, totalMs: 12, stoppedEarly: null, roleBindings: {} };
   const interrupted = buildMatrixReport(plan, report.environment, 'sc-repro matrix');
   assert.deepEqual(interrupted.rows, []);
   assert.deepEqual(interrupted.notRun, [first!.id, second!.id]);

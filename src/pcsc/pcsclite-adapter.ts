@@ -1,7 +1,10 @@
-// The `pcsclite` npm binding, the only module that imports it. It turns the
-// binding's event and callback API into promises, always passes share mode
-// and disposition explicitly (the binding defaults to EXCLUSIVE and UNPOWER),
-// and closes every reader so the process can exit.
+// The `pcsclite` binding: the npm native addon, the only module that loads
+// it. It turns the addon's event and callback API into promises, always
+// passes share mode and disposition explicitly (the addon defaults to
+// EXCLUSIVE and UNPOWER), and closes every reader so the process can exit.
+// The addon has no transactions, SCardStatus, SCardReconnect, SCardGetAttrib
+// or instant reader state: a connection that needs one of those calls, and
+// the third party's view, go through the ffi adapter on contexts of their own.
 //
 // The binding has two native classes. Its factory's context lists readers
 // from a thread of its own, and each listed CardReader watches its reader
@@ -12,7 +15,9 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { PcscError } from './pcsc-error.js';
-import type { ConnectOptions, Connection, PcscContext, ReaderStatus } from './binding.js';
+import { packageVersion } from '../core/version.js';
+import { BindingUnavailableError, type Binding, type CardStatus, type ConnectOptions, type Connection, type PcscContext, type ReaderStatus } from './binding.js';
+import { layoutFor } from './ffi-layouts.js';
 import {
   DISPOSITIONS,
   SHARE_MODES,
@@ -48,23 +53,36 @@ interface Monitor extends NodeJS.EventEmitter {
   close(): void;
 }
 
-interface Binding {
-  /** The binding's factory: a context that lists readers once started. */
+interface Addon {
+  /** The addon's factory: a context that lists readers once started. */
   monitor: () => Monitor;
   CardReader: new (name: string) => NativeCardReader;
 }
 
-let binding: Binding | undefined;
-function loadBinding(): Binding {
-  if (binding) return binding;
-  // Loaded on first use so that commands without PC/SC never pay for the native addon.
+let addon: Addon | undefined;
+function loadAddon(): Addon {
+  if (addon) return addon;
   const require = createRequire(import.meta.url);
-  const monitor = require('pcsclite') as () => Monitor;
-  // The same native module the factory loaded; `bindings` finds it from the package root.
-  const root = dirname(require.resolve('pcsclite/package.json'));
-  const native = require('bindings')({ bindings: 'pcsclite', module_root: root }) as Omit<Binding, 'monitor'>;
-  binding = { monitor, CardReader: native.CardReader };
-  return binding;
+  try {
+    const monitor = require('pcsclite') as () => Monitor;
+    // The same native module the factory loaded; `bindings` finds it from the package root.
+    const root = dirname(require.resolve('pcsclite/package.json'));
+    const native = require('bindings')({ bindings: 'pcsclite', module_root: root }) as Omit<Addon, 'monitor'>;
+    addon = { monitor, CardReader: native.CardReader };
+    return addon;
+  } catch (error) {
+    const installed = packageVersion('pcsclite') !== null;
+    throw new BindingUnavailableError(
+      installed
+        ? `the pcsclite binding could not be loaded: its native build is missing, or was made for another Node.js (${firstLine(error)})`
+        : 'the pcsclite binding is not installed (it is optional, and needs a C++ toolchain to build)',
+      installed ? 'run `npm rebuild pcsclite` (needs a C++ toolchain), or use `--binding ffi`' : 'use `--binding ffi`, or install a C++ toolchain and reinstall sc-repro',
+    );
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 200);
 }
 
 function toError(error: unknown, call: string): Error {
@@ -77,8 +95,12 @@ function toStatus(reader: string, state: number, atr: Buffer | undefined): Reade
   return { reader, state, flags, cardPresent: flags.includes('PRESENT'), atr: formatAtr(atr) };
 }
 
+function lacking(call: string): Promise<never> {
+  return Promise.reject(new Error(`${call} needs a connection made with it in ConnectOptions.calls`));
+}
+
 /** A connection to a card, as returned by SCardConnect. */
-export class CardConnection implements Connection {
+class CardConnection implements Connection {
   private open = true;
 
   constructor(
@@ -96,9 +118,25 @@ export class CardConnection implements Connection {
     });
   }
 
+  // The addon lacks these calls: a connection that needs them is made through ffi (see connect).
   beginTransaction(): Promise<void> {
-    // The binding has no SCardBeginTransaction: PcscContext.connect makes such connections elsewhere.
-    return Promise.reject(new Error('SCardBeginTransaction needs a connection made with { transaction: true }'));
+    return lacking('SCardBeginTransaction');
+  }
+
+  endTransaction(): Promise<void> {
+    return lacking('SCardEndTransaction');
+  }
+
+  status(): Promise<CardStatus> {
+    return lacking('SCardStatus');
+  }
+
+  reconnect(): Promise<string> {
+    return lacking('SCardReconnect');
+  }
+
+  getAttribute(): Promise<Buffer> {
+    return lacking('SCardGetAttrib');
   }
 
   disconnect(disposition: Disposition): Promise<void> {
@@ -110,8 +148,8 @@ export class CardConnection implements Connection {
   }
 }
 
-/** An SCardEstablishContext of the `pcsclite` binding, with the reader list and per-reader status on demand. */
-export class PcscliteContext implements PcscContext {
+/** An SCardEstablishContext of the addon, with the reader list and per-reader status on demand. */
+class PcscliteContext implements PcscContext {
   private readonly statuses = new Map<string, ReaderStatus>();
   private readonly statusWaiters = new Set<() => void>();
   private readonly connections = new Set<CardConnection>();
@@ -124,16 +162,11 @@ export class PcscliteContext implements PcscContext {
   private closed = false;
   private lastError: Error | undefined;
 
-  private constructor(private readonly binding: Binding) {}
-
   /**
-   * Loads the binding. No context is established yet: the reader list
-   * establishes one (and fails then without a service), and so does each
-   * reader's first connect.
+   * No context is established yet: the reader list establishes one (and
+   * fails then without a service), and so does each reader's first connect.
    */
-  static open(): PcscliteContext {
-    return new PcscliteContext(loadBinding());
-  }
+  constructor(private readonly addon: Addon) {}
 
   /**
    * Reader names in the order the service lists them. Starting the listing
@@ -146,7 +179,7 @@ export class PcscliteContext implements PcscContext {
     this.listing ??= new Promise((resolve, reject) => {
       let monitor: Monitor;
       try {
-        monitor = this.monitor = this.binding.monitor();
+        monitor = this.monitor = this.addon.monitor();
       } catch (error) {
         return reject(toError(error, 'SCardEstablishContext'));
       }
@@ -262,20 +295,19 @@ export class PcscliteContext implements PcscContext {
 
   /**
    * SCardConnect on the exact reader name; SCARD_E_UNKNOWN_READER when there is
-   * no such reader. The binding has no transactions, so a connection that
-   * needs one is made through the platform library itself, on a context of
-   * its own.
+   * no such reader. A connection that needs a call the addon lacks is made
+   * through the platform library itself, on a context of its own.
    */
   async connect(name: string, mode: ShareMode, protocol: ProtocolChoice, options: ConnectOptions = {}): Promise<Connection> {
-    if (options.transaction) {
-      const { FfiContext } = await import('./winscard-ffi.js');
-      return FfiContext.connectAlone(name, mode);
+    if (options.calls?.length) {
+      const { connectAlone } = await import('./ffi-adapter.js');
+      return connectAlone(null, name, mode, protocol);
     }
-    return this.connectThroughBinding(name, mode, protocol);
+    return this.connectThroughAddon(name, mode, protocol);
   }
 
-  private connectThroughBinding(name: string, mode: ShareMode, protocol: ProtocolChoice): Promise<CardConnection> {
-    const native = this.idle.get(name)?.pop() ?? new this.binding.CardReader(name);
+  private connectThroughAddon(name: string, mode: ShareMode, protocol: ProtocolChoice): Promise<CardConnection> {
+    const native = this.idle.get(name)?.pop() ?? new this.addon.CardReader(name);
     const protocols = protocolMask(native, mode, protocol);
     const recycle = () => {
       if (this.closed) return;
@@ -343,4 +375,13 @@ function protocolName(reader: NativeCardReader, protocol: number | undefined): s
   if (protocol === reader.SCARD_PROTOCOL_T1) return 'T1';
   if (protocol === reader.SCARD_PROTOCOL_RAW) return 'RAW';
   return protocol ? `0x${protocol.toString(16)}` : 'undefined';
+}
+
+/** The npm binding. Throws BindingUnavailableError when the addon cannot load. */
+export function pcscliteBinding(): Binding {
+  const loaded = loadAddon();
+  return {
+    info: { name: 'pcsclite', version: packageVersion('pcsclite'), library: layoutFor().library },
+    openContext: async () => new PcscliteContext(loaded),
+  };
 }
