@@ -1,6 +1,6 @@
 // The CLI entry: commander wiring only. Each action imports its command module
 // on demand so `--help` and `--version` never load the native PC/SC binding.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { EXIT, EXIT_MEANINGS, VERDICTS, VERDICT_EXIT } from '../core/exit-codes.js';
 import { scReproVersion } from '../core/version.js';
@@ -8,7 +8,7 @@ import { BLOCKED_RULE } from '../orchestrator/blocked-rule.js';
 import { BINDING_ENV, BINDING_NAMES } from '../pcsc/binding.js';
 import { PROTOCOL_CHOICES, SHARE_MODES, type ProtocolChoice, type ShareMode } from '../pcsc/constants.js';
 import type { ReaderSelector } from '../pcsc/select-reader.js';
-import { DEFAULT_SCENARIO, SCENARIOS, findScenario } from '../scenarios/catalog.js';
+import { DEFAULT_SCENARIO, SCENARIOS } from '../scenarios/catalog.js';
 import type { Scenario } from '../scenarios/types.js';
 import { VPCD_DEFAULT_HOST, VPCD_DEFAULT_PORT } from '../virtual-card/vpcd-card.js';
 import { renderErrorLines } from '../render/errors.js';
@@ -16,6 +16,7 @@ import {
   parseChoice,
   parseCount,
   parseEnvAssignment,
+  parseId,
   parseOutputPath,
   parsePort,
   parseReaderSelector,
@@ -32,17 +33,14 @@ const seconds = (flag: string) => (value: string) => parseSeconds(flag, value);
 const mode = (value: string) => parseChoice('--mode', value, MODES);
 const protocol = (value: string) => parseChoice('--protocol', value, PROTOCOL_CHOICES);
 const reader = () => new Option('-r, --reader <index|name>', 'reader index, or part of its name (case-insensitive)').argParser(parseReaderSelector);
-const scenario = (flag: string) => (value: string): Scenario => {
-  const found = findScenario(value.trim());
-  if (!found) throw new UsageError(`${flag} must be one of ${SCENARIOS.map((s) => s.id).join(', ')}, got '${value}'`);
-  return found;
-};
+const scenario = (flag: string) => (value: string): Scenario => parseId(flag, value, SCENARIOS, 'sc-repro scenarios');
 /** --only a,b or --only a --only b. */
 const scenarioList = (value: string, previous: Scenario[] | undefined): Scenario[] => {
   const ids = value.split(',').filter((id) => id.trim());
   if (ids.length === 0) throw new UsageError(`--only needs at least one scenario id, got '${value}'`);
   return [...(previous ?? []), ...ids.map(scenario('--only'))];
 };
+const scenarioArgs = (value: string, previous: Scenario[] | undefined): Scenario[] => [...(previous ?? []), scenario('scenarios')(value)];
 const json = () => new Option('--json', 'print one JSON object on stdout');
 const waitCard = () =>
   new Option('--wait-card <seconds>', 'with no card in the reader, wait this long for one (default: fail at once)').argParser(seconds('--wait-card'));
@@ -200,11 +198,12 @@ export function buildProgram(): Command {
   program
     .command('scenarios')
     .description('list the scenario catalog: what each checks, what this platform should answer, the bugs it catches')
+    .addArgument(new Argument('[ids...]', 'scenarios to show in full: the PC/SC calls of each role, and every platform\'s expectation').argParser(scenarioArgs))
     .addOption(json())
-    .addHelpText('after', examples(['sc-repro scenarios', 'sc-repro scenarios --json']))
-    .action(async (opts: { json?: boolean }) => {
+    .addHelpText('after', examples(['sc-repro scenarios', 'sc-repro scenarios transmit-after-card-removed', 'sc-repro scenarios --json']))
+    .action(async (chosen: Scenario[] | undefined, opts: { json?: boolean }) => {
       const { scenariosCommand } = await import('../commands/scenarios.js');
-      await runCommand({ json: !!opts.json }, async () => scenariosCommand({ json: !!opts.json }));
+      await runCommand({ json: !!opts.json }, async () => scenariosCommand({ json: !!opts.json, scenarios: chosen?.length ? chosen : null }));
     });
 
   program

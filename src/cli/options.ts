@@ -86,3 +86,40 @@ export function parseOutputPath(value: string): string {
   if (!existed) rmSync(path, { force: true });
   return path;
 }
+
+/**
+ * One of `ids`, by exact id. Too many to list in one line: a miss names the
+ * closest ids (a typo, or a part of an id) and where the full list is.
+ */
+export function parseId<T extends { id: string }>(flag: string, value: string, items: readonly T[], listCommand: string): T {
+  const wanted = value.trim().toLowerCase();
+  const found = items.find((item) => item.id === wanted);
+  if (found) return found;
+  const close = closestIds(wanted, items.map((item) => item.id));
+  const suggestion = close.length ? `did you mean ${close.join(', ')}? ` : '';
+  throw new UsageError(`${flag}: no scenario '${value}'; ${suggestion}\`${listCommand}\` lists all ${items.length}`);
+}
+
+/** Ids that contain `wanted`, else those within a few edits of it; at most three. */
+export function closestIds(wanted: string, ids: readonly string[]): string[] {
+  if (!wanted) return [];
+  const containing = ids.filter((id) => id.includes(wanted));
+  if (containing.length) return containing.slice(0, 3);
+  const limit = Math.max(2, Math.floor(wanted.length / 4));
+  return ids
+    .map((id) => ({ id, distance: editDistance(wanted, id) }))
+    .filter(({ distance }) => distance <= limit)
+    .sort((a, b) => a.distance - b.distance)
+    .slice(0, 3)
+    .map(({ id }) => id);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}

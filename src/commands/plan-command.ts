@@ -5,12 +5,14 @@ import { interruptSignal } from '../core/interrupt.js';
 import type { ReaderSelector } from '../pcsc/select-reader.js';
 import { collectEnvironment, type Environment } from '../platform/environment.js';
 import { runPlan, type PlanOptions, type PlanResult } from '../orchestrator/run-plan.js';
+import type { CardControl } from '../orchestrator/run-scenario.js';
 import { shellQuote } from '../orchestrator/report.js';
 import type { Scenario } from '../scenarios/types.js';
 import { waitingText } from '../render/card-wait.js';
 import { renderErrorLines } from '../render/errors.js';
 import { startProgress } from '../render/spinner.js';
 import { VIRTUAL_READER_NAME, withBuiltInCard } from './built-in-card.js';
+import { personAtTerminal, promptedCard } from './prompted-card.js';
 import { emitReport, type Renderers, type ReportFormat } from './report-output.js';
 
 export interface PlanCommandOptions
@@ -35,10 +37,11 @@ export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: 
   const progress = options.format === 'text' || options.output ? await startProgress('preparing') : undefined;
   const { virtual, format, output, argv, ...run } = options;
   const single = scenarios.length * options.repeat === 1;
-  const execute = () =>
+  const execute = (card?: CardControl) =>
     runPlan({
       ...run,
       scenarios,
+      card,
       reader: virtual ? { name: VIRTUAL_READER_NAME } : options.reader,
       signal: interrupt.signal,
       onPhase: single ? (phase) => progress?.update(phase) : undefined,
@@ -48,7 +51,10 @@ export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: 
   try {
     // The environment probes run while the roles start and the runs go on.
     const environment = collectEnvironment();
-    const plan = virtual ? await withBuiltInCard(options.timeoutSeconds, execute) : await execute();
+    // Scenarios that take the card out: the built-in card, or the person at the terminal; with neither they are inconclusive.
+    const plan = virtual
+      ? await withBuiltInCard(options.timeoutSeconds, execute)
+      : await execute(personAtTerminal() ? promptedCard(progress) : undefined);
     progress?.stop();
     // The roles make the PC/SC calls: the report names the binding they reported.
     const { holder, contender } = plan.roleBindings;

@@ -1,14 +1,19 @@
 import { EXIT } from '../core/exit-codes.js';
 import { platformId } from '../platform/platform-id.js';
 import { SCENARIOS, scenarioJson } from '../scenarios/catalog.js';
-import { renderScenarios } from '../render/scenarios-text.js';
+import type { Scenario } from '../scenarios/types.js';
+import { renderScenarioDetails, renderScenarios } from '../render/scenarios-text.js';
 
-export function scenariosCommand(options: { json: boolean }): number {
+/** The whole catalog as a list, or the scenarios asked for in full. */
+export function scenariosCommand(options: { json: boolean; scenarios: readonly Scenario[] | null }): number {
   const platform = platformId();
+  const scenarios = options.scenarios ?? SCENARIOS;
   process.stdout.write(
     options.json
-      ? `${JSON.stringify({ platform, scenarios: SCENARIOS.map((scenario) => scenarioJson(scenario, platform)) }, null, 2)}\n`
-      : renderScenarios(SCENARIOS, platform),
+      ? `${JSON.stringify({ platform, scenarios: scenarios.map((scenario) => scenarioJson(scenario, platform)) }, null, 2)}\n`
+      : options.scenarios
+        ? renderScenarioDetails(scenarios, platform)
+        : renderScenarios(scenarios, platform),
   );
   return EXIT.ok;
 }

@@ -17,5 +17,51 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 /** Milliseconds rounded to 0.1, the precision every report shows. */
 export const roundMs = (ms: number): number => Math.round(ms * 10) / 10;
 
-/** The wall clock in ms with sub-millisecond precision: comparable between processes. */
-export const epochMs = (): number => performance.timeOrigin + performance.now();
+let clockOffset: number | undefined;
+
+/**
+ * The wall clock in ms with sub-millisecond precision, comparable between
+ * processes. performance.timeOrigin alone is off by up to a millisecond or so
+ * per process (it is sampled at start-up); anchoring the monotonic clock to
+ * the moment Date.now() ticks puts every process on the system clock within
+ * microseconds.
+ */
+export function epochMs(): number {
+  clockOffset ??= anchorClock(Date.now, () => performance.now());
+  return clockOffset + performance.now();
+}
+
+/** Wider than this, a try was interrupted (the process was descheduled): another try. */
+const ANCHOR_WIDTH_MS = 0.05;
+/** Three tries that bracket a tick are enough; more only while none has. */
+const MAX_ANCHOR_TRIES = 20;
+
+/**
+ * The offset from `monotonic` to `wall` (Date.now and performance.now).
+ * Date.now()'s tick is caught between the last monotonic read that a wall
+ * read still saw before the tick and the first monotonic read after it; the
+ * midpoint is where it happened. The first performance.now() of a process
+ * initialises lazily (tens of ms on a loaded machine), so it is made before,
+ * never inside a bracket. Of up to three tries, each at most a millisecond of
+ * spinning, the narrowest bracket wins; a try whose tick came too soon to be
+ * bracketed does not count.
+ */
+export function anchorClock(wall: () => number, monotonic: () => number): number {
+  monotonic();
+  let best = { offset: wall() - monotonic(), width: Infinity };
+  for (let tries = 0; tries < MAX_ANCHOR_TRIES && best.width > ANCHOR_WIDTH_MS; tries++) {
+    const start = wall();
+    let before = monotonic();
+    let now = wall();
+    if (now !== start) continue;
+    while (now === start) {
+      const read = monotonic();
+      now = wall();
+      if (now === start) before = read;
+    }
+    const after = monotonic();
+    if (after - before < best.width) best = { offset: now - (before + after) / 2, width: after - before };
+    if (tries >= 2 && best.width < Infinity) break;
+  }
+  return best.offset;
+}

@@ -17,6 +17,8 @@ export interface ExpectedJson {
   name: string;
   hex: string | null;
   message: string | null;
+  /** The protocol a success must report, where the scenario says. */
+  protocol?: string;
 }
 
 export interface ReproReport {
@@ -47,10 +49,12 @@ export interface ReproReport {
 
 export function outcomeJson(outcome: Outcome | null): ExpectedJson | null {
   if (!outcome) return null;
-  if (outcome.kind === 'blocked') return { name: 'blocked', hex: null, message: 'the call had not returned' };
+  if (outcome.kind === 'blocked') return { name: 'blocked', hex: null, message: 'the call waits for the holder to let go' };
+  if (outcome.kind === 'answered') return { name: 'answered', hex: null, message: 'any answer, without waiting for the holder' };
   const name = outcome.kind === 'success' ? 'SCARD_S_SUCCESS' : outcome.name;
   const code = returnCodeByName(name);
-  return { name, hex: code ? formatHex(code.code) : null, message: code?.message ?? null };
+  const protocol = outcome.kind === 'success' && outcome.protocol !== undefined ? { protocol: outcome.protocol } : {};
+  return { name, hex: code ? formatHex(code.code) : null, message: code?.message ?? null, ...protocol };
 }
 
 /**
@@ -98,6 +102,8 @@ export interface MatrixRow {
   observed: string | null;
   knownBug: KnownBug | null;
   connectLatencyMs: number | null;
+  /** The whole run of that scenario, in ms. */
+  runMs: number;
   /** Calls other than the judged one that failed without breaking the precondition. */
   notes: string[];
   precondition: ReproReport['precondition'];
@@ -134,6 +140,7 @@ export function buildMatrixReport(plan: PlanResult, environment: Environment, co
       observed: shown?.outcome ? outcomeName(shown.outcome) : null,
       knownBug: report.knownBug,
       connectLatencyMs: shown?.timeline.connectLatencyMs ?? null,
+      runMs: shown?.timeline.totalMs ?? 0,
       notes: report.notes,
       precondition: report.precondition,
       ...(report.repeat ? { repeat: report.repeat } : {}),

@@ -9,9 +9,9 @@ import { EXIT } from '../core/exit-codes.js';
 import { codeJson, isEnvironmentCode, PcscError } from '../pcsc/pcsc-error.js';
 import type { PlatformId } from '../platform/platform-id.js';
 import { platformId } from '../platform/platform-id.js';
-import { hint } from '../platform/hints.js';
+import { hint, hintForCode } from '../platform/hints.js';
 import type { CallRecord, MessageOf, RoleMessage, RoleName } from '../roles/protocol.js';
-import { outcomeOfCall, type Outcome, type Scenario } from '../scenarios/types.js';
+import { outcomeOfCall, type Outcome, type Scenario, type Step } from '../scenarios/types.js';
 import { judge, type Judgement } from '../scenarios/verdict.js';
 import { BLOCKED_RULE } from './blocked-rule.js';
 import type { ReaderObserver, ReaderView } from './observer.js';
@@ -35,6 +35,18 @@ export interface RunOptions {
   platform?: PlatformId | null;
   /** What earlier runs of the plan learned about the stack. */
   memory?: PlanMemory;
+  /** Takes the card out and puts it back, for scenarios that need it; without it they are inconclusive. */
+  card?: CardControl;
+}
+
+/** Card removal: the orchestrator's own virtual card, or the person at the terminal. */
+export interface CardControl {
+  remove(reader: string): Promise<void>;
+  insert(reader: string): Promise<void>;
+  /** The reader showed the change, or the wait ran out: a prompt stops its countdown. */
+  settled?(): void;
+  /** How long the reader may take to show the change. */
+  withinMs: number;
 }
 
 /** What a run learns about the stack that the next runs of the plan use. */
@@ -122,6 +134,10 @@ const STATE_LAG_MS = 250;
 const POLL_MS = 10;
 /** How often the observer checks, while the reader is held, that card and service are still there. */
 const WATCH_MS = 100;
+/** What a handle may answer once the scenario took its card out: the answer under test, not a lost environment. */
+const CARD_GONE: ReadonlySet<string> = new Set(['SCARD_W_REMOVED_CARD', 'SCARD_E_NO_SMARTCARD']);
+/** How far the clocks of two processes may disagree (epochMs aligns them to microseconds; this is ample). */
+const CLOCK_TOLERANCE_MS = 1;
 
 /** The mark a share mode leaves on the reader state, as a third party sees it. */
 const HELD_FLAG = { exclusive: 'EXCLUSIVE', shared: 'INUSE', direct: 'INUSE' } as const;
@@ -150,6 +166,9 @@ class Run {
   release: Promise<Wait<MessageOf<'released'> | MessageOf<'failed'>>> | null = null;
   released: MessageOf<'released'> | null = null;
   releaseTimer: NodeJS.Timeout | undefined;
+  /** The scenario took the card out (and, `cardBack`, put it in again): the hold's own checks stop there. */
+  cardChanged = false;
+  cardBack = false;
 
   constructor(
     readonly options: RunOptions,
@@ -223,7 +242,7 @@ class Run {
    */
   async checkHoldIntact(): Promise<void> {
     this.throwIfInterrupted();
-    if (this.release) return;
+    if (this.release || this.cardChanged) return;
     const { observer, options, holder } = this;
     let view: ReaderView;
     try {
@@ -243,10 +262,11 @@ class Run {
   }
 }
 
-async function lookUntil(observer: ReaderObserver, reader: string, accept: (view: ReaderView) => boolean, withinMs: number): Promise<ReaderView> {
+async function lookUntil(observer: ReaderObserver, reader: string, accept: (view: ReaderView) => boolean, withinMs: number, signal?: AbortSignal): Promise<ReaderView> {
   const deadline = performance.now() + withinMs;
   let view = observer.look(reader);
-  while (!accept(view) && performance.now() < deadline) {
+  // Interrupted, the caller's next check ends the run: a person may be asked for up to 30 s.
+  while (!accept(view) && performance.now() < deadline && !signal?.aborted) {
     await sleep(POLL_MS);
     view = observer.look(reader);
   }
@@ -305,7 +325,9 @@ async function holderTakesReader(run: Run): Promise<void> {
   const deadline = performance.now() + run.timeoutMs;
   run.timeline.holderStarted ??= run.now();
   for (;;) {
-    const request = { type: 'hold', reader: options.reader, plan: options.scenario.holder, proveByStatus: run.proveByStatus } as const;
+    const { judge } = options.scenario;
+    const then = judge.role === 'holder' ? judge.step : null;
+    const request = { type: 'hold', reader: options.reader, plan: options.scenario.holder, then, proveByStatus: run.proveByStatus } as const;
     const wait = await holder.reply(holder.request(request), ['held'], run.timeoutMs);
     const busy = 'message' in wait && wait.message.type === 'failed' && wait.message.error.error?.name === 'SCARD_E_SHARING_VIOLATION';
     if (!busy) {
@@ -358,15 +380,34 @@ async function observerSeesHold(run: Run): Promise<void> {
   run.evidence.precondition = 'holder';
 }
 
-/** 5. The contender makes its one judged call; one that does not return is put to the blocked rule (6). */
+/** 2b. Steps the contender makes before the hold, so that its handle exists when the hold begins. */
+async function contenderPrepares(run: Run): Promise<void> {
+  const { contender, options } = run;
+  const { before = [], act } = options.scenario.contender;
+  const request = { type: 'prepare', reader: options.reader, steps: before, later: act } as const;
+  const prepared = needReply(run, contender, await contender.reply(contender.request(request), ['prepared'], run.timeoutMs), ['prepared'], 'prepare', 'the contender could not prepare');
+  run.record('contender', prepared.calls);
+  const failed = prepared.calls.find((call) => !isSuccess(call));
+  if (failed) throw new Inconclusive(`${describeCall('contender', failed)} before the hold, so the scenario could not go on`, null, isEnvironmentCode(failed.rv));
+}
+
+/**
+ * 5. The contender acts: its steps while the reader is held, the last one
+ * judged unless the holder's call is. An act that does not return is put to
+ * the blocked rule (6).
+ */
 async function contenderActs(run: Run): Promise<void> {
   const { contender, options } = run;
-  options.onPhase?.('contender connecting');
+  options.onPhase?.('contender acting');
   run.timeline.contenderStarted = run.now();
-  const id = contender.request({ type: 'attempt', reader: options.reader, plan: options.scenario.contender });
+  const id = contender.request({ type: 'attempt', reader: options.reader, steps: options.scenario.contender.act });
   const attempting = needReply(run, contender, await run.whileHeld(contender.reply(id, ['attempting'], run.timeoutMs)), ['attempting'], 'start its attempt', 'the contender failed');
   run.timeline.attempt = run.since(attempting.t);
-
+  if (options.scenario.contenderActsAfterRelease) {
+    // Nothing is held: a call that waits has nobody to wait for, and --timeout bounds it.
+    takeAnswer(run, needReply(run, contender, await contender.reply(id, ['attempted'], run.timeoutMs), ['attempted'], 'answer', 'the contender failed'));
+    return;
+  }
   const blockedAfterMs = options.blockedAfterSeconds * 1000;
   let wait = await run.whileHeld(contender.reply(id, ['attempted'], blockedAfterMs));
   if ('timedOut' in wait) {
@@ -379,8 +420,8 @@ async function contenderActs(run: Run): Promise<void> {
       // --hold ended the hold meanwhile: an answer that came after the release may have waited for it.
       const released = await holderReleased(run);
       if (returnedAt(answer) >= released.releaseStartedAt) {
-        run.record('contender', [answer.judged, ...answer.calls]);
-        throw new Inconclusive(`the ${answer.judged.call} returned only after --hold (${options.holdSeconds} s) ended the hold`, hint('holdTooShort'));
+        run.record('contender', [...answer.calls, ...answer.cleanup]);
+        throw new Inconclusive(`the contender's ${lastCall(answer)} returned only after --hold (${options.holdSeconds} s) ended the hold`, hint('holdTooShort'));
       }
     }
     takeAnswer(run, answer);
@@ -390,30 +431,48 @@ async function contenderActs(run: Run): Promise<void> {
 }
 
 /** The judged call's answer becomes the observation. */
-function observe(run: Run, call: CallRecord, protocol: string | null): void {
-  run.observed = isSuccess(call) ? { ok: true, call: call.call, ...(protocol ? { protocol } : {}) } : { ok: false, ...codeJson(call.rv, call.call) };
-  run.outcome = outcomeOfCall(call);
-}
-
-/** The contender's answer, judged by its code, whatever its latency. */
-function takeAnswer(run: Run, answer: MessageOf<'attempted'>): void {
-  const { judged } = answer;
-  run.record('contender', [judged, ...answer.calls]);
-  if (answer.reader !== run.options.reader) throw new Inconclusive(`the contender acted on ${JSON.stringify(answer.reader)}, not ${JSON.stringify(run.options.reader)}`);
-  run.answeredAt = run.since(judged.startedAt + judged.durationMs);
+function observe(run: Run, call: CallRecord): void {
+  run.observed = isSuccess(call) ? { ok: true, call: call.call, ...(call.protocol ? { protocol: call.protocol } : {}) } : { ok: false, ...codeJson(call.rv, call.call) };
+  const outcome = outcomeOfCall(call);
+  // The protocol is part of the outcome only where the scenario's data speaks of one.
+  const { scenario } = run.options;
+  const protocolMatters = [...Object.values(scenario.expected), ...scenario.signatures.map((signature) => signature.observed)].some((pattern) => pattern?.kind === 'success' && pattern.protocol !== undefined);
+  run.outcome = outcome.kind === 'success' && !protocolMatters ? { kind: 'success' } : outcome;
+  run.answeredAt = run.since(call.startedAt + call.durationMs);
   run.timeline.answer = run.answeredAt;
-  run.timeline.connectLatencyMs = roundMs(judged.durationMs);
-  observe(run, judged, answer.protocol);
-  // The disconnect that resets the card is part of a reset scenario's action; elsewhere it is after the fact.
-  const acting = run.options.scenario.observe === 'holder-transmit';
-  const failed = answer.calls.filter((call) => !isSuccess(call));
-  if (acting && isSuccess(judged) && failed.length) throw new Inconclusive(`${describeCall('contender', failed[0]!)}, so the card was not reset as the scenario needs`);
-  run.noteFailures('contender', answer.calls);
+  run.timeline.connectLatencyMs = roundMs(call.durationMs);
+  // A card, reader or service that is gone is no answer of the stack; a card the scenario took away itself is.
+  const tookCard = !!run.options.scenario.card && CARD_GONE.has(codeJson(call.rv, null).name ?? '');
+  if (!isSuccess(call) && isEnvironmentCode(call.rv) && !tookCard) {
+    throw new Inconclusive(`the ${call.call} found ${PcscError.fromCode(call.rv, call.call).message}`, hintForCode(codeJson(call.rv, null).name) ?? null, true);
+  }
 }
 
 /**
- * 6. The call has not returned for (1 + confirmFactor) × --blocked-after while
- * the reader was held. The holder now lets go: a call that waited for it
+ * The contender's act came back, however long it took: its last step is the
+ * observation when the contender is judged. A step before that which failed
+ * breaks the precondition, and so does any failure in an act that only sets
+ * the scene for the holder's judged call.
+ */
+function takeAnswer(run: Run, answer: MessageOf<'attempted'>): void {
+  const { scenario } = run.options;
+  run.record('contender', [...answer.calls, ...answer.cleanup]);
+  if (answer.reader !== run.options.reader) throw new Inconclusive(`the contender acted on ${JSON.stringify(answer.reader)}, not ${JSON.stringify(run.options.reader)}`);
+  const { act } = scenario.contender;
+  const last = answer.calls.at(-1);
+  if (!last) throw new Inconclusive('the contender made no call');
+  const judgedIndex = scenario.judge.role === 'contender' ? act.length - 1 : -1;
+  const broken = answer.calls.find((call, index) => index !== judgedIndex && !isSuccess(call) && !act[index]?.anyAnswer);
+  if (broken) throw new Inconclusive(`${describeCall('contender', broken)}, so the scenario could not go on`, null, isEnvironmentCode(broken.rv));
+  if (answer.calls.length < act.length) throw new Inconclusive(`the contender stopped after ${answer.calls.length} of its ${act.length} calls`);
+  if (scenario.judge.role === 'contender') observe(run, last);
+  else run.answeredAt = run.since(last.startedAt + last.durationMs);
+  run.noteFailures('contender', answer.cleanup);
+}
+
+/**
+ * 6. The act has not returned for (1 + confirmFactor) × --blocked-after while
+ * the reader was held. The holder now lets go: an act that waited for it
  * returns promptly after the release, and only then.
  */
 async function confirmBlocked(run: Run, id: number): Promise<void> {
@@ -428,13 +487,12 @@ async function confirmBlocked(run: Run, id: number): Promise<void> {
   const wait = await contender.reply(id, ['attempted'], run.timeoutMs);
   run.throwIfInterrupted();
   const afterMs = Math.round(suspectedAt - run.timeline.attempt!);
+  const call = options.scenario.contender.act.at(-1)!.call;
   if ('timedOut' in wait || 'gone' in wait) {
     // A call that never returns leaves a process that cannot serve again.
     await run.restart('contender');
     if ('gone' in wait) throw roleGone(contender, wait, 'answer', options.timeoutSeconds);
-    throw new Inconclusive(
-      `the ${callOf(run)} had not returned ${afterMs} ms after the attempt, and still had not ${options.timeoutSeconds} s after the holder let go: it waits for something other than the holder`,
-    );
+    throw new Inconclusive(`the ${call} had not returned ${afterMs} ms after the attempt, and still had not ${options.timeoutSeconds} s after the holder let go: it waits for something other than the holder`);
   }
   const answer = needReply(run, contender, wait, ['attempted'], 'answer', 'the contender failed');
   const afterReleaseMs = returnedAt(answer) - released.t;
@@ -443,29 +501,34 @@ async function confirmBlocked(run: Run, id: number): Promise<void> {
     takeAnswer(run, answer);
     return;
   }
+  run.record('contender', [...answer.calls, ...answer.cleanup]);
   if (afterReleaseMs > BLOCKED_RULE.releasePromptMs) {
-    run.record('contender', [answer.judged, ...answer.calls]);
     throw new Inconclusive(
-      `the ${answer.judged.call} returned ${Math.round(afterReleaseMs)} ms after the holder let go, later than the ${BLOCKED_RULE.releasePromptMs} ms a call waiting for it takes: it was slow, not clearly blocked`,
+      `the ${lastCall(answer)} returned ${Math.round(afterReleaseMs)} ms after the holder let go, later than the ${BLOCKED_RULE.releasePromptMs} ms a call waiting for it takes: it was slow, not clearly blocked`,
       'raise --blocked-after if the stack is just slow',
     );
   }
-  run.record('contender', [answer.judged, ...answer.calls]);
-  run.noteFailures('contender', answer.calls);
+  run.noteFailures('contender', answer.cleanup);
+  const last = answer.calls.at(-1)!;
   run.answeredAt = suspectedAt;
   run.timeline.answer = run.since(returnedAt(answer));
-  const code = codeJson(answer.judged.rv, answer.judged.call);
+  const code = codeJson(last.rv, last.call);
   run.observed = {
     ok: false,
-    call: answer.judged.call,
+    call: last.call,
     blocked: true,
     afterMs,
-    thenReturned: { ok: isSuccess(answer.judged), name: code.name ?? code.hex, afterMs: Math.round(answer.judged.durationMs), afterReleaseMs: roundMs(Math.max(0, afterReleaseMs)) },
+    thenReturned: { ok: isSuccess(last), name: code.name ?? code.hex, afterMs: Math.round(returnedAt(answer) - (run.started + run.timeline.attempt!)), afterReleaseMs: roundMs(Math.max(0, afterReleaseMs)) },
   };
   run.outcome = { kind: 'blocked' };
 }
 
-const returnedAt = (answer: MessageOf<'attempted'>) => answer.judged.startedAt + answer.judged.durationMs;
+/** When the act's last call returned. */
+const returnedAt = (answer: MessageOf<'attempted'>) => {
+  const last = answer.calls.at(-1);
+  return last ? last.startedAt + last.durationMs : answer.t;
+};
+const lastCall = (answer: MessageOf<'attempted'>) => answer.calls.at(-1)?.call ?? 'act';
 
 /** The holder's reply to the release already requested. */
 async function holderReleased(run: Run): Promise<MessageOf<'released'>> {
@@ -476,20 +539,63 @@ async function holderReleased(run: Run): Promise<MessageOf<'released'>> {
   return run.released!;
 }
 
-function callOf(run: Run): string {
-  return run.options.scenario.observe === 'holder-transmit' && run.observed?.ok ? 'SCardTransmit' : 'SCardConnect';
+/** What the scenario does to the card before the holder's judged call: the orchestrator's own card, or the person at the terminal. */
+async function cardEvent(run: Run): Promise<void> {
+  const { options, observer } = run;
+  const control = options.card!;
+  const { reader } = options;
+  const present = async (want: boolean) => {
+    const view = await lookUntil(observer, reader, (v) => v.flags.includes('PRESENT') === want, control.withinMs, options.signal).finally(() => control.settled?.());
+    run.throwIfInterrupted();
+    if (view.flags.includes('PRESENT') !== want) throw new Inconclusive(`the card was not ${want ? 'put back into' : 'taken out of'} ${JSON.stringify(reader)} within ${control.withinMs / 1000} s`);
+  };
+  run.cardChanged = true;
+  options.onPhase?.('removing the card');
+  await control.remove(reader);
+  await present(false);
+  if (options.scenario.card === 'removed-and-reinserted') {
+    options.onPhase?.('inserting the card again');
+    await control.insert(reader);
+    await present(true);
+    run.cardBack = true;
+  }
 }
 
-/** 5, for a reset scenario: the holder's own next call after the contender acted is the judged one. */
-async function holderObserves(run: Run): Promise<void> {
+/** 5, when the holder is judged: its own call on its handle, after the contender acted (and the card event). */
+async function holderJudged(run: Run, step: Step): Promise<void> {
   const { holder } = run;
-  const transmitted = needReply(run, holder, await run.whileHeld(holder.reply(holder.request({ type: 'transmit' }), ['transmitted'], run.timeoutMs)), ['transmitted'], 'transmit', 'the holder could not transmit');
-  const { call } = transmitted;
-  run.record('holder', [call]);
-  run.answeredAt = run.since(call.startedAt + call.durationMs);
-  run.timeline.answer = run.answeredAt;
-  run.timeline.connectLatencyMs = roundMs(call.durationMs);
-  observe(run, call, null);
+  if (run.options.scenario.card) await cardEvent(run);
+  const called = needReply(run, holder, await run.whileHeld(holder.reply(holder.request({ type: 'call', step }), ['called'], run.timeoutMs)), ['called'], `make its ${step.call}`, `the holder could not make its ${step.call}`);
+  run.record('holder', [called.call]);
+  observe(run, called.call);
+}
+
+/**
+ * 5, when the holder is judged while the contender waits: the contender's act
+ * must be waiting for the holder; the holder's call then is the observation,
+ * and the contender's act must come back after it.
+ */
+async function holderJudgedWhileContenderWaits(run: Run, step: Step): Promise<void> {
+  const { contender, options } = run;
+  run.timeline.contenderStarted = run.now();
+  const id = contender.request({ type: 'attempt', reader: options.reader, steps: options.scenario.contender.act });
+  const attempting = needReply(run, contender, await run.whileHeld(contender.reply(id, ['attempting'], run.timeoutMs)), ['attempting'], 'start its attempt', 'the contender failed');
+  run.timeline.attempt = run.since(attempting.t);
+  const early = await run.whileHeld(contender.reply(id, ['attempted'], options.blockedAfterSeconds * 1000));
+  if (!('timedOut' in early)) {
+    const answer = needReply(run, contender, early, ['attempted'], 'answer', 'the contender failed');
+    run.record('contender', [...answer.calls, ...answer.cleanup]);
+    throw new Inconclusive(`the contender's ${lastCall(answer)} came back (${answer.calls.at(-1)?.name ?? '?'}) instead of waiting for the holder: there was nothing to make the holder's call against`);
+  }
+  await holderJudged(run, step);
+  const after = await contender.reply(id, ['attempted'], run.timeoutMs);
+  if (!('message' in after) || after.message.type !== 'attempted') {
+    await run.restart('contender');
+    run.notes.push(`the contender's ${options.scenario.contender.act.at(-1)!.call} did not come back within ${options.timeoutSeconds} s after the holder's ${step.call}`);
+    return;
+  }
+  run.record('contender', [...after.message.calls, ...after.message.cleanup]);
+  run.noteFailures('contender', [...after.message.calls, ...after.message.cleanup]);
 }
 
 function takeRelease(run: Run, released: MessageOf<'released'>): void {
@@ -515,8 +621,14 @@ async function holderReleases(run: Run): Promise<void> {
     await run.holdFor(options.holdSeconds * 1000 - (run.now() - run.timeline.readerHeld!));
   }
   await holderReleased(run);
-  run.evidence.holderHeldThroughAnswer = run.timeline.holderReleased! >= run.answeredAt!;
-  run.evidence.attemptInsideHold = run.timeline.attempt !== null && run.timeline.attempt >= run.timeline.readerHeld! && run.evidence.holderHeldThroughAnswer;
+  // A scenario about what the hold left behind has the contender act outside it, by design.
+  if (options.scenario.contenderActsAfterRelease) return;
+  // Stamps of different processes: equal within CLOCK_TOLERANCE_MS.
+  run.evidence.holderHeldThroughAnswer = run.timeline.holderReleased! + CLOCK_TOLERANCE_MS >= run.answeredAt!;
+  // A contender with nothing to do leaves only the holder's own call, on its held handle.
+  const contenderActed = options.scenario.contender.act.length > 0;
+  const actedInside = !contenderActed || (run.timeline.attempt !== null && run.timeline.attempt + CLOCK_TOLERANCE_MS >= run.timeline.readerHeld!);
+  run.evidence.attemptInsideHold = actedInside && run.evidence.holderHeldThroughAnswer;
   if (!run.evidence.attemptInsideHold) throw new Inconclusive('the attempt fell outside the hold window', hint('holdTooShort'));
 }
 
@@ -536,10 +648,21 @@ export async function runOnce({ roles, observer }: RunContext, options: RunOptio
     options.onPhase?.('starting the holder and the contender');
     const { holder, contender } = await roles.ready();
     run = new Run(options, holder, contender, observer, roles);
+    const { scenario } = options;
+    if (scenario.card && !options.card) {
+      throw new Inconclusive('needs card removal: the card must be taken out of the reader during this scenario', hint('needsCardRemoval'));
+    }
+    if (scenario.contender.before?.length) await contenderPrepares(run);
     await holderTakesReader(run);
     await observerSeesHold(run);
-    await contenderActs(run);
-    if (options.scenario.observe === 'holder-transmit' && run.observed?.ok) await holderObserves(run);
+    if (scenario.contenderActsAfterRelease) await holderReleased(run);
+    if (scenario.judge.role === 'holder' && scenario.judge.whileContenderWaits) {
+      await holderJudgedWhileContenderWaits(run, scenario.judge.step);
+    } else {
+      if (scenario.contender.act.length) await contenderActs(run);
+      // A blocked act is the observation itself.
+      if (scenario.judge.role === 'holder' && !run.outcome) await holderJudged(run, scenario.judge.step);
+    }
     await holderReleases(run);
     // 9. The observation is judged against the scenario's data.
     return result(run, judge(options.scenario, run.outcome!, platform), null, false);
@@ -554,6 +677,8 @@ export async function runOnce({ roles, observer }: RunContext, options: RunOptio
     return result(run, judgement, cause.hint, cause.environmentLost);
   } finally {
     clearTimeout(run?.releaseTimer);
+    // A card the scenario took away goes back for the runs that follow (not when the user stopped the run).
+    if (run?.cardChanged && !run.cardBack && !options.signal?.aborted) await putCardBack(run);
   }
 
   function result(facts: Run | undefined, judgement: Judgement, hintText: string | null, environmentLost: boolean): RunResult {
@@ -576,6 +701,21 @@ export async function runOnce({ roles, observer }: RunContext, options: RunOptio
       environmentLost,
     };
   }
+}
+
+async function putCardBack(run: Run): Promise<void> {
+  const control = run.options.card!;
+  try {
+    // Never taken out (the removal was not seen): nothing to ask for.
+    if (run.observer.look(run.options.reader).flags.includes('PRESENT')) return;
+  } catch {
+    // No reader state: the service or the reader is gone, which the next run reports.
+    return;
+  }
+  await control.insert(run.options.reader).catch(() => {});
+  await lookUntil(run.observer, run.options.reader, (view) => view.flags.includes('PRESENT'), control.withinMs, run.options.signal)
+    .catch(() => {})
+    .finally(() => control.settled?.());
 }
 
 function asInconclusive(error: unknown): Inconclusive {

@@ -68,6 +68,10 @@ export interface PcscContext {
   failure(): Error | undefined;
   /** SCardConnect on the exact reader name. */
   connect(reader: string, mode: ShareMode, protocol: ProtocolChoice, options?: ConnectOptions): Promise<Connection>;
+  /** SCardGetStatusChange from the reader's present state: resolves on a change, rejects with SCARD_E_TIMEOUT after `timeoutMs`, or SCARD_E_CANCELLED. */
+  waitForChange(reader: string, timeoutMs: number): Promise<void>;
+  /** SCardCancel: ends this context's blocking calls. */
+  cancel(): Promise<void>;
   /** Leaves open connections with SCARD_LEAVE_CARD and releases everything. */
   close(): Promise<void>;
 }

@@ -9,6 +9,16 @@ export const DISPOSITIONS = { leave: 0, reset: 1, unpower: 2, eject: 3 } as cons
 export type Disposition = keyof typeof DISPOSITIONS;
 
 export const PROTOCOL_CHOICES = ['any', 't0', 't1', 'raw'] as const;
+
+/** Reader attributes for SCardGetAttrib: SCARD_ATTR_VALUE(class, tag), the same on pcsc-lite, macOS and Windows (reader.h). */
+export const ATTRIBUTES = {
+  SCARD_ATTR_VENDOR_NAME: 0x00010100,
+  SCARD_ATTR_VENDOR_IFD_TYPE: 0x00010101,
+  SCARD_ATTR_VENDOR_IFD_VERSION: 0x00010102,
+  SCARD_ATTR_ATR_STRING: 0x00090303,
+  SCARD_ATTR_DEVICE_FRIENDLY_NAME_A: 0x7fff0003,
+} as const;
+export type AttributeName = keyof typeof ATTRIBUTES;
 export type ProtocolChoice = (typeof PROTOCOL_CHOICES)[number];
 
 export const SCARD_SHARE_NAMES: Record<ShareMode, string> = {

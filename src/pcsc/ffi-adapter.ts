@@ -25,7 +25,6 @@ const NO_READERS = codeOf('SCARD_E_NO_READERS_AVAILABLE');
 const INSUFFICIENT_BUFFER = codeOf('SCARD_E_INSUFFICIENT_BUFFER');
 /** The longest response APDU (256 data bytes and SW1 SW2), with room for an extended length. */
 const RESPONSE_SIZE = 65_538;
-const ATTRIBUTE_SIZE = 1024;
 const READER_NAME_SIZE = 1024;
 /** How often a watched reader is looked at again: pcscd itself polls readers about this often. */
 const WATCH_POLL_MS = 100;
@@ -161,8 +160,10 @@ class FfiConnection implements Connection {
   async getAttribute(attribute: number): Promise<Buffer> {
     const { dword, handle } = this.api.types;
     const fn = this.api.fn('SCardGetAttrib', `${handle} card, ${dword} attribute, uint8_t *value, _Inout_ ${dword} *length`);
-    const value = Buffer.alloc(ATTRIBUTE_SIZE);
-    const length = [value.length];
+    // The size first: pcsc-lite refuses a buffer larger than its message can carry.
+    const length = [0];
+    await this.api.call(fn, 'SCardGetAttrib', this.handle, attribute, null, length);
+    const value = Buffer.alloc(length[0]!);
     await this.api.call(fn, 'SCardGetAttrib', this.handle, attribute, value, length);
     return value.subarray(0, length[0]);
   }
@@ -305,8 +306,16 @@ class FfiContext implements PcscContext {
     return connection;
   }
 
+  async waitForChange(reader: string, timeoutMs: number): Promise<void> {
+    const { dword, handle } = this.api.types;
+    const fn = this.api.fn('SCardGetStatusChange', `${handle} context, ${dword} timeout, _Inout_ SC_REPRO_READERSTATE *states, ${dword} count`, true);
+    const { state } = this.readerState(reader);
+    const states: ReaderStateRecord[] = [{ szReader: reader, pvUserData: null, dwCurrentState: state, dwEventState: 0, cbAtr: 0, rgbAtr: new Array(this.api.layout.atrSize).fill(0) }];
+    await this.api.call(fn, 'SCardGetStatusChange', this.context, timeoutMs, states, 1);
+  }
+
   /** SCardCancel: ends this context's blocking calls with SCARD_E_CANCELLED. */
-  cancel(): void {
+  async cancel(): Promise<void> {
     check(this.api.fn('SCardCancel', `${this.api.types.handle} context`)(this.context), 'SCardCancel');
   }
 

@@ -329,6 +329,22 @@ class PcscliteContext implements PcscContext {
     });
   }
 
+  private ffiContext: Promise<PcscContext> | undefined;
+
+  /** The addon has no SCardCancel and no blocking status call of its own: both go to one ffi context. */
+  private ffi(): Promise<PcscContext> {
+    this.ffiContext ??= import('./ffi-adapter.js').then(({ ffiBinding }) => ffiBinding(null).openContext());
+    return this.ffiContext;
+  }
+
+  async waitForChange(reader: string, timeoutMs: number): Promise<void> {
+    return (await this.ffi()).waitForChange(reader, timeoutMs);
+  }
+
+  async cancel(): Promise<void> {
+    return (await this.ffi()).cancel();
+  }
+
   /**
    * Leaves any open card connection with SCARD_LEAVE_CARD, stops every
    * reader's status thread and the listing thread. Closing the listing alone
@@ -337,6 +353,7 @@ class PcscliteContext implements PcscContext {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await (await this.ffiContext)?.close();
     for (const connection of this.connections) {
       await connection.disconnect('leave').catch(() => {});
     }

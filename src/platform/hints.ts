@@ -34,6 +34,7 @@ const HINTS = {
   holderCrashed: { other: 'run `sc-repro lock` by hand to see why' },
   contenderCrashed: { other: 'run `sc-repro connect` by hand to see why' },
   holdTooShort: { other: 'raise --hold so the holder outlasts the attempt' },
+  needsCardRemoval: { other: 'run it with --virtual, or on a terminal, where sc-repro asks you to take the card out and put it back' },
 } satisfies Record<string, Partial<Record<Os, string>> & { other: string }>;
 
 export type HintKind = keyof typeof HINTS;

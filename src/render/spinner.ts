@@ -3,9 +3,11 @@
 export interface Spinner {
   update(text: string): void;
   stop(): void;
+  /** False where nothing is drawn (pipes, CI logs). */
+  readonly spinning: boolean;
 }
 
-const silent: Spinner = { update() {}, stop() {} };
+const silent: Spinner = { update() {}, stop() {}, spinning: false };
 
 /** A pseudo-terminal with no width (some CI runners, `script`) sends ora into an endless redraw. */
 export function canSpin(stream: NodeJS.WriteStream = process.stderr): boolean {
@@ -15,9 +17,13 @@ export function canSpin(stream: NodeJS.WriteStream = process.stderr): boolean {
 export async function startProgress(text: string): Promise<Spinner> {
   if (!canSpin()) return silent;
   const { default: ora } = await import('ora');
-  const spinner = ora({ text, stream: process.stderr }).start();
+  // canSpin decided: ora's own check (is-interactive) differs on an empty CI variable.
+  const spinner = ora({ text, stream: process.stderr, isEnabled: true }).start();
   return {
     update: (next) => (spinner.text = next),
     stop: () => spinner.isSpinning && spinner.stop(),
+    get spinning() {
+      return spinner.isSpinning;
+    },
   };
 }

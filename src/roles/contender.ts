@@ -1,14 +1,15 @@
-// The contender: the port of connect.py. One SCardConnect attempt, timed,
-// whose answer is the observation every scenario judges.
+// The contender of the manual flow: the port of connect.py. One SCardConnect
+// attempt, timed, whose answer is the observation. (In `repro` and `matrix`
+// the contender carries out a scenario's steps: see serve.ts.)
 import type { CodeJson } from '../core/errors.js';
 import type { ProtocolChoice, ShareMode } from '../pcsc/constants.js';
-import { codeJson, isEnvironmentCode } from '../pcsc/pcsc-error.js';
+import { codeJson, isEnvironmentCode, PcscError } from '../pcsc/pcsc-error.js';
 import type { PcscContext } from '../pcsc/binding.js';
 import type { ReaderSelector } from '../pcsc/select-reader.js';
-import type { ContenderPlan } from '../scenarios/types.js';
 import { CallLog } from './call-log.js';
 import type { CallRecord } from './protocol.js';
 import { withReader, type CardWait } from './session.js';
+import { StepRunner } from './steps.js';
 
 export interface AttemptResult {
   reader: string;
@@ -22,23 +23,16 @@ export interface AttemptResult {
 }
 
 /**
- * One timed SCardConnect. A connection that succeeds is left at once, with the
- * plan's disposition (a scenario may reset the card on purpose). An answer
- * from SCardConnect is the observation; a missing card or service is not, and
- * is thrown.
+ * One timed SCardConnect, left at once with SCARD_LEAVE_CARD. An answer from
+ * SCardConnect is the observation; a missing card or service is not, and is
+ * thrown.
  */
-export async function attempt(context: PcscContext, reader: string, plan: ContenderPlan, onAttempting: () => void = () => {}): Promise<AttemptResult> {
-  const log = new CallLog();
-  onAttempting();
-  const connected = await log.attempt('SCardConnect', { reader, mode: plan.mode }, () => context.connect(reader, plan.mode, plan.protocol));
-  if (!connected.ok) {
-    if (isEnvironmentCode(connected.error.code)) throw connected.error;
-    return { reader, mode: plan.mode, judged: connected.record, protocol: null, calls: [] };
-  }
-  const disposition = plan.disposition ?? 'leave';
-  await log.attempt('SCardDisconnect', { disposition }, () => connected.value.disconnect(disposition));
-  const [judged, ...calls] = log.take();
-  return { reader, mode: plan.mode, judged: judged!, protocol: connected.value.protocolName, calls };
+export async function attempt(context: PcscContext, reader: string, mode: ShareMode, protocol: ProtocolChoice): Promise<AttemptResult> {
+  const runner = new StepRunner(context, reader, new CallLog(), []);
+  const judged = await runner.run({ call: 'SCardConnect', mode, protocol });
+  if (judged.rv !== 0 && isEnvironmentCode(judged.rv)) throw PcscError.fromCode(judged.rv, judged.call);
+  const left = await runner.leave();
+  return { reader, mode, judged, protocol: judged.protocol ?? null, calls: left ? [left] : [] };
 }
 
 export type ContenderEvent = { type: 'using'; reader: string };
@@ -57,7 +51,7 @@ export function contend(options: ContendOptions): Promise<AttemptResult> {
     options.reader,
     async (context, reader) => {
       options.onEvent?.({ type: 'using', reader });
-      return attempt(context, reader, { mode: options.mode, protocol: options.protocol });
+      return attempt(context, reader, options.mode, options.protocol);
     },
     options.cardWait,
   );

@@ -3,6 +3,8 @@
 // the card is not disturbed.
 import { epochMs } from '../core/bounded-wait.js';
 import type { Connection, ConnectionCall } from '../pcsc/binding.js';
+import type { Step } from '../scenarios/types.js';
+import { callsNeeded, PROBE_APDU, StepRunner } from './steps.js';
 import type { ShareMode } from '../pcsc/constants.js';
 import { PcscError } from '../pcsc/pcsc-error.js';
 import { serviceFailure, type PcscContext } from '../pcsc/binding.js';
@@ -25,13 +27,10 @@ export interface Hold {
   heldAt: Date;
   /** The calls that took the reader. */
   calls: CallRecord[];
-  /** Sends the plan's APDU again: the holder's view after the contender acted. */
-  transmit(): Promise<CallRecord>;
+  /** A call on the held handle: the holder's view after the contender acted. */
+  call(step: Step): Promise<CallRecord>;
   release(): Promise<{ heldMs: number; releaseStartedAt: number; calls: CallRecord[] }>;
 }
-
-/** Any APDU does: the virtual card and real cards answer something. */
-export const PROBE_APDU = Buffer.from([0x00, 0xa4, 0x04, 0x00, 0x00]);
 
 /**
  * Takes the reader as the plan says: connect, then maybe one APDU, maybe a
@@ -41,8 +40,10 @@ export const PROBE_APDU = Buffer.from([0x00, 0xa4, 0x04, 0x00, 0x00]);
  * now and again just before it lets go: the proof of the hold on a stack
  * that shows no share mode to third parties.
  */
-export async function takeHold(context: PcscContext, reader: string, plan: HolderPlan, log = new CallLog(), proveByStatus = false): Promise<Hold> {
-  const calls: ConnectionCall[] = [...(plan.transaction ? ['transaction' as const] : []), ...(proveByStatus ? ['status' as const] : [])];
+export async function takeHold(context: PcscContext, reader: string, plan: HolderPlan, log = new CallLog(), options: { then?: Step | null; proveByStatus?: boolean } = {}): Promise<Hold> {
+  const { proveByStatus = false, then = null } = options;
+  const planned: Step[] = [...(plan.transaction ? [{ call: 'SCardBeginTransaction' as const }] : []), ...(proveByStatus ? [{ call: 'SCardStatus' as const }] : []), ...(then ? [then] : [])];
+  const calls: ConnectionCall[] = callsNeeded(planned);
   const connection: Connection = await log.run('SCardConnect', { reader, mode: plan.mode }, () => context.connect(reader, plan.mode, 'any', { calls }));
   try {
     if (plan.transmit) await log.run('SCardTransmit', {}, () => connection.transmit(PROBE_APDU));
@@ -54,12 +55,16 @@ export async function takeHold(context: PcscContext, reader: string, plan: Holde
   }
   const heldAt = new Date();
   const started = performance.now();
+  const runner = new StepRunner(context, reader, log, calls);
+  runner.adopt(connection);
   return {
     protocol: plan.transaction ? 'transaction' : connection.protocolName,
     heldAt,
     calls: log.take(),
-    async transmit() {
-      return (await log.attempt('SCardTransmit', {}, () => connection.transmit(PROBE_APDU))).record;
+    async call(step) {
+      const record = await runner.run(step);
+      log.take();
+      return record;
     },
     async release() {
       if (proveByStatus) await log.attempt('SCardStatus', {}, () => connection.status());

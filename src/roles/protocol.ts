@@ -3,7 +3,7 @@
 // once, by isRoleRequest / isRoleMessage, and is typed from there on.
 import type { ErrorReport } from '../core/errors.js';
 import type { BindingInfo } from '../pcsc/binding.js';
-import type { ContenderPlan, HolderPlan } from '../scenarios/types.js';
+import type { HolderPlan, Step } from '../scenarios/types.js';
 
 export type RoleName = 'holder' | 'contender';
 export const ROLE_NAMES: readonly RoleName[] = ['holder', 'contender'];
@@ -20,16 +20,25 @@ export interface CallRecord {
   /** Wall clock (ms since the epoch) when the call was made. */
   startedAt: number;
   durationMs: number;
+  /** The protocol SCardConnect or SCardReconnect reported. */
+  protocol?: string;
 }
 
 // Orchestrator → role. Every request names the exact reader it is about, so
 // both roles act on the one reader the orchestrator chose.
 export type RoleRequest =
-  /** `proveByStatus`: also call SCardStatus on the held handle, now and before letting go. */
-  | { type: 'hold'; id: number; reader: string; plan: HolderPlan; proveByStatus: boolean }
-  | { type: 'transmit'; id: number }
+  /**
+   * `then`: the call the holder will be asked to make on its handle later;
+   * `proveByStatus`: also call SCardStatus on the held handle, now and before letting go.
+   */
+  | { type: 'hold'; id: number; reader: string; plan: HolderPlan; then: Step | null; proveByStatus: boolean }
+  /** The holder's call on its held handle. */
+  | { type: 'call'; id: number; step: Step }
   | { type: 'release'; id: number }
-  | { type: 'attempt'; id: number; reader: string; plan: ContenderPlan };
+  /** The contender's steps before the hold: its handle stays open for the act. */
+  | { type: 'prepare'; id: number; reader: string; steps: Step[]; later: Step[] }
+  /** The contender's act; afterwards it leaves any handle it still has. */
+  | { type: 'attempt'; id: number; reader: string; steps: Step[] };
 
 /** `t`: the role's wall clock (ms since the epoch) when it sent the message. */
 interface Stamped {
@@ -43,13 +52,14 @@ export type RoleMessage = Stamped &
     | { type: 'ready'; role: RoleName; binding: BindingInfo }
     /** The reader is held; `calls` are the ones that took it. */
     | { type: 'held'; id: number; reader: string; protocol: string; calls: CallRecord[] }
-    | { type: 'transmitted'; id: number; call: CallRecord }
+    | { type: 'called'; id: number; call: CallRecord }
+    | { type: 'prepared'; id: number; calls: CallRecord[] }
     /** `releaseStartedAt`: when the releasing SCardDisconnect was made; `t` is after it returned. */
     | { type: 'released'; id: number; heldMs: number; releaseStartedAt: number; calls: CallRecord[] }
-    /** Sent just before the judged call. */
+    /** Sent just before the act's first call. */
     | { type: 'attempting'; id: number; reader: string }
-    /** `judged` is the observation; `calls` are the others made for the attempt (a disconnect after it). */
-    | { type: 'attempted'; id: number; reader: string; judged: CallRecord; protocol: string | null; calls: CallRecord[] }
+    /** `calls`: the act's steps, in order, up to the first that failed; `cleanup`: leaving the handle afterwards. */
+    | { type: 'attempted'; id: number; reader: string; calls: CallRecord[]; cleanup: CallRecord[] }
     /** The request could not be carried out; `calls` are the ones made on the way. */
     | { type: 'failed'; id: number; error: ErrorReport; calls: CallRecord[] }
     /** The role is ending on its own (its PC/SC context could not be opened, a signal): the cause and the exit code it will end with. */
@@ -68,10 +78,11 @@ type Shape = Record<string, 'string' | 'number' | 'object'>;
 const MESSAGE_SHAPE: Record<RoleMessageType, Shape> = {
     ready: { role: 'string', binding: 'object' },
     held: { id: 'number', reader: 'string', protocol: 'string', calls: 'object' },
-    transmitted: { id: 'number', call: 'object' },
+    called: { id: 'number', call: 'object' },
+    prepared: { id: 'number', calls: 'object' },
     released: { id: 'number', heldMs: 'number', releaseStartedAt: 'number', calls: 'object' },
     attempting: { id: 'number', reader: 'string' },
-    attempted: { id: 'number', reader: 'string', judged: 'object', calls: 'object' },
+    attempted: { id: 'number', reader: 'string', calls: 'object', cleanup: 'object' },
     failed: { id: 'number', error: 'object', calls: 'object' },
     stopping: { error: 'object', exitCode: 'number' },
 };
@@ -79,9 +90,10 @@ const MESSAGE_SHAPES = new Map<string, Shape>(Object.entries(MESSAGE_SHAPE));
 
 const REQUEST_SHAPE: Record<RoleRequest['type'], Shape> = {
     hold: { id: 'number', reader: 'string', plan: 'object' },
-    transmit: { id: 'number' },
+    call: { id: 'number', step: 'object' },
     release: { id: 'number' },
-    attempt: { id: 'number', reader: 'string', plan: 'object' },
+    prepare: { id: 'number', reader: 'string', steps: 'object', later: 'object' },
+    attempt: { id: 'number', reader: 'string', steps: 'object' },
 };
 const REQUEST_SHAPES = new Map<string, Shape>(Object.entries(REQUEST_SHAPE));
 

@@ -9,9 +9,10 @@ import { interruptSignal } from '../core/interrupt.js';
 import { binding, type BindingInfo, type PcscContext } from '../pcsc/binding.js';
 import { CallLog } from './call-log.js';
 import type { ParentChannel } from './channel.js';
-import { attempt } from './contender.js';
+import { callsNeeded, StepRunner } from './steps.js';
 import { takeHold, type Hold } from './holder.js';
-import type { RoleMessage, RoleName, RoleRequest, Unstamped } from './protocol.js';
+import type { CallRecord, RoleMessage, RoleName, RoleRequest, Unstamped } from './protocol.js';
+import type { Step } from '../scenarios/types.js';
 
 type Reply = Unstamped<RoleMessage>;
 
@@ -35,12 +36,12 @@ function holder(context: PcscContext): ServedRole {
       switch (request.type) {
         case 'hold': {
           await release();
-          held = await takeHold(context, request.reader, request.plan, log, request.proveByStatus);
+          held = await takeHold(context, request.reader, request.plan, log, { then: request.then, proveByStatus: request.proveByStatus });
           return { type: 'held', id: request.id, reader: request.reader, protocol: held.protocol, calls: held.calls };
         }
-        case 'transmit':
+        case 'call':
           if (!held) throw new RequestError('nothing is held');
-          return { type: 'transmitted', id: request.id, call: await held.transmit() };
+          return { type: 'called', id: request.id, call: await held.call(request.step) };
         case 'release': {
           const released = await release();
           return { type: 'released', id: request.id, heldMs: released?.heldMs ?? 0, releaseStartedAt: released?.releaseStartedAt ?? 0, calls: released?.calls ?? [] };
@@ -54,14 +55,49 @@ function holder(context: PcscContext): ServedRole {
 }
 
 function contender(context: PcscContext, channel: ParentChannel): ServedRole {
-  return {
-    async handle(request) {
-      if (request.type !== 'attempt') throw new RequestError(`a contender does not ${request.type}`);
-      const result = await attempt(context, request.reader, request.plan, () => channel.send({ type: 'attempting', id: request.id, reader: request.reader }));
-      return { type: 'attempted', id: request.id, reader: result.reader, judged: result.judged, protocol: result.protocol, calls: result.calls };
-    },
-    cleanup: async () => {},
+  // The handle `prepare` opened, kept for the act that follows it.
+  let prepared: StepRunner | null = null;
+  const leave = async () => {
+    const runner = prepared;
+    prepared = null;
+    return runner ? runner.leave() : null;
   };
+  return {
+    async handle(request, log) {
+      switch (request.type) {
+        case 'prepare': {
+          await leave();
+          const runner = (prepared = new StepRunner(context, request.reader, log, callsNeeded([...request.steps, ...request.later])));
+          const calls = await runSteps(runner, request.steps);
+          runner.log.take();
+          return { type: 'prepared', id: request.id, calls };
+        }
+        case 'attempt': {
+          const runner = prepared ?? new StepRunner(context, request.reader, log, callsNeeded(request.steps));
+          prepared = runner;
+          channel.send({ type: 'attempting', id: request.id, reader: request.reader });
+          const calls = await runSteps(runner, request.steps);
+          const left = await leave();
+          runner.log.take();
+          return { type: 'attempted', id: request.id, reader: request.reader, calls, cleanup: left ? [left] : [] };
+        }
+        default:
+          throw new RequestError(`a contender does not ${request.type}`);
+      }
+    },
+    cleanup: async () => void (await leave().catch(() => {})),
+  };
+}
+
+/** The steps in order, up to and including the first that did not succeed. */
+async function runSteps(runner: StepRunner, steps: readonly Step[]): Promise<CallRecord[]> {
+  const records: CallRecord[] = [];
+  for (const step of steps) {
+    const record = await runner.run(step);
+    records.push(record);
+    if (record.rv !== 0 && !step.anyAnswer) break;
+  }
+  return records;
 }
 
 /** Serves `role` until the orchestrator goes away or a signal comes; resolves with the exit code. */

@@ -10,8 +10,8 @@ export const elCapitanScardConnect: Scenario = {
   title: 'Shared connect while another process holds the reader exclusively',
   summary: 'SCardConnect(SHARED) must return SCARD_E_SHARING_VIOLATION while another process holds SCARD_SHARE_EXCLUSIVE',
   holder: { mode: 'exclusive' },
-  contender: { mode: 'shared', protocol: 'any' },
-  observe: 'contender-connect',
+  contender: { act: [{ call: 'SCardConnect', mode: 'shared' }] },
+  judge: { role: 'contender' },
   expected: {
     // Measured on pcsc-lite 1.9.9; documented for Windows; the behaviour of macOS from Sierra 10.12.0 on.
     'linux-pcsclite': SHARING_VIOLATION,

@@ -11,8 +11,8 @@ export const exclusiveConnectDuringTransaction: Scenario = {
   title: 'Exclusive connect while another process holds a transaction',
   summary: 'SCardConnect(EXCLUSIVE) while another process is inside SCardBeginTransaction on a shared connection',
   holder: { mode: 'shared', transaction: true },
-  contender: { mode: 'exclusive', protocol: 'any' },
-  observe: 'contender-connect',
+  contender: { act: [{ call: 'SCardConnect', mode: 'exclusive' }] },
+  judge: { role: 'contender' },
   expected: { 'linux-pcsclite': BLOCKED, macos: SHARING_VIOLATION },
   signatures: [],
 };

@@ -28,5 +28,61 @@ export const EL_CAPITAN_RESET_NOT_REPORTED: KnownBug = {
   vendor: 'Apple',
   vendorBug: '23574394',
   affects: 'OS X 10.11 El Capitan',
+  // The High Sierra status post lists it among the PC/SC bugs "now fixed in Sierra".
+  fixedIn: 'macOS Sierra',
   reference: 'https://blog.apdu.fr/posts/2015/11/os-x-el-capitan-bug-scardwresetcard-not/',
+};
+
+// Card state reported by other calls. Sources: the PC/SC maintainer's posts
+// on OS X and macOS bugs (blog.apdu.fr), each naming the Apple bug report; a
+// fixed-in version only where a post says so.
+
+/** El Capitan: after a removal and reinsertion RESET instead of REMOVED; after another application powered the card off UNPOWERED instead of RESET. Still open in 2018. */
+export const EL_CAPITAN_BEGIN_TRANSACTION_CODES: KnownBug = {
+  id: 'apple-23900844',
+  title: 'SCardBeginTransaction() returns different error codes than on GNU/Linux and Windows',
+  vendor: 'Apple',
+  vendorBug: '23900844',
+  affects: 'OS X 10.11 El Capitan (still open with macOS 10.13 High Sierra)',
+  reference: 'https://blog.apdu.fr/posts/2015/12/os-x-el-capitan-bug-scardbegintransacti/',
+};
+
+export const YOSEMITE_BEGIN_TRANSACTION_AFTER_RESET: KnownBug = {
+  id: 'apple-19263926',
+  title: 'SCardBeginTransaction() succeeds after another context reset the card, instead of returning SCARD_W_RESET_CARD',
+  vendor: 'Apple',
+  vendorBug: '19263926',
+  duplicateOf: '18689292',
+  affects: 'OS X 10.10 Yosemite',
+  reference: 'https://ludovicrousseau.blogspot.com/2014/12/os-x-yosemite-bug-scardbegintransaction.html',
+};
+
+export const YOSEMITE_STATUS_AFTER_RESET: KnownBug = {
+  id: 'apple-19264087',
+  title: 'SCardStatus() succeeds after another context reset the card, instead of returning SCARD_W_RESET_CARD',
+  vendor: 'Apple',
+  vendorBug: '19264087',
+  duplicateOf: '18689292',
+  affects: 'OS X 10.10 Yosemite',
+  reference: 'https://ludovicrousseau.blogspot.com/2014/12/os-x-yosemite-bug-scardstatus-after.html',
+};
+
+export const HIGH_SIERRA_TRANSMIT_AFTER_REINSERTION: KnownBug = {
+  id: 'apple-44638067',
+  title: 'SCardTransmit() returns SCARD_W_RESET_CARD instead of SCARD_W_REMOVED_CARD after the card was removed and inserted again',
+  vendor: 'Apple',
+  vendorBug: '44638067',
+  duplicateOf: '23900844',
+  affects: 'macOS 10.13 High Sierra',
+  reference: 'https://blog.apdu.fr/posts/2018/09/macos-highsierra-bug-scardtransmit/',
+};
+
+export const HIGH_SIERRA_END_TRANSACTION_AFTER_REINSERTION: KnownBug = {
+  id: 'apple-44672548',
+  title: 'SCardEndTransaction() returns SCARD_W_RESET_CARD instead of SCARD_W_REMOVED_CARD after the card was removed and inserted again',
+  vendor: 'Apple',
+  vendorBug: '44672548',
+  duplicateOf: '23900844',
+  affects: 'macOS 10.13 High Sierra',
+  reference: 'https://blog.apdu.fr/posts/2018/09/macos-highsierra-bug/',
 };

@@ -34,8 +34,8 @@ function cell(holder: ShareMode, contender: ShareMode): Scenario {
     title: `${CONNECT[contender]} connect while another process holds the reader ${HOLDING[holder]}`,
     summary: `SCardConnect(${contender.toUpperCase()}) while another process holds SCARD_SHARE_${holder.toUpperCase()}`,
     holder: { mode: holder },
-    contender: { mode: contender, protocol: 'any' },
-    observe: 'contender-connect',
+    contender: { act: [{ call: 'SCardConnect', mode: contender }] },
+    judge: { role: 'contender' },
     expected: expectedCell(holder, contender),
     // Yosemite's shared connect also waited for a direct-mode user of the reader.
     signatures: holder === 'direct' && contender === 'shared' ? [SHARED_CONNECT_BLOCKS] : [],

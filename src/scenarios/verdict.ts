@@ -4,7 +4,7 @@ import type { Verdict } from '../core/exit-codes.js';
 import { platformId, type PlatformId } from '../platform/platform-id.js';
 import type { ShareMode } from '../pcsc/constants.js';
 import { SHARE_MODE_MATRIX } from './share-mode-matrix.js';
-import { sameOutcome, type KnownBug, type Outcome, type Scenario } from './types.js';
+import { matchesOutcome, type KnownBug, type Outcome, type Scenario } from './types.js';
 
 export interface Judgement {
   verdict: Verdict;
@@ -17,7 +17,9 @@ export interface Judgement {
 export function describeOutcome(outcome: Outcome): string {
   switch (outcome.kind) {
     case 'success':
-      return 'success';
+      return outcome.protocol === undefined ? 'success' : `success with protocol ${outcome.protocol}`;
+    case 'answered':
+      return 'an answer without waiting';
     case 'blocked':
       return 'blocked (the call waited for the holder to let go)';
     case 'error':
@@ -32,8 +34,8 @@ export function expectedOn(scenario: Scenario, platform: PlatformId | null = pla
 
 export function judge(scenario: Scenario, observed: Outcome, platform: PlatformId | null = platformId()): Judgement {
   const expected = expectedOn(scenario, platform);
-  const signature = scenario.signatures.find((candidate) => sameOutcome(candidate.observed, observed));
-  if (expected && sameOutcome(expected, observed)) {
+  const signature = scenario.signatures.find((candidate) => matchesOutcome(candidate.observed, observed));
+  if (expected && matchesOutcome(expected, observed)) {
     return { verdict: 'not-affected', expected, knownBug: null, reason: `the stack answered ${describeOutcome(observed)}, as expected` };
   }
   if (signature) {
@@ -49,7 +51,7 @@ export function judge(scenario: Scenario, observed: Outcome, platform: PlatformI
     return { verdict: 'no-reference', expected: null, knownBug: null, reason: `no reference expectation for this platform; observed ${describeOutcome(observed)}` };
   }
   const reason =
-    observed.kind === 'success' && scenario.holder.mode === 'exclusive' && scenario.observe === 'contender-connect'
+    observed.kind === 'success' && scenario.holder.mode === 'exclusive' && scenario.judge.role === 'contender' && scenario.contender.act.at(-1)?.call === 'SCardConnect'
       ? 'the connect succeeded while another process held the reader exclusively: exclusivity is not enforced'
       : `expected ${describeOutcome(expected)}, observed ${describeOutcome(observed)}`;
   return { verdict: 'unexpected', expected, knownBug: null, reason };
@@ -61,6 +63,9 @@ export function judge(scenario: Scenario, observed: Outcome, platform: PlatformI
  * (lock's default) meets a connect in this mode, on this platform.
  */
 export function judgeManualConnect(mode: ShareMode, observed: Outcome, platform: PlatformId | null = platformId()): Judgement & { scenario: Scenario } {
-  const scenario = SHARE_MODE_MATRIX.find((candidate) => candidate.holder.mode === 'exclusive' && candidate.contender.mode === mode)!;
+  const scenario = SHARE_MODE_MATRIX.find((candidate) => {
+    const [connect] = candidate.contender.act;
+    return candidate.holder.mode === 'exclusive' && connect?.call === 'SCardConnect' && connect.mode === mode;
+  })!;
   return { ...judge(scenario, observed, platform), scenario };
 }

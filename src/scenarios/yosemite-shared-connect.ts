@@ -9,8 +9,8 @@ export const yosemiteSharedConnect: Scenario = {
   title: 'Shared connect while another process holds a shared connection',
   summary: 'SCardConnect(SHARED) must succeed at once while another process holds SCARD_SHARE_SHARED',
   holder: { mode: 'shared' },
-  contender: { mode: 'shared', protocol: 'any' },
-  observe: 'contender-connect',
+  contender: { act: [{ call: 'SCardConnect', mode: 'shared' }] },
+  judge: { role: 'contender' },
   // Measured on pcsc-lite 1.9.9; the meaning of SCARD_SHARE_SHARED on Windows and macOS.
   expected: { 'linux-pcsclite': SUCCESS, macos: SUCCESS, windows: SUCCESS },
   signatures: [SHARED_CONNECT_BLOCKS],

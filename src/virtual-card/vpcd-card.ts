@@ -2,6 +2,7 @@
 // vpcd listens (127.0.0.1:35963 for "Virtual PCD 00 00"); the card is
 // "inserted" for as long as this TCP connection stays open.
 import net from 'node:net';
+import { quickAck } from './quick-ack.js';
 
 export const VPCD_DEFAULT_HOST = '127.0.0.1';
 export const VPCD_DEFAULT_PORT = 35963;
@@ -111,8 +112,10 @@ export function insertVirtualCard(options: VirtualCardOptions = {}): Promise<Vir
     const silence = setTimeout(() => fail(new VpcdUnavailableError(host, port, true, 'no answer')), VPCD_ACCEPT_MS);
 
     socket.setNoDelay(true);
+    socket.once('connect', () => quickAck(socket));
     socket.once('error', (error) => fail(new VpcdUnavailableError(host, port, false, error.message)));
     socket.on('data', (chunk) => {
+      quickAck(socket);
       clearTimeout(silence);
       for (const frame of decoder.push(chunk)) {
         if (frame.length === 1 && frame[0] === CONTROL.getAtr) markSeen();

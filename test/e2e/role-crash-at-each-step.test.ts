@@ -32,7 +32,7 @@ const CRASHES: Fault[] = [
   { role: 'holder', call: 'SCardConnect', reason: /the holder died before it could report holding the reader/ },
   { role: 'holder', call: 'SCardConnect', when: 'after', reason: /the holder died before it could report holding the reader/ },
   // The card-reset scenario has the holder transmit twice: once to take the reader, once to observe.
-  { role: 'holder', call: 'SCardTransmit', nth: 2, scenario: 'el-capitan-scardtransmit', reason: /the holder died before it could transmit/ },
+  { role: 'holder', call: 'SCardTransmit', nth: 2, scenario: 'el-capitan-scardtransmit', reason: /the holder died before it could make its SCardTransmit/ },
   { role: 'holder', call: 'SCardDisconnect', reason: /the holder died before it could report its release/ },
   { role: 'contender', call: 'SCardEstablishContext', reason: /the contender died before it could answer/ },
   { role: 'contender', call: 'SCardConnect', reason: /the contender died before it could answer/ },

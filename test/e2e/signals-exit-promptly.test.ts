@@ -89,7 +89,7 @@ test('SIGINT to a connect stuck behind another process\'s transaction: exit 130 
   try {
     const ready = await holder.reply(-1, ['ready'], 10_000);
     assert.ok('message' in ready, JSON.stringify(ready));
-    const held = await holder.reply(holder.request({ type: 'hold', reader: VIRTUAL_READER, plan: { mode: 'shared', transaction: true }, proveByStatus: false }), ['held'], 5000);
+    const held = await holder.reply(holder.request({ type: 'hold', reader: VIRTUAL_READER, plan: { mode: 'shared', transaction: true }, then: null, proveByStatus: false }), ['held'], 5000);
     assert.ok('message' in held && held.message.type === 'held', JSON.stringify(held));
     const { env, marker } = markedEnv();
     const connect = startCli(['connect', '--reader', VIRTUAL_READER, '--mode', 'exclusive'], { env });

@@ -40,6 +40,8 @@ export interface Script {
   hidesShareState?: boolean;
   /** The holder's SCardStatus before letting go returns this. */
   statusBeforeReleaseRv?: number;
+  /** The holder's judged call returns this. */
+  holderCallRv?: number;
 }
 
 class FakeRole implements RoleLink {
@@ -138,20 +140,26 @@ export class FakeRoles implements RolePair {
       this.observer.flags = this.observer.flags.filter((flag) => flag === 'PRESENT');
       role.send({ type: 'released', id: request.id, heldMs: 10, releaseStartedAt, calls: [...status, call('SCardDisconnect', 0, releaseStartedAt, 0.2)] });
       for (const wake of this.releaseWaiters.splice(0)) wake();
-    } else if (request.type === 'transmit') {
-      role.send({ type: 'transmitted', id: request.id, call: call('SCardTransmit', codeOf('SCARD_W_RESET_CARD')) });
+    } else if (request.type === 'call') {
+      role.send({ type: 'called', id: request.id, call: call(request.step.call, script.holderCallRv ?? 0) });
     }
   }
 
   private contenderActs(request: RoleRequest, role: FakeRole): void {
+    if (request.type === 'prepare') {
+      role.send({ type: 'prepared', id: request.id, calls: request.steps.map((step) => call(step.call)) });
+      return;
+    }
     if (request.type !== 'attempt') return;
     const { script } = this;
     const started = epochMs();
     role.send({ type: 'attempting', id: request.id, reader: request.reader });
+    // Every step but the last succeeds at once; the last one behaves as scripted.
     const answer = (rv: number) => {
-      const judged = call('SCardConnect', rv, started, epochMs() - started);
-      const calls = rv === 0 ? [call('SCardDisconnect', script.disconnectRv ?? 0)] : [];
-      role.send({ type: 'attempted', id: request.id, reader: script.contenderReader ?? request.reader, judged, protocol: rv === 0 ? 'T1' : null, calls });
+      const steps = request.steps.map((step) => step.call);
+      const calls = [...steps.slice(0, -1).map((name) => call(name, 0, started, 0.1)), call(steps.at(-1)!, rv, started, epochMs() - started)];
+      const cleanup = rv === 0 ? [call('SCardDisconnect', script.disconnectRv ?? 0)] : [];
+      role.send({ type: 'attempted', id: request.id, reader: script.contenderReader ?? request.reader, calls, cleanup });
     };
     const behaviour = script.contender;
     switch (behaviour.kind) {

@@ -20,7 +20,9 @@ export type InterposerName =
   | 'slow-connect'
   | 'reverse-reader-list'
   | 'disconnect-fails'
-  | 'hide-held-state';
+  | 'hide-held-state'
+  | 'begin-transaction-reset-for-removed'
+  | 'reset-not-reported';
 
 function mtimeMs(path: string): number | undefined {
   try {

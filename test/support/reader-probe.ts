@@ -18,10 +18,10 @@ export async function startReaderProbe(reader = VIRTUAL_READER): Promise<ReaderP
   const ready = await role.reply(-1, ['ready'], 10_000);
   if (!('message' in ready)) throw new Error(`the reader probe did not start: ${JSON.stringify(ready)}`);
   const free = async () => {
-    const id = role.request({ type: 'attempt', reader, plan: { mode: 'exclusive', protocol: 'any' } });
+    const id = role.request({ type: 'attempt', reader, steps: [{ call: 'SCardConnect', mode: 'exclusive' }] });
     const answer = await role.reply(id, ['attempted'], 5000);
     if (!('message' in answer) || answer.message.type !== 'attempted') throw new Error(`the reader probe failed: ${JSON.stringify(answer)}`);
-    return answer.message.judged.rv === 0;
+    return answer.message.calls[0]?.rv === 0;
   };
   return {
     free,

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../src/core/errors.js';
-import { parseChoice, parseEnvAssignment, parseOutputPath, parseReaderSelector, parseSeconds, parseSecondsAtLeast } from '../../src/cli/options.js';
+import { closestIds, parseChoice, parseEnvAssignment, parseId, parseOutputPath, parseReaderSelector, parseSeconds, parseSecondsAtLeast } from '../../src/cli/options.js';
 
 test('--hold accepts plain positive seconds', () => {
   assert.equal(parseSeconds('--hold', '10'), 10);
@@ -56,4 +56,17 @@ test('--output must name a file in an existing folder', () => {
 test('--blocked-after has a floor, named in the message', () => {
   assert.equal(parseSecondsAtLeast('--blocked-after', '0.1', 0.1), 0.1);
   assert.throws(() => parseSecondsAtLeast('--blocked-after', '0.001', 0.1), /^UsageError: --blocked-after must be at least 0\.1 seconds, got '0\.001'$/);
+});
+
+test('scenario ids: exact (case-insensitive) or a one-line error naming the closest ids', () => {
+  const items = ['el-capitan-scardconnect', 'el-capitan-scardtransmit', 'status-after-reset', 'transmit-after-card-removed'].map((id) => ({ id }));
+  assert.equal(parseId('--scenario', ' Status-After-Reset ', items, 'sc-repro scenarios').id, 'status-after-reset');
+  assert.deepEqual(closestIds('el-capitan-scardconect', items.map((i) => i.id)), ['el-capitan-scardconnect']);
+  assert.deepEqual(closestIds('el-capitan', items.map((i) => i.id)), ['el-capitan-scardconnect', 'el-capitan-scardtransmit']);
+  assert.deepEqual(closestIds('nope', items.map((i) => i.id)), []);
+  assert.throws(() => parseId('--only', 'transmit-after-removed', items, 'sc-repro scenarios'), (error: unknown) => {
+    assert.ok(error instanceof UsageError);
+    assert.equal(error.message, "--only: no scenario 'transmit-after-removed'; did you mean transmit-after-card-removed? `sc-repro scenarios` lists all 4");
+    return true;
+  });
 });

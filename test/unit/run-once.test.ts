@@ -4,12 +4,14 @@
 // test/e2e/no-false-verdicts.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runOnce, type RunOptions } from '../../src/orchestrator/run-scenario.js';
+import { runOnce, type CardControl, type RunOptions } from '../../src/orchestrator/run-scenario.js';
 import { BLOCKED_RULE } from '../../src/orchestrator/blocked-rule.js';
 import { codeOf } from '../../src/pcsc/return-codes.js';
 import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
 import { yosemiteSharedConnect } from '../../src/scenarios/yosemite-shared-connect.js';
 import { exclusiveConnectDuringTransaction } from '../../src/scenarios/exclusive-connect-during-transaction.js';
+import { transmitAfterReinsertion, transmitAfterRemoval } from '../../src/scenarios/card-state.js';
+import type { Scenario } from '../../src/scenarios/types.js';
 import { FakeRoles, READER, type Script } from '../support/fake-roles.js';
 
 const SHARING_VIOLATION = codeOf('SCARD_E_SHARING_VIOLATION');
@@ -188,4 +190,57 @@ test('a third party that sees the wrong share mode is not a missing state: incon
   const result = await runOnce({ roles, observer: roles.observer }, options());
   assert.equal(result.verdict, 'inconclusive');
   assert.match(result.reason, /a third party saw PRESENT INUSE, not EXCLUSIVE/);
+});
+
+/** A card the fake observer sees go and come back; `ignores` leaves it in the reader. */
+function fakeCard(roles: () => FakeRoles, events: string[], ignores = false): CardControl {
+  return {
+    withinMs: 100,
+    async remove() {
+      events.push('remove');
+      if (!ignores) roles().observer.flags = [];
+    },
+    async insert() {
+      events.push('insert');
+      roles().observer.flags = ['PRESENT'];
+    },
+    settled: () => void events.push('settled'),
+  };
+}
+
+async function runWithCard(script: Script, scenario: Scenario, ignores = false) {
+  const events: string[] = [];
+  const roles = new FakeRoles(script);
+  const result = await runOnce({ roles, observer: roles.observer }, options({ scenario, card: fakeCard(() => roles, events, ignores) }));
+  return { result, events };
+}
+
+test('a card scenario: the card goes and comes back before the holder\'s judged call, which is the observation', async () => {
+  const { result, events } = await runWithCard({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, holderCallRv: codeOf('SCARD_W_REMOVED_CARD') }, transmitAfterReinsertion);
+  assert.equal(result.verdict, 'not-affected', result.reason);
+  assert.deepEqual(result.outcome, { kind: 'error', name: 'SCARD_W_REMOVED_CARD' });
+  assert.deepEqual(events, ['remove', 'settled', 'insert', 'settled']);
+  assert.deepEqual(result.calls.map((c) => `${c.role} ${c.call}`), ['holder SCardConnect', 'holder SCardTransmit', 'holder SCardDisconnect']);
+});
+
+test('a card scenario with nobody to take the card out is inconclusive: needs card removal', async () => {
+  const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: 0 } }, { scenario: transmitAfterReinsertion });
+  assert.equal(result.verdict, 'inconclusive');
+  assert.match(result.reason, /^needs card removal/);
+});
+
+test('a removal the reader never shows is inconclusive, and nothing is asked back', async () => {
+  const { result, events } = await runWithCard({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, holderCallRv: codeOf('SCARD_W_REMOVED_CARD') }, transmitAfterRemoval, true);
+  assert.equal(result.verdict, 'inconclusive');
+  assert.match(result.reason, /the card was not taken out of "Fake Reader 00 00" within 0.1 s/);
+  assert.deepEqual(events, ['remove', 'settled']);
+});
+
+test('a card scenario is judged on card codes only: a service gone during it is inconclusive, never an answer', async () => {
+  const { result, events } = await runWithCard({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, holderCallRv: codeOf('SCARD_E_NO_SERVICE') }, transmitAfterRemoval);
+  assert.equal(result.verdict, 'inconclusive');
+  assert.match(result.reason, /SCARD_E_NO_SERVICE/);
+  assert.equal(result.environmentLost, true);
+  // The scenario took the card out: it goes back for the next run.
+  assert.deepEqual(events, ['remove', 'settled', 'insert', 'settled']);
 });

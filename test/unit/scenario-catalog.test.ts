@@ -1,10 +1,12 @@
 // The catalog is data; these checks keep it honest: unique ids, a full
-// share-mode matrix, and signatures that never equal the expectation.
+// share-mode matrix, the UnitaryTests' blocking table, sourced bug records,
+// and signatures that never equal the expectation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SCENARIOS, DEFAULT_SCENARIO, findScenario } from '../../src/scenarios/catalog.js';
+import { SCENARIOS, DEFAULT_SCENARIO, findScenario, scenarioSteps } from '../../src/scenarios/catalog.js';
+import { TRANSACTION_BLOCKING } from '../../src/scenarios/transaction-blocking.js';
 import { SHARE_MODE_MATRIX } from '../../src/scenarios/share-mode-matrix.js';
-import { sameOutcome } from '../../src/scenarios/types.js';
+import { matchesOutcome } from '../../src/scenarios/types.js';
 import { PLATFORMS } from '../../src/platform/platform-id.js';
 import { judge } from '../../src/scenarios/verdict.js';
 
@@ -16,7 +18,7 @@ test('ids are unique and the default is the El Capitan SCardConnect scenario', (
 });
 
 test('the share-mode matrix has all nine holder × contender cells, with the pcsc-lite 1.9.9 answers', () => {
-  const cells = SHARE_MODE_MATRIX.map((s) => `${s.holder.mode}/${s.contender.mode}=${s.expected['linux-pcsclite']?.kind === 'success' ? 'ok' : 'SV'}`);
+  const cells = SHARE_MODE_MATRIX.map((s) => `${s.holder.mode}/${s.contender.act[0]?.call === 'SCardConnect' ? s.contender.act[0].mode : '?'}=${s.expected['linux-pcsclite']?.kind === 'success' ? 'ok' : 'SV'}`);
   assert.deepEqual(cells.sort(), [
     'direct/direct=ok', 'direct/exclusive=SV', 'direct/shared=ok',
     'exclusive/direct=SV', 'exclusive/exclusive=SV', 'exclusive/shared=SV',
@@ -37,20 +39,90 @@ test('no signature equals an expectation, so a bug can never be reported as expe
     for (const platform of PLATFORMS) {
       const expected = scenario.expected[platform];
       if (!expected) continue;
-      for (const signature of scenario.signatures) assert.ok(!sameOutcome(signature.observed, expected), `${scenario.id} on ${platform}`);
+      for (const signature of scenario.signatures) assert.ok(!matchesOutcome(signature.observed, expected) && !matchesOutcome(expected, signature.observed), `${scenario.id} on ${platform}`);
     }
   }
 });
 
-test('each known-bug signature is judged bug-reproduced and names its bug', () => {
+test('the catalog reaches 20 scenarios, each with a measured pcsc-lite expectation and a title and summary', () => {
+  assert.ok(SCENARIOS.length >= 20, `${SCENARIOS.length} scenarios`);
+  for (const scenario of SCENARIOS) {
+    assert.ok(scenario.expected['linux-pcsclite'], `${scenario.id} has no pcsc-lite expectation`);
+    assert.match(scenario.id, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+    assert.ok(scenario.title && scenario.summary, scenario.id);
+  }
+});
+
+test("the blocking table is SCardBlockingBehaviourTest.py's own, per OS", () => {
+  // Written out from the test's comments, not read from the catalog.
+  const blocks: Record<string, { snowLeopard: boolean; windows7AndLinux: boolean }> = {
+    SCardReconnect: { snowLeopard: false, windows7AndLinux: true },
+    SCardGetAttrib: { snowLeopard: false, windows7AndLinux: false },
+    SCardTransmit: { snowLeopard: false, windows7AndLinux: true },
+    SCardStatus: { snowLeopard: false, windows7AndLinux: true },
+    SCardConnect: { snowLeopard: true, windows7AndLinux: true },
+    SCardBeginTransaction: { snowLeopard: true, windows7AndLinux: true },
+  };
+  const rows = TRANSACTION_BLOCKING.map((scenario) => {
+    const call = scenario.contender.act.at(-1)!.call;
+    const blocked = (platform: 'macos' | 'windows' | 'linux-pcsclite') => scenario.expected[platform]?.kind === 'blocked';
+    assert.deepEqual(scenario.holder, { mode: 'shared', transaction: true }, scenario.id);
+    return [call, { snowLeopard: blocked('macos'), windows7AndLinux: blocked('windows') && blocked('linux-pcsclite') }] as const;
+  });
+  assert.deepEqual(Object.fromEntries(rows), blocks);
+  // "Does not block" claims no code: any answer that did not wait matches.
+  const getAttrib = findScenario('transaction-does-not-block-getattrib')!;
+  for (const answer of [{ kind: 'success' }, { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' }] as const) assert.equal(judge(getAttrib, answer, 'windows').verdict, 'not-affected');
+  assert.equal(judge(getAttrib, { kind: 'blocked' }, 'windows').verdict, 'unexpected');
+});
+
+test("a contender's shared connect that meets a holder carries the Yosemite signature, and only then", () => {
+  for (const scenario of SCENARIOS) {
+    const meetsHolder =
+      !scenario.contenderActsAfterRelease &&
+      scenario.holder.mode !== 'exclusive' &&
+      scenario.contender.act.some((step) => step.call === 'SCardConnect' && step.mode === 'shared') &&
+      scenario.expected['linux-pcsclite']?.kind !== 'blocked';
+    const carries = scenario.signatures.some((s) => s.observed.kind === 'blocked' && s.bug.vendorBug === '21703315');
+    assert.equal(carries, meetsHolder, scenario.id);
+  }
+});
+
+test('every known-bug signature of the catalog is judged bug-reproduced and names its bug', () => {
   const cases = [
     ['el-capitan-scardconnect', { kind: 'error', name: 'SCARD_E_PROTO_MISMATCH' }, '23646838'],
     ['yosemite-shared-connect', { kind: 'blocked' }, '21703315'],
     ['el-capitan-scardtransmit', { kind: 'success' }, '23574394'],
+    ['begin-transaction-after-card-reinserted', { kind: 'error', name: 'SCARD_W_RESET_CARD' }, '23900844'],
+    ['begin-transaction-after-unpower', { kind: 'error', name: 'SCARD_W_UNPOWERED_CARD' }, '23900844'],
+    ['begin-transaction-after-reset', { kind: 'success' }, '19263926'],
+    ['status-after-reset', { kind: 'success' }, '19264087'],
+    ['transmit-after-card-reinserted', { kind: 'error', name: 'SCARD_W_RESET_CARD' }, '44638067'],
+    ['end-transaction-after-card-reinserted', { kind: 'error', name: 'SCARD_W_RESET_CARD' }, '44672548'],
   ] as const;
   for (const [id, observed, bug] of cases) {
     const judgement = judge(findScenario(id)!, observed, 'linux-pcsclite');
     assert.equal(judgement.verdict, 'bug-reproduced', id);
-    assert.equal(judgement.knownBug?.vendorBug, bug);
+    assert.equal(judgement.knownBug?.vendorBug, bug, id);
   }
+  const bugs = new Set(SCENARIOS.flatMap((s) => s.signatures.map((signature) => signature.bug)));
+  for (const bug of bugs) {
+    assert.match(bug.vendorBug, /^\d+$/, bug.id);
+    assert.match(bug.reference, /^https:\/\//, bug.id);
+    assert.equal(bug.id, `${bug.vendor.toLowerCase()}-${bug.vendorBug}`);
+  }
+  assert.equal(findScenario('el-capitan-scardconnect')!.signatures[0]!.bug.fixedIn, 'macOS Sierra 10.12.0');
+});
+
+test('steps name every PC/SC call a scenario makes, by role', () => {
+  const calls = new Set(SCENARIOS.flatMap((s) => Object.values(scenarioSteps(s)).flat().flatMap((step) => [...step.matchAll(/SCard\w+/g)].map((m) => m[0]))));
+  for (const call of ['SCardConnect', 'SCardBeginTransaction', 'SCardEndTransaction', 'SCardReconnect', 'SCardStatus', 'SCardTransmit', 'SCardCancel', 'SCardGetAttrib', 'SCardDisconnect']) {
+    assert.ok(calls.has(call), call);
+  }
+  assert.deepEqual(scenarioSteps(findScenario('end-transaction-after-card-reinserted')!), {
+    holder: ['SCardConnect(SHARED)', 'SCardBeginTransaction', 'SCardEndTransaction(SCARD_LEAVE_CARD) (judged)', 'SCardDisconnect(SCARD_LEAVE_CARD)'],
+    contender: ['SCardDisconnect(SCARD_LEAVE_CARD), if a handle is still open'],
+    observer: ['SCardGetStatusChange(UNAWARE, timeout 0) while the reader is held'],
+    card: ['removed and inserted again before the judged call'],
+  });
 });

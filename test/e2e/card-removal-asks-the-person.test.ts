@@ -1,0 +1,109 @@
+// Card scenarios on a real reader: sc-repro cannot take the card out itself,
+// so on a terminal it asks the person there, with a countdown, and judges the
+// scenario once the reader shows the change; with no terminal it ends
+// `inconclusive` ("needs card removal") and runs the other scenarios as usual.
+// Here the "real reader" is vpcd with a card this test controls, and the
+// terminal is a pseudo-terminal from util-linux `script`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useStack, insertCard, removeCard, readerStatus, VIRTUAL_READER } from '../support/pcsc-stack.js';
+import { CLI, runCli } from '../support/cli.js';
+import { markedEnv, processesWithMarker } from '../support/process-table.js';
+import { sleep } from '../../src/core/bounded-wait.js';
+import type { VirtualCard } from '../../src/virtual-card/vpcd-card.js';
+
+await useStack({ before, after }, { card: false });
+
+const PROMPT = /(Take the card out of|Put the card back into) [^\r\n\x1b]+? now \((\d+) s left\)/g;
+
+let card: VirtualCard | undefined;
+const dir = mkdtempSync(join(tmpdir(), 'sc-repro-card-prompt-'));
+before(async () => {
+  card = await insertCard();
+});
+after(async () => {
+  await card?.remove();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('with no terminal, a card scenario is inconclusive (needs card removal) and the others are judged', async () => {
+  const result = await runCli(['matrix', '--json', '--reader', VIRTUAL_READER, '--only', 'transmit-after-card-removed,share-exclusive-exclusive']);
+  assert.equal(result.code, 2, result.stdout + result.stderr);
+  const rows = JSON.parse(result.stdout).rows as { scenario: { id: string }; verdict: string; reason: string }[];
+  const byId = Object.fromEntries(rows.map((row) => [row.scenario.id, row]));
+  assert.equal(byId['share-exclusive-exclusive']!.verdict, 'not-affected');
+  assert.equal(byId['transmit-after-card-removed']!.verdict, 'inconclusive');
+  assert.match(byId['transmit-after-card-removed']!.reason, /^needs card removal/);
+  // The card was never touched: it is still in the reader.
+  assert.equal((await readerStatus()).cardPresent, true);
+});
+
+/** `sc-repro args…` on a pseudo-terminal of util-linux `script`, as on a person's terminal: a size (a spinner needs one), no CI variable. */
+function onTerminal(args: string[], env: Record<string, string> = {}) {
+  const command = ['stty cols 120 rows 40;', 'exec', process.execPath, CLI, ...args.map((arg) => JSON.stringify(arg))].join(' ');
+  const { CI: _ci, ...inherited } = process.env;
+  return spawn('script', ['-qefc', command, '/dev/null'], { env: { ...inherited, NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+test('on a terminal, sc-repro asks for the card to be taken out and put back, counts down, and judges the scenarios', async () => {
+  const output = join(dir, 'matrix.json');
+  const child = onTerminal(['matrix', '--json', '--output', output, '--reader', VIRTUAL_READER, '--only', 'transmit-after-card-removed,transmit-after-card-reinserted']);
+  let seen = '';
+  const prompts: string[] = [];
+  // The person answers each prompt in turn: out, or in again. A prompt redrawn
+  // by its countdown is still the same prompt: requests alternate.
+  let acting = Promise.resolve();
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    seen += chunk;
+    const requests = [...seen.matchAll(PROMPT)].map((match) => match[1]!).filter((request, i, all) => request !== all[i - 1]);
+    for (const request of requests.slice(prompts.length)) {
+      prompts.push(request);
+      const first = prompts.length === 1;
+      acting = acting
+        // The person takes a couple of seconds to the first prompt: the countdown moves meanwhile.
+        .then(() => (first ? sleep(2200) : undefined))
+        .then(() => (request.startsWith('Take') ? removeCard(card!).then(() => void (card = undefined)) : insertCard().then((inserted) => void (card = inserted))));
+    }
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(killer);
+  await acting;
+  // What the terminal showed, without the spinner's redraw codes.
+  const shown = seen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\n').slice(-3000);
+  assert.equal(code, 0, shown);
+  assert.deepEqual(prompts, ['Take the card out of', 'Put the card back into', 'Take the card out of', 'Put the card back into'], shown);
+  const firstCountdown = [...seen.matchAll(PROMPT)].filter((match) => match[1]!.startsWith('Take')).map((match) => Number(match[2]));
+  assert.deepEqual([...new Set(firstCountdown)].slice(0, 3), [30, 29, 28], shown);
+  const rows = JSON.parse(readFileSync(output, 'utf8')).rows as { scenario: { id: string }; verdict: string; observed: string }[];
+  assert.deepEqual(
+    rows.map((row) => `${row.scenario.id} ${row.verdict} ${row.observed}`),
+    ['transmit-after-card-removed not-affected SCARD_W_REMOVED_CARD', 'transmit-after-card-reinserted not-affected SCARD_W_REMOVED_CARD'],
+  );
+  assert.equal((await readerStatus()).cardPresent, true);
+});
+
+test('Ctrl-C while sc-repro waits for the person ends the run at once, 130, with nothing left behind', async () => {
+  const { env, marker } = markedEnv();
+  const child = onTerminal(['repro', '--reader', VIRTUAL_READER, '--scenario', 'transmit-after-card-removed'], env);
+  let seen = '';
+  const prompted = new Promise<void>((resolve) => child.stdout.setEncoding('utf8').on('data', (chunk: string) => (seen += chunk).match(PROMPT) && resolve()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  await prompted;
+  // What the terminal's Ctrl-C sends the foreground process.
+  const cli = processesWithMarker(marker).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[1] === CLI);
+  assert.ok(cli, 'the sc-repro process');
+  const sent = performance.now();
+  process.kill(cli, 'SIGINT');
+  const code = await closed;
+  clearTimeout(killer);
+  assert.equal(code, 130);
+  assert.ok(performance.now() - sent < 2000, `${Math.round(performance.now() - sent)} ms after Ctrl-C`);
+  assert.deepEqual(processesWithMarker(marker), []);
+  assert.equal((await readerStatus()).cardPresent, true);
+});
