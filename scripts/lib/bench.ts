@@ -109,7 +109,8 @@ export async function serveVirtualCard(cli: string): Promise<ChildProcess> {
   const card = spawn(process.execPath, [cli, 'virtual-card'], { stdio: 'ignore' });
   for (let tries = 0; ; tries++) {
     const listing = spawnSync(process.execPath, [cli, 'readers', '--json'], { encoding: 'utf8' });
-    if (/"reader":"Virtual PCD 00 00"[^}]*"cardPresent":true/.test(listing.stdout)) return card;
+    const readers = (JSON.parse(listing.stdout || '{}').readers ?? []) as { reader: string; cardPresent: boolean }[];
+    if (readers.some((entry) => entry.reader === 'Virtual PCD 00 00' && entry.cardPresent)) return card;
     if (tries > 100) {
       card.kill('SIGINT');
       throw new Error(`the virtual card did not show up: ${listing.stdout}${listing.stderr}`);

@@ -12,6 +12,7 @@ import { DEFAULT_SCENARIO, SCENARIOS } from '../scenarios/catalog.js';
 import type { Scenario } from '../scenarios/types.js';
 import { VPCD_DEFAULT_HOST, VPCD_DEFAULT_PORT } from '../virtual-card/vpcd-card.js';
 import { renderErrorLines } from '../render/errors.js';
+import { disableColor } from '../render/style.js';
 import {
   parseChoice,
   parseCount,
@@ -55,6 +56,7 @@ interface RunOpts {
   holderEnv: Record<string, string>;
   contenderEnv: Record<string, string>;
   waitCard?: number;
+  trace?: boolean;
   json?: boolean;
   markdown?: boolean;
   output?: string;
@@ -84,7 +86,8 @@ function addRunOptions(command: Command): Command {
     .addOption(new Option('-n, --repeat <count>', 'run each scenario this many times (for intermittent bugs)').argParser((v) => parseCount('--repeat', v)).default(1))
     .addOption(roleEnv('contender'))
     .addOption(roleEnv('holder'))
-    .addOption(new Option('--json', 'print the report as one JSON object').conflicts('markdown'))
+    .addOption(new Option('--trace', 'record every PC/SC call of the holder, the contender and the observer, and add them to the report on one timeline'))
+    .addOption(new Option('--json', 'print the report as one JSON object (see `sc-repro schema`)').conflicts('markdown'))
     .addOption(new Option('--markdown', 'print the report as markdown, ready to paste into a bug report'))
     .addOption(new Option('-o, --output <file>', 'also write the report (in the chosen format) to a file').argParser(parseOutputPath));
 }
@@ -102,6 +105,7 @@ function runSettings(opts: RunOpts, command: Command) {
       holderEnv: opts.holderEnv,
       contenderEnv: opts.contenderEnv,
       waitCardSeconds: opts.waitCard,
+      trace: !!opts.trace,
       virtual: !!opts.virtual,
       format,
       output: opts.output,
@@ -127,11 +131,13 @@ export function buildProgram(): Command {
         .env(BINDING_ENV.name),
     )
     .addOption(new Option('--pcsc-library <path>', 'another PC/SC client library, loaded through ffi (a fresh libpcsclite build, an interposer)').env(BINDING_ENV.library))
+    .addOption(new Option('--no-color', 'no colour, whatever the terminal (NO_COLOR=1 does the same)'))
     // Role processes inherit the environment: they use the same binding unless --holder-env/--contender-env say otherwise.
     .hook('preAction', (command) => {
-      const { binding, pcscLibrary } = command.opts<{ binding?: string; pcscLibrary?: string }>();
+      const { binding, pcscLibrary, color } = command.opts<{ binding?: string; pcscLibrary?: string; color: boolean }>();
       if (binding) process.env[BINDING_ENV.name] = binding;
       if (pcscLibrary) process.env[BINDING_ENV.library] = pcscLibrary;
+      if (!color) disableColor();
     })
     .addHelpText(
       'after',
@@ -139,7 +145,9 @@ export function buildProgram(): Command {
         'sc-repro repro --virtual # the whole reproduction, on the built-in virtual card',
         'sc-repro repro --markdown --output report.md',
         'sc-repro matrix --virtual  # every scenario of the catalog, one table',
+        'sc-repro repro --virtual --trace   # every PC/SC call of both processes and the observer, on one timeline',
         'sc-repro scenarios',
+        'sc-repro schema          # the JSON Schema of every --json output',
         'sc-repro readers',
         'sc-repro lock            # terminal 1: hold reader 0 exclusively for 10 s',
         'sc-repro connect         # terminal 2: shared connect, expect SCARD_E_SHARING_VIOLATION',
@@ -172,7 +180,7 @@ export function buildProgram(): Command {
     .action(async (opts: RunOpts & { scenario: Scenario; fullHold?: boolean }, command: Command) => {
       const { reproCommand } = await import('../commands/repro.js');
       const { format, settings } = runSettings(opts, command);
-      await runCommand({ json: format === 'json' }, () => reproCommand({ ...settings, scenario: opts.scenario, fullHold: !!opts.fullHold }));
+      await runCommand({ command: 'repro', json: format === 'json' }, () => reproCommand({ ...settings, scenario: opts.scenario, fullHold: !!opts.fullHold }));
     });
 
   addRunOptions(
@@ -192,7 +200,7 @@ export function buildProgram(): Command {
     .action(async (opts: RunOpts & { only?: Scenario[] }, command: Command) => {
       const { matrixCommand } = await import('../commands/matrix.js');
       const { format, settings } = runSettings(opts, command);
-      await runCommand({ json: format === 'json' }, () => matrixCommand({ ...settings, scenarios: opts.only ?? [...SCENARIOS] }));
+      await runCommand({ command: 'matrix', json: format === 'json' }, () => matrixCommand({ ...settings, scenarios: opts.only ?? [...SCENARIOS] }));
     });
 
   program
@@ -203,7 +211,16 @@ export function buildProgram(): Command {
     .addHelpText('after', examples(['sc-repro scenarios', 'sc-repro scenarios transmit-after-card-removed', 'sc-repro scenarios --json']))
     .action(async (chosen: Scenario[] | undefined, opts: { json?: boolean }) => {
       const { scenariosCommand } = await import('../commands/scenarios.js');
-      await runCommand({ json: !!opts.json }, async () => scenariosCommand({ json: !!opts.json, scenarios: chosen?.length ? chosen : null }));
+      await runCommand({ command: 'scenarios', json: !!opts.json }, async () => scenariosCommand({ json: !!opts.json, scenarios: chosen?.length ? chosen : null }));
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema (draft 2020-12) that every --json output validates against, errors included')
+    .addHelpText('after', examples(['sc-repro schema > sc-repro.schema.json']))
+    .action(async () => {
+      const { schemaCommand } = await import('../commands/schema.js');
+      await runCommand({ command: 'schema', json: false }, () => schemaCommand());
     });
 
   program
@@ -213,7 +230,7 @@ export function buildProgram(): Command {
     .addHelpText('after', examples(['sc-repro readers', 'sc-repro readers --json']))
     .action(async (opts: { json?: boolean }) => {
       const { readersCommand } = await import('../commands/readers.js');
-      await runCommand({ json: !!opts.json }, () => readersCommand({ json: !!opts.json }));
+      await runCommand({ command: 'readers', json: !!opts.json }, () => readersCommand({ json: !!opts.json }));
     });
 
   program
@@ -231,7 +248,7 @@ export function buildProgram(): Command {
     )
     .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; hold: number; waitCard?: number; json?: boolean }) => {
       const { lockCommand } = await import('../commands/lock.js');
-      await runCommand({ json: !!opts.json }, () =>
+      await runCommand({ command: 'lock', json: !!opts.json }, () =>
         lockCommand({ reader: opts.reader, mode: opts.mode, holdSeconds: opts.hold, waitCardSeconds: opts.waitCard, json: !!opts.json }),
       );
     });
@@ -249,7 +266,7 @@ export function buildProgram(): Command {
     .addHelpText('after', examples(['sc-repro connect', 'sc-repro connect --reader 1 --mode exclusive', 'sc-repro connect --json']))
     .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; protocol: ProtocolChoice; waitCard?: number; json?: boolean }) => {
       const { connectCommand } = await import('../commands/connect.js');
-      await runCommand({ json: !!opts.json }, () =>
+      await runCommand({ command: 'connect', json: !!opts.json }, () =>
         connectCommand({ reader: opts.reader, mode: opts.mode, protocol: opts.protocol, waitCardSeconds: opts.waitCard, json: !!opts.json }),
       );
     });
@@ -266,7 +283,7 @@ export function buildProgram(): Command {
     .addHelpText('after', examples(['sc-repro virtual-card', 'sc-repro virtual-card --port 35964   # "Virtual PCD 00 01"']))
     .action(async (opts: { port: number; host: string }) => {
       const { virtualCardCommand } = await import('../commands/virtual-card.js');
-      await runCommand({ json: false }, () => virtualCardCommand(opts));
+      await runCommand({ command: 'virtual-card', json: false }, () => virtualCardCommand(opts));
     });
 
   return program;

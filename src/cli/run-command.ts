@@ -3,6 +3,7 @@
 import { exitCodeFor, reportFor } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { renderErrorLines } from '../render/errors.js';
+import { renderJson, type JsonCommand } from '../render/json.js';
 
 let stdoutFailure: NodeJS.ErrnoException | null = null;
 
@@ -25,6 +26,8 @@ export function guardOutput(): void {
 
 export interface CommandContext {
   json: boolean;
+  /** The command's name in the --json envelope. */
+  command: JsonCommand;
 }
 
 /**
@@ -39,7 +42,7 @@ export async function runCommand(context: CommandContext, body: () => Promise<nu
   } catch (error) {
     code = exitCodeFor(error);
     const report = reportFor(error);
-    if (context.json && code !== EXIT.usage) process.stdout.write(`${JSON.stringify({ ok: false, exitCode: code, ...report })}\n`);
+    if (context.json && code !== EXIT.usage) process.stdout.write(renderJson(context.command, code, report));
     process.stderr.write(`${renderErrorLines(report).join('\n')}\n`);
     // Users get one line; a stack is for debugging sc-repro itself, on request.
     if (process.env.SC_REPRO_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);

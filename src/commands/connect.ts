@@ -7,6 +7,7 @@ import { outcomeOfCall } from '../scenarios/types.js';
 import { judgeManualConnect } from '../scenarios/verdict.js';
 import { startWaitingSpinner } from '../render/card-wait.js';
 import { renderConnectResult, renderContenderEvent } from '../render/connect-text.js';
+import { renderJson } from '../render/json.js';
 
 export interface ConnectCommandOptions {
   reader?: ReaderSelector;
@@ -31,6 +32,7 @@ export async function connectCommand(options: ConnectCommandOptions): Promise<nu
     'before SCardConnect returned',
   );
   const judgement = judgeManualConnect(options.mode, outcomeOfCall(result.judged));
-  process.stdout.write(options.json ? `${JSON.stringify(attemptJson(result))}\n` : renderConnectResult(result, judgement));
-  return result.judged.rv === 0 ? EXIT.ok : EXIT.failed;
+  const exitCode = result.judged.rv === 0 ? EXIT.ok : EXIT.failed;
+  process.stdout.write(options.json ? renderJson('connect', exitCode, attemptJson(result)) : renderConnectResult(result, judgement));
+  return exitCode;
 }

@@ -5,6 +5,7 @@ import type { ReaderSelector } from '../pcsc/select-reader.js';
 import { hold, type HolderEvent } from '../roles/holder.js';
 import { waitingText } from '../render/card-wait.js';
 import { renderHolderEvent, startCountdown } from '../render/lock-text.js';
+import { renderJson } from '../render/json.js';
 
 export interface LockCommandOptions {
   reader?: ReaderSelector;
@@ -32,8 +33,9 @@ export async function lockCommand(options: LockCommandOptions): Promise<number> 
       onEvent,
       cardWait: { waitCardSeconds: options.waitCardSeconds, onWaitingForCard: (reader, seconds) => countdown?.waiting(waitingText(reader, seconds)) },
     });
-    if (options.json) process.stdout.write(`${JSON.stringify({ ok: true, ...result })}\n`);
-    return interrupt.exitCode() ?? EXIT.ok;
+    const exitCode = interrupt.exitCode() ?? EXIT.ok;
+    if (options.json) process.stdout.write(renderJson('lock', exitCode, result));
+    return exitCode;
   } finally {
     countdown?.stop();
   }

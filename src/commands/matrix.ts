@@ -3,6 +3,7 @@ import { buildMatrixReport } from '../orchestrator/report.js';
 import type { Scenario } from '../scenarios/types.js';
 import { renderMatrixText } from '../render/matrix-text.js';
 import { renderMatrixMarkdown } from '../render/matrix-markdown.js';
+import { renderJson } from '../render/json.js';
 import { runPlanCommand, type PlanCommandOptions } from './plan-command.js';
 
 export interface MatrixCommandOptions extends Omit<PlanCommandOptions, 'fullHold'> {
@@ -12,7 +13,7 @@ export interface MatrixCommandOptions extends Omit<PlanCommandOptions, 'fullHold
 export function matrixCommand({ scenarios, ...options }: MatrixCommandOptions): Promise<number> {
   return runPlanCommand({ ...options, fullHold: false }, scenarios, {
     report: buildMatrixReport,
-    renderers: { text: renderMatrixText, markdown: renderMatrixMarkdown },
+    renderers: { text: renderMatrixText, markdown: renderMatrixMarkdown, json: (report) => renderJson('matrix', report.exitCode, report) },
     exitCode: (report) => report.exitCode,
     inconclusive: (report) => {
       const rows = report.rows.filter((row) => row.verdict === 'inconclusive');

@@ -1,12 +1,15 @@
 // What `repro` and `matrix` share: Ctrl-C handling, the progress line, the
-// built-in card for --virtual, running the plan, and emitting the report.
+// built-in card for --virtual (or the person at the terminal for card
+// scenarios), running the plan, the facts a report needs, and emitting it.
 import { EXIT } from '../core/exit-codes.js';
 import { interruptSignal } from '../core/interrupt.js';
+import { serviceFailure } from '../pcsc/binding.js';
 import type { ReaderSelector } from '../pcsc/select-reader.js';
 import { collectEnvironment, type Environment } from '../platform/environment.js';
+import { readerDriver } from '../orchestrator/reader-driver.js';
 import { runPlan, type PlanOptions, type PlanResult } from '../orchestrator/run-plan.js';
 import type { CardControl } from '../orchestrator/run-scenario.js';
-import { shellQuote } from '../orchestrator/report.js';
+import { shellQuote, type ReportFacts } from '../orchestrator/report.js';
 import type { Scenario } from '../scenarios/types.js';
 import { waitingText } from '../render/card-wait.js';
 import { renderErrorLines } from '../render/errors.js';
@@ -16,7 +19,7 @@ import { personAtTerminal, promptedCard } from './prompted-card.js';
 import { emitReport, type Renderers, type ReportFormat } from './report-output.js';
 
 export interface PlanCommandOptions
-  extends Pick<PlanOptions, 'holdSeconds' | 'fullHold' | 'timeoutSeconds' | 'blockedAfterSeconds' | 'holderEnv' | 'contenderEnv' | 'repeat' | 'waitCardSeconds'> {
+  extends Pick<PlanOptions, 'holdSeconds' | 'fullHold' | 'timeoutSeconds' | 'blockedAfterSeconds' | 'holderEnv' | 'contenderEnv' | 'repeat' | 'waitCardSeconds' | 'trace'> {
   reader?: ReaderSelector;
   virtual: boolean;
   format: ReportFormat;
@@ -25,7 +28,7 @@ export interface PlanCommandOptions
 }
 
 export interface PlanReporting<T> {
-  report(plan: PlanResult, environment: Environment, command: string): T;
+  report(plan: PlanResult, environment: Environment, commandLine: string, facts: ReportFacts): T;
   renderers: Renderers<T>;
   exitCode(report: T): number;
   /** Why the run could not be judged, if it could not: also said on stderr, where scripts and logs look. */
@@ -37,8 +40,8 @@ export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: 
   const progress = options.format === 'text' || options.output ? await startProgress('preparing') : undefined;
   const { virtual, format, output, argv, ...run } = options;
   const single = scenarios.length * options.repeat === 1;
-  const execute = (card?: CardControl) =>
-    runPlan({
+  const execute = async (card?: CardControl) => {
+    const plan = await runPlan({
       ...run,
       scenarios,
       card,
@@ -48,23 +51,33 @@ export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: 
       onProgress: single ? undefined : (done, total) => progress?.update(`run ${done}/${total}`),
       onWaitingForCard: (reader, seconds) => progress?.update(waitingText(reader, seconds)),
     });
+    // The reader's driver, once the runs are over and while the built-in card is still in.
+    const driver = plan.reader && !interrupt.signal.aborted ? await readerDriver(plan.reader) : { driver: null, reason: 'no reader was chosen' };
+    return { plan, driver };
+  };
   try {
-    // The environment probes run while the roles start and the runs go on.
-    const environment = collectEnvironment();
-    // Scenarios that take the card out: the built-in card, or the person at the terminal; with neither they are inconclusive.
-    const plan = virtual
+    // The environment probes run while the roles start and the runs go on; the service's version only if it answers.
+    const environment = collectEnvironment({ serviceAnswered: serviceFailure().then((failure) => failure === null, () => false) });
+    const { plan, driver } = virtual
       ? await withBuiltInCard(options.timeoutSeconds, execute)
-      : await execute(personAtTerminal() ? promptedCard(progress) : undefined);
+      : // Scenarios that take the card out: the person at the terminal; with nobody there they are inconclusive.
+        await execute(personAtTerminal() ? promptedCard(progress) : undefined);
     progress?.stop();
     // The roles make the PC/SC calls: the report names the binding they reported.
     const { holder, contender } = plan.roleBindings;
     const ran = holder ?? contender;
-    const facts = { ...(await environment), binding: ran ? { ...ran, roles: { holder: holder?.name ?? null, contender: contender?.name ?? null } } : null };
-    const report = reporting.report(plan, facts, shellQuote(['sc-repro', ...argv]));
-    const delivered = await emitReport(report, reporting.renderers, format, output);
+    const collected = await environment;
+    const facts: Environment = {
+      ...collected,
+      binding: ran ? { ...ran, roles: { holder: holder?.name ?? null, contender: contender?.name ?? null } } : null,
+      unavailable: { ...collected.unavailable, ...(driver.reason ? { 'reader.driver': driver.reason } : {}) },
+    };
+    const report = reporting.report(plan, facts, shellQuote(['sc-repro', ...argv]), { driver: driver.driver });
+    const delivery = await emitReport(report, reporting.renderers, format, output);
     const cause = reporting.inconclusive(report);
-    if (cause) process.stderr.write(`${renderErrorLines(cause, 'inconclusive').join('\n')}\n`);
-    return interrupt.exitCode() ?? (delivered ? reporting.exitCode(report) : EXIT.environment);
+    // On a terminal the text report already says why; elsewhere stderr is where scripts and logs look.
+    if (cause && !delivery.textOnTerminal) process.stderr.write(`${renderErrorLines(cause, 'inconclusive').join('\n')}\n`);
+    return interrupt.exitCode() ?? (delivery.written ? reporting.exitCode(report) : EXIT.environment);
   } finally {
     progress?.stop();
   }

@@ -3,6 +3,7 @@ import { platformId } from '../platform/platform-id.js';
 import { SCENARIOS, scenarioJson } from '../scenarios/catalog.js';
 import type { Scenario } from '../scenarios/types.js';
 import { renderScenarioDetails, renderScenarios } from '../render/scenarios-text.js';
+import { renderJson } from '../render/json.js';
 
 /** The whole catalog as a list, or the scenarios asked for in full. */
 export function scenariosCommand(options: { json: boolean; scenarios: readonly Scenario[] | null }): number {
@@ -10,7 +11,7 @@ export function scenariosCommand(options: { json: boolean; scenarios: readonly S
   const scenarios = options.scenarios ?? SCENARIOS;
   process.stdout.write(
     options.json
-      ? `${JSON.stringify({ platform, scenarios: scenarios.map((scenario) => scenarioJson(scenario, platform)) }, null, 2)}\n`
+      ? renderJson('scenarios', EXIT.ok, { platform, scenarios: scenarios.map((scenario) => scenarioJson(scenario, platform)) })
       : options.scenarios
         ? renderScenarioDetails(scenarios, platform)
         : renderScenarios(scenarios, platform),

@@ -5,6 +5,9 @@
 import { decodeReaderState, formatAtr, type ReaderStateFlag } from '../pcsc/constants.js';
 import { openStateQuery, serviceFailure, type StateQuery } from '../pcsc/binding.js';
 import type { PcscError } from '../pcsc/pcsc-error.js';
+import { lookupReturnCode } from '../pcsc/return-codes.js';
+import { epochMs } from '../core/bounded-wait.js';
+import type { CallRecord } from '../roles/protocol.js';
 
 export interface ReaderView {
   flags: ReaderStateFlag[];
@@ -44,5 +47,54 @@ export class Observer implements ReaderObserver {
 
   close(): void {
     this.context.close();
+  }
+}
+
+/** One observer call, recorded for --trace in the shape the roles record theirs. */
+export type ObserverCall = CallRecord;
+
+/**
+ * --trace: the observer with every call recorded. Without --trace the plain
+ * observer runs, so tracing costs nothing when it is off.
+ */
+export class TracingObserver implements ReaderObserver {
+  private calls: ObserverCall[] = [];
+
+  constructor(private readonly inner: ReaderObserver) {}
+
+  readers(): string[] {
+    return this.record('SCardListReaders', {}, () => this.inner.readers());
+  }
+
+  look(reader: string): ReaderView {
+    return this.record('SCardGetStatusChange', { reader, currentState: 'UNAWARE', timeout: 0 }, () => this.inner.look(reader));
+  }
+
+  serviceFailure(): Promise<PcscError | null> {
+    return this.inner.serviceFailure();
+  }
+
+  close(): void {
+    this.inner.close();
+  }
+
+  /** The calls so far; the next take starts empty. */
+  take(): ObserverCall[] {
+    return this.calls.splice(0);
+  }
+
+  private record<T>(call: string, args: ObserverCall['args'], work: () => T): T {
+    const startedAt = epochMs();
+    const started = performance.now();
+    let rv = 0;
+    try {
+      return work();
+    } catch (error) {
+      rv = (error as { code?: number }).code ?? -1;
+      throw error;
+    } finally {
+      const code = rv >>> 0;
+      this.calls.push({ call, args, rv: code, name: code === 0 ? 'SCARD_S_SUCCESS' : (lookupReturnCode(code)?.name ?? null), startedAt, durationMs: Math.round((performance.now() - started) * 1000) / 1000 });
+    }
   }
 }

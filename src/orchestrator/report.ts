@@ -1,17 +1,18 @@
 // The report of one run: the JSON schema users attach to bug reports. The
 // text and markdown renderers read this object, never the run's internals.
-import { matrixExit, type ExitCode, type Verdict } from '../core/exit-codes.js';
+import { matrixExit, VERDICT_EXIT, type ExitCode, type Verdict } from '../core/exit-codes.js';
 import type { Environment } from '../platform/environment.js';
 import { platformId } from '../platform/platform-id.js';
 import { returnCodeByName, formatHex } from '../pcsc/return-codes.js';
 import type { Scenario, KnownBug, Outcome } from '../scenarios/types.js';
 import { expectedOn } from '../scenarios/verdict.js';
-import type { RunResult } from './run-scenario.js';
+import type { RunResult, TraceEntry } from './run-scenario.js';
 import { outcomeName } from '../scenarios/types.js';
 import { overallVerdict, summarize, type RepeatSummary } from './summary.js';
 import type { PlanResult } from './run-plan.js';
-
-export const SCHEMA_VERSION = 1;
+import { hasUnsafeCharacters, UNSAFE_CHARACTERS } from '../core/unsafe-text.js';
+import type { ReaderDriver } from './reader-driver.js';
+import { scenarioSteps, type ScenarioSteps } from '../scenarios/catalog.js';
 
 export interface ExpectedJson {
   name: string;
@@ -22,15 +23,20 @@ export interface ExpectedJson {
 }
 
 export interface ReproReport {
-  schemaVersion: typeof SCHEMA_VERSION;
   verdict: Verdict;
+  /** The exit code the verdict gives (VERDICT_EXIT). */
+  exitCode: ExitCode;
   reason: string;
   hint: string | null;
   scenario: { id: string; title: string; summary: string };
+  /** Every PC/SC call each role makes, in order: what ran. */
+  steps: ScenarioSteps;
+  /** The same by hand in two terminals, where the scenario is one connect against a hold. */
+  manual: { holder: string; contender: string } | null;
   expected: ExpectedJson | null;
   observed: RunResult['observed'];
   knownBug: KnownBug | null;
-  reader: RunResult['reader'];
+  reader: RunResult['reader'] & { driver: ReaderDriver | null };
   timeline: RunResult['timeline'];
   evidence: RunResult['evidence'];
   /** What proved that the holder held the reader while the judged call was made. */
@@ -44,7 +50,15 @@ export interface ReproReport {
   /** With --repeat N > 1: the tally and spread over all runs; the fields above describe one representative run. */
   repeat?: RepeatSummary;
   environment: Environment;
-  command: string;
+  /** The command line, quoted for the shell of the platform it ran on. */
+  commandLine: string;
+  /** With --trace: every PC/SC call of the holder, the contender and the observer, on one timeline. */
+  trace?: TraceEntry[];
+}
+
+/** What a report knows beyond the runs: the reader's driver, read once after them. */
+export interface ReportFacts {
+  driver?: ReaderDriver | null;
 }
 
 export function outcomeJson(outcome: Outcome | null): ExpectedJson | null {
@@ -65,22 +79,25 @@ export function buildReport(
   scenario: Scenario,
   runs: readonly RunResult[],
   environment: Environment,
-  command: string,
+  commandLine: string,
   plan: Pick<PlanResult, 'startupMs' | 'stoppedEarly'> = { startupMs: null, stoppedEarly: null },
+  facts: ReportFacts = {},
 ): ReproReport {
   const verdict = overallVerdict(runs.map((run) => run.verdict));
   const result = runs.find((run) => run.verdict === verdict) ?? runs[0]!;
   const summary = runs.length > 1 ? summarize(runs) : undefined;
   return {
-    schemaVersion: SCHEMA_VERSION,
     verdict,
+    exitCode: VERDICT_EXIT[verdict],
     reason: [summary && `${verdict} in ${summary.verdicts[verdict]}/${summary.count} runs`, result.reason, plan.stoppedEarly].filter(Boolean).join('; '),
     hint: result.hint,
     scenario: { id: scenario.id, title: scenario.title, summary: scenario.summary },
+    steps: scenarioSteps(scenario),
+    manual: manualSteps(scenario, result.reader.name, platformOf(environment)),
     expected: outcomeJson(result.expected ?? expectedOn(scenario, platformId(environment.platform))),
     observed: result.observed,
     knownBug: result.knownBug,
-    reader: result.reader,
+    reader: { ...result.reader, driver: facts.driver ?? null },
     timeline: result.timeline,
     evidence: result.evidence,
     precondition: { evidence: result.evidence.precondition },
@@ -89,7 +106,26 @@ export function buildReport(
     stoppedEarly: plan.stoppedEarly,
     ...(summary ? { repeat: summary } : {}),
     environment,
-    command,
+    commandLine,
+    ...(result.trace ? { trace: result.trace } : {}),
+  };
+}
+
+const platformOf = (environment: Environment): Shell => (environment.platform === 'win32' ? 'powershell' : 'posix');
+
+/**
+ * The two-terminal equivalent, where there is one: a plain hold (no APDU,
+ * no transaction) and one connect against it, judged, with nothing else
+ * around. `lock` and `connect` are the ports of the original two scripts.
+ */
+export function manualSteps(scenario: Scenario, reader: string | null, shell: Shell): ReproReport['manual'] {
+  const { holder, contender, judge } = scenario;
+  const [step, ...rest] = contender.act;
+  if (holder.transmit || holder.transaction || contender.before?.length || rest.length || step?.call !== 'SCardConnect' || judge.role !== 'contender' || scenario.card || scenario.contenderActsAfterRelease) return null;
+  const at = reader === null ? [] : ['--reader', reader];
+  return {
+    holder: shellQuote(['sc-repro', 'lock', ...at, '--mode', holder.mode, '--hold', '10'], shell),
+    contender: shellQuote(['sc-repro', 'connect', ...at, '--mode', step.mode, ...(step.protocol && step.protocol !== 'any' ? ['--protocol', step.protocol] : [])], shell),
   };
 }
 
@@ -108,11 +144,11 @@ export interface MatrixRow {
   notes: string[];
   precondition: ReproReport['precondition'];
   repeat?: RepeatSummary;
+  /** With --trace: every call of the run shown. */
+  trace?: TraceEntry[];
 }
 
 export interface MatrixReport {
-  schemaVersion: typeof SCHEMA_VERSION;
-  kind: 'matrix';
   /** 0 all as expected, 1 any deviation, 2 anything inconclusive (and no deviation). */
   exitCode: ExitCode;
   rows: MatrixRow[];
@@ -121,16 +157,18 @@ export interface MatrixReport {
   /** Set when the run stopped before its end because the service, reader or card was gone. */
   stoppedEarly: string | null;
   reader: string | null;
+  /** The reader's driver, read once after the runs. */
+  driver: ReaderDriver | null;
   startupMs: number | null;
   totalMs: number;
   environment: Environment;
-  command: string;
+  commandLine: string;
 }
 
-export function buildMatrixReport(plan: PlanResult, environment: Environment, command: string): MatrixReport {
+export function buildMatrixReport(plan: PlanResult, environment: Environment, commandLine: string, facts: ReportFacts = {}): MatrixReport {
   const ran = plan.results.filter((entry) => entry.runs.length > 0);
   const rows = ran.map(({ scenario, runs }): MatrixRow => {
-    const report = buildReport(scenario, runs, environment, command);
+    const report = buildReport(scenario, runs, environment, commandLine);
     const shown = runs.find((run) => run.verdict === report.verdict) ?? runs[0];
     return {
       scenario: { id: scenario.id, title: scenario.title },
@@ -144,24 +182,53 @@ export function buildMatrixReport(plan: PlanResult, environment: Environment, co
       notes: report.notes,
       precondition: report.precondition,
       ...(report.repeat ? { repeat: report.repeat } : {}),
+      ...(report.trace ? { trace: report.trace } : {}),
     };
   });
   return {
-    schemaVersion: SCHEMA_VERSION,
-    kind: 'matrix',
     exitCode: matrixExit(rows.map((row) => row.verdict)),
     rows,
     notRun: plan.results.filter((entry) => entry.runs.length === 0).map((entry) => entry.scenario.id),
     stoppedEarly: plan.stoppedEarly,
     reader: plan.reader,
+    driver: facts.driver ?? null,
     startupMs: plan.startupMs === null ? null : Math.round(plan.startupMs),
     totalMs: Math.round(plan.totalMs),
     environment,
-    command,
+    commandLine,
   };
 }
 
-/** A command line as a user would type it in a POSIX shell; for display only, never executed. */
-export function shellQuote(args: readonly string[]): string {
-  return args.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+/** The shell a report's commands are written for: the one of the platform that ran it. */
+export type Shell = 'posix' | 'powershell';
+
+export const currentShell = (): Shell => (process.platform === 'win32' ? 'powershell' : 'posix');
+
+/**
+ * A command line as a user would type it; for display only, never executed.
+ * POSIX shells and PowerShell both take a single-quoted word literally; they
+ * differ in how a quote inside is written ('\'' and ''), and PowerShell also
+ * reads `@` (splatting) and `,` (arrays) in a bare word. A word with a line
+ * break or another control character (a hostile reader name) is written with
+ * escapes instead, $'…' in bash and zsh, "…`n…" in PowerShell, so the command
+ * stays one line that still means that word.
+ */
+const SHELLS: Record<Shell, { bare: RegExp; quote: (arg: string) => string; escaped: (arg: string) => string }> = {
+  posix: {
+    bare: /^[\w@%+=:,./-]+$/,
+    quote: (arg) => `'${arg.replace(/'/g, `'\\''`)}'`,
+    escaped: (arg) => `$'${arg.replace(/[\\']/g, '\\$&').replace(UNSAFE_CHARACTERS, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${hex4(c)}`)}'`,
+  },
+  powershell: {
+    bare: /^[\w%+=:./-]+$/,
+    quote: (arg) => `'${arg.replace(/'/g, "''")}'`,
+    escaped: (arg) => `"${arg.replace(/[`"$]/g, '`$&').replace(UNSAFE_CHARACTERS, (c) => ({ '\n': '`n', '\r': '`r', '\t': '`t' })[c] ?? `\`u{${hex4(c)}}`)}"`,
+  },
+};
+
+const hex4 = (character: string) => character.charCodeAt(0).toString(16).padStart(4, '0');
+
+export function shellQuote(args: readonly string[], shell: Shell = currentShell()): string {
+  const { bare, quote, escaped } = SHELLS[shell];
+  return args.map((arg) => (bare.test(arg) ? arg : hasUnsafeCharacters(arg) ? escaped(arg) : quote(arg))).join(' ');
 }

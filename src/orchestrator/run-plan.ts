@@ -7,7 +7,7 @@ import { PcscError } from '../pcsc/pcsc-error.js';
 import { selectReader, type ReaderSelector } from '../pcsc/select-reader.js';
 import type { RoleName } from '../roles/protocol.js';
 import type { Scenario } from '../scenarios/types.js';
-import { Observer, type ReaderObserver } from './observer.js';
+import { Observer, TracingObserver, type ReaderObserver } from './observer.js';
 import { emptyEvidence, emptyTimeline, runOnce, type PlanMemory, type RunOptions, type RunResult } from './run-scenario.js';
 import { WarmRoles, type RolePair } from './warm-roles.js';
 
@@ -70,7 +70,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   let reader: string | null = null;
   try {
     try {
-      observer = options.observer ?? (await Observer.open());
+      const opened = options.observer ?? (await Observer.open());
+      observer = options.trace ? new TracingObserver(opened) : opened;
       reader = selectReader(observer.readers(), options.reader);
       if (options.waitCardSeconds) await waitForCard(observer, reader, options);
     } catch (error) {

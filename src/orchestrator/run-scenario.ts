@@ -7,6 +7,7 @@ import { epochMs, roundMs, settlesWithin, sleep } from '../core/bounded-wait.js'
 import { reportFor, UsageError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { codeJson, isEnvironmentCode, PcscError } from '../pcsc/pcsc-error.js';
+import { formatHex } from '../pcsc/return-codes.js';
 import type { PlatformId } from '../platform/platform-id.js';
 import { platformId } from '../platform/platform-id.js';
 import { hint, hintForCode } from '../platform/hints.js';
@@ -14,7 +15,7 @@ import type { CallRecord, MessageOf, RoleMessage, RoleName } from '../roles/prot
 import { outcomeOfCall, type Outcome, type Scenario, type Step } from '../scenarios/types.js';
 import { judge, type Judgement } from '../scenarios/verdict.js';
 import { BLOCKED_RULE } from './blocked-rule.js';
-import type { ReaderObserver, ReaderView } from './observer.js';
+import { TracingObserver, type ObserverCall, type ReaderObserver, type ReaderView } from './observer.js';
 import type { Wait } from './mailbox.js';
 import type { RoleLink } from './role-process.js';
 import { RoleStartError, type RolePair } from './warm-roles.js';
@@ -37,6 +38,8 @@ export interface RunOptions {
   memory?: PlanMemory;
   /** Takes the card out and puts it back, for scenarios that need it; without it they are inconclusive. */
   card?: CardControl;
+  /** Record every call of the roles and the observer (the observer must be a TracingObserver). */
+  trace?: boolean;
 }
 
 /** Card removal: the orchestrator's own virtual card, or the person at the terminal. */
@@ -105,6 +108,19 @@ export interface RoleCall extends CallRecord {
   role: RoleName;
 }
 
+/** --trace: one PC/SC call of the holder, the contender or the observer, on the run's timeline. */
+export interface TraceEntry {
+  role: RoleName | 'observer';
+  call: string;
+  /** The arguments that matter: reader, share mode, protocols, disposition. */
+  args: Record<string, string | number>;
+  /** The return code's name (its hex when the table does not know it). */
+  result: string;
+  /** From the run's start, on the orchestrator's clock. */
+  startMs: number;
+  durationMs: number;
+}
+
 export interface RunResult extends Judgement {
   observed: Observed | null;
   outcome: Outcome | null;
@@ -117,6 +133,8 @@ export interface RunResult extends Judgement {
   calls: RoleCall[];
   /** Inconclusive because the service, the reader or the card is gone: repeating will not help. */
   environmentLost: boolean;
+  /** With --trace: every call of the run. */
+  trace?: TraceEntry[];
 }
 
 export class Inconclusive extends Error {
@@ -641,6 +659,9 @@ export async function runOnce({ roles, observer }: RunContext, options: RunOptio
   const platform = options.platform === undefined ? platformId() : options.platform;
   let run: Run | undefined;
   const started = epochMs();
+  // --trace: the observer's calls since the last run are not this run's.
+  const tracer = options.trace && observer instanceof TracingObserver ? observer : null;
+  tracer?.take();
   try {
     // 1. Both roles are up (process start-up is reported once per plan, not per repetition);
     // 2. the reader was chosen once, by the plan.
@@ -699,8 +720,23 @@ export async function runOnce({ roles, observer }: RunContext, options: RunOptio
       notes: facts?.notes ?? [],
       calls: facts?.calls ?? [],
       environmentLost,
+      ...(options.trace ? { trace: traceOf([...(facts?.calls ?? []), ...(tracer?.take() ?? []).map((call) => ({ role: 'observer' as const, ...call }))], facts?.started ?? started) } : {}),
     };
   }
+}
+
+/** Every recorded call on the run's timeline (ms from its start, on this process's clock), in the order they began. */
+function traceOf(calls: readonly (RoleCall | ({ role: 'observer' } & ObserverCall))[], started: number): TraceEntry[] {
+  return [...calls]
+    .sort((a, b) => a.startedAt - b.startedAt)
+    .map((call) => ({
+      role: call.role,
+      call: call.call,
+      args: call.args,
+      result: call.name ?? formatHex(call.rv),
+      startMs: roundMs(call.startedAt - started),
+      durationMs: Math.round(call.durationMs * 1000) / 1000,
+    }));
 }
 
 async function putCardBack(run: Run): Promise<void> {

@@ -4,8 +4,8 @@
 // through koffi (prebuilt, no compiler needed). Only pcsc/ knows which one
 // runs; the choice is made once per process, from the environment.
 import { EnvironmentError, UsageError } from '../core/errors.js';
-import type { Disposition, ProtocolChoice, ReaderStateFlag, ShareMode } from './constants.js';
-import type { PcscError } from './pcsc-error.js';
+import { ATTRIBUTES, type AttributeName, type Disposition, type ProtocolChoice, type ReaderStateFlag, type ShareMode } from './constants.js';
+import { PcscError } from './pcsc-error.js';
 
 export const BINDING_NAMES = ['pcsclite', 'ffi'] as const;
 export type BindingName = (typeof BINDING_NAMES)[number];
@@ -157,4 +157,27 @@ export async function openStateQuery(): Promise<StateQuery> {
  */
 export async function serviceFailure(): Promise<PcscError | null> {
   return (await import('./ffi-adapter.js')).serviceFailure(bindingSetting().library);
+}
+
+/**
+ * The reader's own attributes, read on a direct connection (no card needed)
+ * through ffi: each one the driver gives, raw. The connection is left with
+ * SCARD_LEAVE_CARD at once; none of this disturbs a card in the reader.
+ */
+export async function readerAttributes(reader: string, names: readonly AttributeName[]): Promise<Partial<Record<AttributeName, Buffer>>> {
+  const connection = await (await import('./ffi-adapter.js')).connectAlone(bindingSetting().library, reader, 'direct', 'any');
+  const values: Partial<Record<AttributeName, Buffer>> = {};
+  try {
+    for (const name of names) {
+      try {
+        values[name] = await connection.getAttribute(ATTRIBUTES[name]);
+      } catch (error) {
+        // A driver that does not know the attribute says so with a PC/SC code; anything else is a real failure.
+        if (!PcscError.from(error)) throw error;
+      }
+    }
+  } finally {
+    await connection.disconnect('leave').catch(() => {});
+  }
+  return values;
 }

@@ -9,22 +9,11 @@
 // odd (spaces, quotes, `|`, backticks, non-Latin text), is shown verbatim, so
 // what the user sees is what they can pass to --reader.
 
-/** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
-
-export function hasUnsafeCharacters(text: string): boolean {
-  return UNSAFE.test(text);
-}
-
-/** `\u001b` for ESC: the escape JSON uses, and plain ASCII. */
-export function unicodeEscape(character: string): string {
-  return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
+import { hasUnsafeCharacters, UNSAFE_CHARACTERS, unicodeEscape } from '../core/unsafe-text.js';
 
 /** The name verbatim, or JSON-quoted when it holds a line break or control character. */
 export function displayName(name: string): string {
   if (!hasUnsafeCharacters(name)) return name;
-  // JSON.stringify escapes C0 but leaves DEL, C1 and U+2028/2029 as they are.
-  return JSON.stringify(name).replace(UNSAFE_ALL, unicodeEscape);
+  // JSON.stringify escapes C0 but leaves DEL, C1, U+2028/2029 and the bidi controls as they are.
+  return JSON.stringify(name).replace(UNSAFE_CHARACTERS, unicodeEscape);
 }

@@ -2,7 +2,8 @@ import type { MatrixReport } from '../orchestrator/report.js';
 import { exitMeaning } from '../core/exit-codes.js';
 import { out } from './style.js';
 import { displayName } from './display-name.js';
-import { describeTally, VERDICT_MARK, VERDICT_STYLE } from './repro-text.js';
+import { environmentLines, traceLines, VERDICT_MARK, VERDICT_STYLE } from './repro-text.js';
+import { describeTally } from './report-parts.js';
 
 
 function pad(text: string, width: number): string {
@@ -32,6 +33,16 @@ export function renderMatrixText(report: MatrixReport): string {
     `${out.dim('Reader')}  ${report.reader === null ? '-' : displayName(report.reader)}`,
     `${out.dim('Result')}  ${exitMeaning(report.exitCode, 'matrix')} (exit ${report.exitCode})`,
     `${out.dim('Total')}   ${(report.totalMs / 1000).toFixed(2)} s${report.startupMs === null ? '' : ` (process start-up ${report.startupMs} ms)`}`,
+    '',
+    out.bold('Steps to reproduce'),
+    `  ${report.commandLine}`,
+    `  each scenario's PC/SC calls: sc-repro scenarios <id>`,
+    '',
+    out.bold('Environment'),
+    ...environmentLines(report.environment, report.driver),
   );
+  for (const row of report.rows) {
+    if (row.trace) lines.push('', out.bold(`Trace of ${row.scenario.id} (${row.trace.length} PC/SC calls, ms from its start)`), ...traceLines(row.trace));
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -1,78 +1,136 @@
 import type { ReproReport } from '../orchestrator/report.js';
-import type { BindingFacts, Environment } from '../platform/environment.js';
-import { codeBlock, escapeMarkdown as esc, table } from './markdown.js';
-import { callOf, describeExpected, describeObserved, describePrecondition, describeSpread, describeTally, TIMELINE_LABELS } from './repro-text.js';
+import type { ReaderDriver } from '../orchestrator/reader-driver.js';
+import type { TraceEntry } from '../orchestrator/run-scenario.js';
+import type { Environment } from '../platform/environment.js';
+import { code, codeBlock, details, prose, table } from './markdown.js';
+import {
+  callOf,
+  describeBinding,
+  describePrecondition,
+  describeSpread,
+  describeTally,
+  formatArgs,
+  shellLanguage,
+  TIMELINE_LABELS,
+} from './report-parts.js';
 
 export function renderReproMarkdown(report: ReproReport): string {
-  const sections = [
-    `### sc-repro: ${esc(report.verdict)} — ${esc(report.scenario.title)}`,
-    `**Verdict: \`${report.verdict}\`** — ${esc(report.reason)}`,
-  ];
-  if (report.hint) sections.push(`Hint: ${esc(report.hint)}`);
-  if (report.knownBug) {
-    const bug = report.knownBug;
-    sections.push(
-      `**Known bug:** ${esc(bug.vendor)} bug ${esc(bug.vendorBug)}${bug.duplicateOf ? ` (closed as a duplicate of ${esc(bug.duplicateOf)})` : ''}: ` +
-        `${esc(bug.title)}. Affects ${esc(bug.affects)}${bug.fixedIn ? `; fixed in ${esc(bug.fixedIn)}` : ''}. Reference: ${esc(bug.reference)}.`,
-    );
-  }
+  const sections = [`### sc-repro: ${report.verdict} — ${prose(report.scenario.title, false)}`, `**Verdict: ${code(report.verdict, false)}** — ${prose(report.reason, false)}`];
+  if (report.hint) sections.push(`Hint: ${prose(report.hint, false)}`);
+  if (report.knownBug) sections.push(knownBug(report.knownBug));
   sections.push(
+    '#### Steps to reproduce',
+    stepsToReproduce(report),
+    '#### Expected and observed',
     table(
-      ['', 'Result'],
+      ['', ''],
       [
-        ['Scenario', esc(`${report.scenario.id}: ${report.scenario.summary}`)],
-        ['Reader', esc(report.reader.name ?? '-')],
-        ['ATR', esc(report.reader.atr ?? '-')],
-        ['Expected', esc(describeExpected(report.expected))],
-        ['Observed', esc(describeObserved(report.observed))],
-        ...report.notes.map((note) => ['Note', esc(note)]),
-        ...(report.precondition.evidence ? [['Hold', esc(describePrecondition(report))]] : []),
+        ['Scenario', `${code(report.scenario.id)}: ${prose(report.scenario.summary)}`],
+        ['Reader', report.reader.name === null ? '-' : code(report.reader.name)],
+        ['ATR', report.reader.atr ? code(report.reader.atr) : '-'],
+        ['Expected', expectedCell(report)],
+        ['Observed', observedCell(report)],
+        ...report.notes.map((note) => ['Note', prose(note)]),
+        ...(report.precondition.evidence ? [['Hold', prose(describePrecondition(report))]] : []),
         ...(report.repeat
           ? [
-              ['Runs', esc(describeTally(report.repeat.verdicts, report.repeat.count))],
-              ['Outcomes', esc(describeTally(report.repeat.outcomes, report.repeat.count))],
-              [`${callOf(report)} latency`, esc(describeSpread(report.repeat.connectLatencyMs))],
-              ['Run time', esc(describeSpread(report.repeat.runMs))],
+              ['Runs', prose(describeTally(report.repeat.verdicts, report.repeat.count))],
+              ['Outcomes', prose(describeTally(report.repeat.outcomes, report.repeat.count))],
+              [`${code(callOf(report))} latency`, describeSpread(report.repeat.connectLatencyMs)],
+              ['Run time', describeSpread(report.repeat.runMs)],
             ]
           : []),
       ],
     ),
-    environmentTable(report.environment),
+    '#### Timeline',
     table(
-      ['Timeline', 'ms from start'],
+      ['', 'ms from start'],
       [
-        ...TIMELINE_LABELS.filter(([key]) => typeof report.timeline[key] === 'number').map(([key, label]) => [
-          label,
-          (report.timeline[key] as number).toFixed(1),
-        ]),
+        ...TIMELINE_LABELS.filter(([key]) => typeof report.timeline[key] === 'number').map(([key, label]) => [label, (report.timeline[key] as number).toFixed(1)]),
         ['hold (measured by the holder)', report.timeline.holdMs === null ? '-' : String(report.timeline.holdMs)],
-        [`${callOf(report)} latency`, report.timeline.connectLatencyMs === null ? '-' : String(report.timeline.connectLatencyMs)],
+        [`${code(callOf(report))} latency`, report.timeline.connectLatencyMs === null ? '-' : String(report.timeline.connectLatencyMs)],
         ['total', String(report.timeline.totalMs)],
       ],
     ),
-    `Re-run:\n\n${codeBlock(report.command, 'sh')}`,
+    '#### Environment',
+    environmentTable(report.environment, report.reader.driver),
   );
+  if (report.trace) sections.push(traceDetails(report.trace));
   return `${sections.join('\n\n')}\n`;
 }
 
-/** e.g. `pcsclite 1.0.1 (libpcsclite.so.1)`, and the roles' own when one differs. */
-export function describeBinding(binding: BindingFacts | null): string {
-  if (!binding) return 'unknown';
-  const own = `${binding.name}${binding.version ? ` ${binding.version}` : ''} (${binding.library})`;
-  const { holder, contender } = binding.roles;
-  return holder === binding.name && contender === binding.name ? own : `${own}; holder: ${holder ?? '-'}, contender: ${contender ?? '-'}`;
+function knownBug(bug: NonNullable<ReproReport['knownBug']>): string {
+  const duplicate = bug.duplicateOf ? ` (closed as a duplicate of ${bug.duplicateOf})` : '';
+  return `**Known bug:** ${bug.vendor} bug ${bug.vendorBug}${duplicate}: ${prose(bug.title, false)}. Affects ${prose(bug.affects, false)}${bug.fixedIn ? `; fixed in ${prose(bug.fixedIn, false)}` : ''}. Reference: <${bug.reference}>.`;
 }
 
-export function environmentTable(env: Environment): string {
+function expectedCell(report: ReproReport): string {
+  const expected = report.expected;
+  if (!expected) return 'no reference for this platform';
+  return `${code(expected.name)}${expected.hex ? ` (${code(expected.hex)})` : ''}${expected.message ? `: ${prose(expected.message)}` : ''}`;
+}
+
+function observedCell(report: ReproReport): string {
+  const observed = report.observed;
+  if (!observed) return 'no answer';
+  if (observed.ok) return `${code(observed.call)} succeeded${observed.protocol ? ` (protocol ${code(observed.protocol)})` : ''}`;
+  if ('blocked' in observed) {
+    const late = observed.thenReturned;
+    const then = late ? `; it returned ${code(late.name)} ${late.afterReleaseMs} ms after the holder let go (${late.afterMs} ms after the attempt)` : '';
+    return `blocked: ${code(observed.call)} had not returned after ${observed.afterMs} ms with the reader held${then}`;
+  }
+  return `${code(observed.name ?? 'unknown PC/SC code')} (${code(observed.hex)})${observed.call ? ` from ${code(observed.call)}` : ''}: ${prose(observed.message)}`;
+}
+
+/** The exact command, the two-terminal equivalent where there is one, and what runs. */
+function stepsToReproduce(report: ReproReport): string {
+  const language = shellLanguage(report.environment);
+  const lines = ['1. Run:', '', indent(codeBlock(report.commandLine, language))];
+  if (report.manual) {
+    lines.push(
+      '',
+      '2. Or by hand, in two terminals: start the holder, then, while it holds (10 s), the contender:',
+      '',
+      indent(codeBlock(report.manual.holder, language)),
+      '',
+      indent(codeBlock(report.manual.contender, language)),
+    );
+  }
+  const steps = Object.entries(report.steps).filter(([, calls]) => calls.length);
+  lines.push('', `What runs (${code('sc-repro scenarios', false)} ${code(report.scenario.id, false)}):`, '', ...steps.map(([role, calls]) => `- ${role}: ${calls.map((call) => code(call, false)).join(' → ')}`));
+  return lines.join('\n');
+}
+
+const indent = (block: string) => block.split('\n').map((line) => `   ${line}`).join('\n');
+
+export function environmentTable(env: Environment, driver: ReaderDriver | null): string {
+  const missing = (key: string) => (env.unavailable[key] ? `unknown: ${prose(env.unavailable[key]!)}` : 'unknown');
+  const multiline = (text: string) => text.split('\n').map((line) => code(line)).join('<br>');
   return table(
     ['Environment', ''],
     [
-      ['OS', esc(`${env.os} ${env.osVersion}`)],
-      ['Arch', esc(env.arch)],
-      ['Node.js', esc(env.node)],
-      ['sc-repro', esc(env.scRepro)],
-      ['PC/SC binding', esc(describeBinding(env.binding))],
-      ['PC/SC service', esc(env.pcscService ?? 'unknown')],
+      ['OS', `${prose(`${env.os} ${env.osVersion}`)}${env.osBuild ? `, build ${code(env.osBuild)}` : ''}`],
+      ['Arch', code(env.arch)],
+      ['Node.js', code(env.node)],
+      ['sc-repro', code(env.scRepro)],
+      ['PC/SC binding', prose(describeBinding(env.binding))],
+      ['PC/SC service', env.pcscService ? multiline(env.pcscService) : missing('pcscService')],
+      ['PC/SC client library', env.pcscClient ? code(env.pcscClient) : missing('pcscClient')],
+      ['Reader driver', driver ? driverCell(driver) : missing('reader.driver')],
+      ['Service debug log', prose(env.debugLog)],
     ],
   );
+}
+
+/** The driver's facts as code spans: file names, package versions and paths are looked up, not read. */
+function driverCell(driver: ReaderDriver): string {
+  const library = [driver.name, driver.version].filter((fact): fact is string => !!fact).map((fact) => code(fact)).join(' ');
+  const reader = [driver.vendor, driver.model, driver.firmware && `firmware ${driver.firmware}`].filter((fact): fact is string => !!fact).map((fact) => code(fact)).join(' ');
+  return `${[library, reader && `reader: ${reader}`].filter(Boolean).join('; ')} (from ${driver.sources.map((source) => (source.startsWith('/') ? code(source) : source)).join(' and ')})`;
+}
+
+/** The trace, folded: long, and needed only by whoever digs in. */
+export function traceDetails(trace: readonly TraceEntry[]): string {
+  const rows = trace.map((entry) => [entry.startMs.toFixed(1), entry.role, code(entry.call), code(formatArgs(entry.args)), code(entry.result), entry.durationMs.toFixed(3)]);
+  return details(`Trace: ${trace.length} PC/SC calls of the holder, the contender and the observer, on one timeline`, table(['ms', 'role', 'call', 'arguments', 'result', 'took ms'], rows));
 }

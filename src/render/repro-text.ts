@@ -1,8 +1,26 @@
-import type { ReproReport, ExpectedJson } from '../orchestrator/report.js';
+// The report as text: the terminal, logs, and plain-text trackers and mail
+// (`--output report.txt`). The same sections as the markdown, readable
+// without rendering.
+import type { ReproReport } from '../orchestrator/report.js';
+import type { ReaderDriver } from '../orchestrator/reader-driver.js';
+import type { TraceEntry } from '../orchestrator/run-scenario.js';
 import type { Verdict } from '../core/exit-codes.js';
+import type { Environment } from '../platform/environment.js';
 import { out } from './style.js';
 import { oneLine } from './errors.js';
 import { displayName } from './display-name.js';
+import {
+  callOf,
+  describeBinding,
+  describeDriver,
+  describeExpected,
+  describeObserved,
+  describePrecondition,
+  describeSpread,
+  describeTally,
+  formatArgs,
+  TIMELINE_LABELS,
+} from './report-parts.js';
 
 export const VERDICT_STYLE: Record<Verdict, (text: string) => string> = {
   'not-affected': (text) => out.green.bold(text),
@@ -20,80 +38,50 @@ export const VERDICT_MARK: Record<Verdict, string> = {
   'no-reference': '·',
 };
 
-export function describeExpected(expected: ExpectedJson | null): string {
-  if (!expected) return 'no reference for this platform';
-  return [expected.name, expected.hex && `(${expected.hex})`].filter(Boolean).join(' ') + (expected.message ? `: ${expected.message}` : '');
+/** `Label      value` lines under a section heading. */
+function labelled(rows: readonly [string, string][]): string[] {
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  return rows.map(([label, value]) => `  ${out.dim(label.padEnd(width))}${value}`);
 }
 
-export function describeObserved(observed: ReproReport['observed']): string {
-  if (!observed) return 'no answer';
-  if (observed.ok) return `${observed.call} succeeded${observed.protocol ? ` (protocol ${observed.protocol})` : ''}`;
-  if ('blocked' in observed) {
-    const late = observed.thenReturned;
-    const then = late ? `; it returned ${late.name} ${late.afterReleaseMs} ms after the holder let go (${late.afterMs} ms after the attempt)` : '';
-    return `blocked: ${observed.call} had not returned after ${observed.afterMs} ms with the reader held${then}`;
-  }
-  return `${observed.name ?? 'unknown PC/SC code'} (${observed.hex}) from ${observed.call}: ${oneLine(observed.message)}`;
-}
-
-/** What proved the hold, in words. */
-export function describePrecondition(report: Pick<ReproReport, 'precondition' | 'evidence'>): string {
-  if (report.precondition.evidence === 'holder') {
-    return "proved by the holder's own SCardStatus before and after the attempt: this stack shows no EXCLUSIVE/INUSE to a third party";
-  }
-  return `seen by a third party (${report.evidence.readerStateWhileHeld?.join(' ') ?? '-'})`;
-}
-
-export function describeSpread(spread: { min: number; median: number; max: number } | null): string {
-  return spread ? `min ${spread.min} / median ${spread.median} / max ${spread.max} ms` : '-';
-}
-
-export function describeTally(counts: Partial<Record<string, number>>, total: number): string {
-  return Object.entries(counts).map(([key, count]) => `${key} ${count}/${total}`).join(', ');
-}
-
-export const TIMELINE_LABELS: [keyof ReproReport['timeline'], string][] = [
-  ['holderStarted', 'holder started'],
-  ['readerHeld', 'reader held'],
-  ['contenderStarted', 'contender asked to act'],
-  ['attempt', 'contender attempt'],
-  ['answer', 'answer'],
-  ['holderReleased', 'holder released'],
-];
+const heading = (title: string) => ['', out.bold(title)];
 
 export function renderReproText(report: ReproReport): string {
   const verdict = VERDICT_STYLE[report.verdict](`${VERDICT_MARK[report.verdict]} ${report.verdict.toUpperCase()}`);
-  const lines = [`${verdict}  ${report.reason}`];
-  if (report.hint) lines.push(`${out.yellow('hint:')} ${report.hint}`);
+  const lines = [`${verdict}  ${oneLine(report.reason)}`];
+  if (report.hint) lines.push(`${out.yellow('hint:')} ${oneLine(report.hint)}`);
   if (report.knownBug) {
     const bug = report.knownBug;
     lines.push(
       `${out.bold('Known bug')}  ${bug.vendor} ${bug.vendorBug}${bug.duplicateOf ? ` (duplicate of ${bug.duplicateOf})` : ''}: ${bug.title}`,
-      `           affects ${bug.affects}${bug.fixedIn ? `, fixed in ${bug.fixedIn}` : ''}`,
+      `           affects ${bug.affects}${bug.fixedIn ? `, fixed in ${bug.fixedIn}` : ''}; ${bug.reference}`,
     );
   }
+  lines.push(...heading('Steps to reproduce'), `  ${report.commandLine}`);
+  if (report.manual) lines.push(`  or by hand, in two terminals: ${report.manual.holder}`, `    then, while it holds (10 s): ${report.manual.contender}`);
+  lines.push(...labelled(Object.entries(report.steps).filter(([, calls]) => calls.length).map(([role, calls]) => [role, calls.join(' → ')])));
+
   lines.push(
-    '',
-    `${out.dim('Scenario')}   ${report.scenario.id}: ${report.scenario.title}`,
-    `${out.dim('Reader')}     ${report.reader.name === null ? '-' : displayName(report.reader.name)}${report.reader.atr ? `  (ATR ${report.reader.atr})` : ''}`,
-    `${out.dim('Expected')}   ${describeExpected(report.expected)}`,
-    `${out.dim('Observed')}   ${describeObserved(report.observed)}`,
-    ...report.notes.map((note) => `${out.dim('Note')}       ${oneLine(note)}`),
-    ...(report.precondition.evidence ? [`${out.dim('Hold')}       ${describePrecondition(report)}`] : []),
+    ...heading('Expected and observed'),
+    ...labelled([
+      ['Scenario', `${report.scenario.id}: ${report.scenario.title}`],
+      ['Reader', `${report.reader.name === null ? '-' : displayName(report.reader.name)}${report.reader.atr ? `  (ATR ${report.reader.atr})` : ''}`],
+      ['Expected', describeExpected(report.expected)],
+      ['Observed', describeObserved(report.observed)],
+      ...report.notes.map((note): [string, string] => ['Note', oneLine(note)]),
+      ...(report.precondition.evidence ? [['Hold', describePrecondition(report)] as [string, string]] : []),
+      ...(report.repeat
+        ? ([
+            ['Runs', describeTally(report.repeat.verdicts, report.repeat.count)],
+            ['Outcomes', describeTally(report.repeat.outcomes, report.repeat.count)],
+            ['Latency', describeSpread(report.repeat.connectLatencyMs)],
+            ['Run time', describeSpread(report.repeat.runMs)],
+          ] as [string, string][])
+        : []),
+    ]),
   );
-  if (report.repeat) {
-    const r = report.repeat;
-    lines.push(
-      `${out.dim('Runs')}       ${describeTally(r.verdicts, r.count)}`,
-      `${out.dim('Outcomes')}   ${describeTally(r.outcomes, r.count)}`,
-      `${out.dim('Latency')}    ${describeSpread(r.connectLatencyMs)}`,
-      `${out.dim('Run time')}   ${describeSpread(r.runMs)}`,
-    );
-  }
-  lines.push(
-    '',
-    out.dim(report.repeat ? 'Timeline of that run (ms from its start)' : 'Timeline (ms from start)'),
-  );
+
+  lines.push(...heading(report.repeat ? 'Timeline of that run (ms from its start)' : 'Timeline (ms from start)'));
   for (const [key, label] of TIMELINE_LABELS) {
     const value = report.timeline[key];
     if (typeof value === 'number') lines.push(`  ${value.toFixed(1).padStart(8)}  ${label}`);
@@ -106,10 +94,32 @@ export function renderReproText(report: ReproReport): string {
     report.startupMs !== null && `${report.startupMs} ms to start both processes`,
   ].filter(Boolean);
   lines.push(`  ${measured.join(', ')}`);
+
+  lines.push(...heading('Environment'), ...environmentLines(report.environment, report.reader.driver));
+  if (report.trace) lines.push(...heading(`Trace (${report.trace.length} PC/SC calls, ms from start)`), ...traceLines(report.trace));
   return `${lines.join('\n')}\n`;
 }
 
-/** The judged call, for labels: SCardConnect unless the holder's transmit was observed. */
-export function callOf(report: Pick<ReproReport, 'observed'>): string {
-  return report.observed?.call ?? 'SCardConnect';
+export function environmentLines(env: Environment, driver: ReaderDriver | null): string[] {
+  const missing = (key: string) => `unknown${env.unavailable[key] ? `: ${env.unavailable[key]}` : ''}`;
+  return labelled([
+    ['OS', `${env.os} ${env.osVersion}${env.osBuild ? `, build ${oneLine(env.osBuild)}` : ''}`],
+    ['Arch', env.arch],
+    ['Node.js', env.node],
+    ['sc-repro', env.scRepro],
+    ['PC/SC binding', describeBinding(env.binding)],
+    ['PC/SC service', env.pcscService ? env.pcscService.split('\n').join('; ') : missing('pcscService')],
+    ['PC/SC client', env.pcscClient ?? missing('pcscClient')],
+    ['Reader driver', driver ? describeDriver(driver) : missing('reader.driver')],
+    ['Debug log', env.debugLog],
+  ]);
+}
+
+/** One aligned row per call. */
+export function traceLines(trace: readonly TraceEntry[]): string[] {
+  const rows = trace.map((entry) => [entry.startMs.toFixed(1), entry.role, entry.call, formatArgs(entry.args), entry.result, `${entry.durationMs.toFixed(3)} ms`]);
+  const header = ['ms', 'role', 'call', 'arguments', 'result', 'took'];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `  ${cells.map((cell, i) => (i === 0 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd()}`;
+  return [out.dim(line(header)), ...rows.map(line)];
 }

@@ -6,3 +6,11 @@ const noColor = () => 'NO_COLOR' in process.env && process.env.NO_COLOR !== '';
 
 export const out = new Chalk({ level: noColor() || !supportsColor ? 0 : supportsColor.level });
 export const err = new Chalk({ level: noColor() || !supportsColorStderr ? 0 : supportsColorStderr.level });
+
+/** --no-color: the same as NO_COLOR, decided after the streams' instances exist. */
+export function disableColor(): void {
+  out.level = 0;
+  err.level = 0;
+  // Spinners and role processes read the variable.
+  process.env.NO_COLOR = '1';
+}

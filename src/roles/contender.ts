@@ -58,13 +58,11 @@ export function contend(options: ContendOptions): Promise<AttemptResult> {
 }
 
 export type AttemptJson =
-  | { ok: true; reader: string; mode: ShareMode; latencyMs: number; protocol: string | null }
-  | { ok: false; reader: string; mode: ShareMode; latencyMs: number; error: CodeJson };
+  | { reader: string; mode: ShareMode; latencyMs: number; protocol: string | null }
+  | { reader: string; mode: ShareMode; latencyMs: number; error: CodeJson };
 
-/** `connect --json`. */
+/** `connect --json`, inside the common envelope (whose `ok` says whether the connect succeeded). */
 export function attemptJson(result: AttemptResult): AttemptJson {
   const base = { reader: result.reader, mode: result.mode, latencyMs: result.judged.durationMs };
-  return result.judged.rv === 0
-    ? { ok: true, ...base, protocol: result.protocol }
-    : { ok: false, ...base, error: codeJson(result.judged.rv, result.judged.call) };
+  return result.judged.rv === 0 ? { ...base, protocol: result.protocol } : { ...base, error: codeJson(result.judged.rv, result.judged.call) };
 }

@@ -44,7 +44,7 @@ export async function takeHold(context: PcscContext, reader: string, plan: Holde
   const { proveByStatus = false, then = null } = options;
   const planned: Step[] = [...(plan.transaction ? [{ call: 'SCardBeginTransaction' as const }] : []), ...(proveByStatus ? [{ call: 'SCardStatus' as const }] : []), ...(then ? [then] : [])];
   const calls: ConnectionCall[] = callsNeeded(planned);
-  const connection: Connection = await log.run('SCardConnect', { reader, mode: plan.mode }, () => context.connect(reader, plan.mode, 'any', { calls }));
+  const connection: Connection = await log.run('SCardConnect', { reader, mode: plan.mode, protocols: 'any' }, () => context.connect(reader, plan.mode, 'any', { calls }));
   try {
     if (plan.transmit) await log.run('SCardTransmit', {}, () => connection.transmit(PROBE_APDU));
     if (plan.transaction) await log.run('SCardBeginTransaction', {}, () => connection.beginTransaction());

@@ -52,7 +52,7 @@ export class StepRunner {
   /** Makes `step`; its record comes back whatever the call returned. Anything that is not a PC/SC answer is thrown. */
   async run(step: Step): Promise<CallRecord> {
     if (step.call === 'SCardConnect') {
-      const connected = await this.log.attempt('SCardConnect', { reader: this.reader, mode: step.mode }, () =>
+      const connected = await this.log.attempt('SCardConnect', { reader: this.reader, mode: step.mode, protocols: step.protocol ?? 'any' }, () =>
         this.context.connect(this.reader, step.mode, step.protocol ?? 'any', { calls: this.needs }),
       );
       if (!connected.ok) return connected.record;

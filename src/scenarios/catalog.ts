@@ -28,8 +28,10 @@ export function findScenario(id: string): Scenario | undefined {
   return SCENARIOS.find((scenario) => scenario.id === id);
 }
 
+export type ScenarioSteps = Record<'holder' | 'contender' | 'observer' | 'card', string[]>;
+
 /** Every PC/SC call a scenario makes, by role, in order: what a reader of a report needs to know ran. */
-export function scenarioSteps(scenario: Scenario): Record<'holder' | 'contender' | 'observer' | 'card', string[]> {
+export function scenarioSteps(scenario: Scenario): ScenarioSteps {
   const { holder, contender, judge } = scenario;
   const hold = [
     `SCardConnect(${holder.mode.toUpperCase()})`,

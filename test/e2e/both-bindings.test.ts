@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { useStack, readerIsFree, VIRTUAL_READER } from '../support/pcsc-stack.js';
-import { runCli, type CliResult } from '../support/cli.js';
+import { runCli, type CliResult, jsonOutput } from '../support/cli.js';
 import { buildInterposer } from '../support/interposers.js';
 
 await useStack({ before, after });
@@ -25,7 +25,7 @@ for (const name of ['pcsclite', 'ffi'] as const) {
   test(`--binding ${name}: repro is not-affected, and the report names the binding of every process`, async () => {
     const result = await runCli(['--binding', name, 'repro', '--json', ...reader]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    const report = JSON.parse(result.stdout);
+    const report = jsonOutput(result.stdout);
     assert.equal(report.verdict, 'not-affected');
     assert.equal(report.environment.binding.name, name);
     assert.deepEqual(report.environment.binding.roles, { holder: name, contender: name });
@@ -36,7 +36,7 @@ for (const name of ['pcsclite', 'ffi'] as const) {
 test('one role on the other binding: --contender-env SC_REPRO_BINDING=ffi cross-checks it', async () => {
   const result = await runCli(['repro', '--json', ...reader, '--contender-env', 'SC_REPRO_BINDING=ffi']);
   assert.equal(result.code, 0, result.stdout + result.stderr);
-  const report = JSON.parse(result.stdout);
+  const report = jsonOutput(result.stdout);
   assert.equal(report.verdict, 'not-affected');
   assert.deepEqual(report.environment.binding.roles, { holder: 'pcsclite', contender: 'ffi' });
 });
@@ -48,12 +48,12 @@ test('the El Capitan emulation is detected through either binding', async () => 
   for (const [label, promise] of runs) {
     const result = await promise;
     assert.equal(result.code, 1, `${label}: ${result.stdout}${result.stderr}`);
-    assert.equal(JSON.parse(result.stdout).knownBug.vendorBug, '23646838', label);
+    assert.equal(jsonOutput(result.stdout).knownBug.vendorBug, '23646838', label);
   }
   // The whole process tree on the library: the holder and the observer are not affected by it, the contender's shared connect is.
   const ffi = await runCli(['repro', '--json', ...reader], { env: { SC_REPRO_BINDING: 'ffi', SC_REPRO_PCSC_LIBRARY: elCapitan } });
   assert.equal(ffi.code, 1, ffi.stdout + ffi.stderr);
-  const report = JSON.parse(ffi.stdout);
+  const report = jsonOutput(ffi.stdout);
   assert.equal(report.verdict, 'bug-reproduced');
   assert.equal(report.knownBug.vendorBug, '23646838');
   assert.equal(report.environment.binding.library, elCapitan);
@@ -95,7 +95,7 @@ test('without the native build: auto falls back to ffi; --binding pcsclite is on
     const cli = join(dir, 'bin', 'sc-repro.cjs');
     const auto = await run(cli, ['repro', '--json', ...reader]);
     assert.equal(auto.code, 0, auto.stdout + auto.stderr);
-    const report = JSON.parse(auto.stdout);
+    const report = jsonOutput(auto.stdout);
     assert.equal(report.verdict, 'not-affected');
     assert.equal(report.environment.binding.name, 'ffi');
     assert.deepEqual(report.environment.binding.roles, { holder: 'ffi', contender: 'ffi' });

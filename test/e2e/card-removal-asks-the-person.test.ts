@@ -6,12 +6,12 @@
 // terminal is a pseudo-terminal from util-linux `script`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useStack, insertCard, removeCard, readerStatus, VIRTUAL_READER } from '../support/pcsc-stack.js';
-import { CLI, runCli } from '../support/cli.js';
+import { CLI, runCli, jsonOutput } from '../support/cli.js';
+import { onTerminal } from '../support/terminal.js';
 import { markedEnv, processesWithMarker } from '../support/process-table.js';
 import { sleep } from '../../src/core/bounded-wait.js';
 import type { VirtualCard } from '../../src/virtual-card/vpcd-card.js';
@@ -33,7 +33,7 @@ after(async () => {
 test('with no terminal, a card scenario is inconclusive (needs card removal) and the others are judged', async () => {
   const result = await runCli(['matrix', '--json', '--reader', VIRTUAL_READER, '--only', 'transmit-after-card-removed,share-exclusive-exclusive']);
   assert.equal(result.code, 2, result.stdout + result.stderr);
-  const rows = JSON.parse(result.stdout).rows as { scenario: { id: string }; verdict: string; reason: string }[];
+  const rows = jsonOutput(result.stdout).rows as { scenario: { id: string }; verdict: string; reason: string }[];
   const byId = Object.fromEntries(rows.map((row) => [row.scenario.id, row]));
   assert.equal(byId['share-exclusive-exclusive']!.verdict, 'not-affected');
   assert.equal(byId['transmit-after-card-removed']!.verdict, 'inconclusive');
@@ -41,13 +41,6 @@ test('with no terminal, a card scenario is inconclusive (needs card removal) and
   // The card was never touched: it is still in the reader.
   assert.equal((await readerStatus()).cardPresent, true);
 });
-
-/** `sc-repro args…` on a pseudo-terminal of util-linux `script`, as on a person's terminal: a size (a spinner needs one), no CI variable. */
-function onTerminal(args: string[], env: Record<string, string> = {}) {
-  const command = ['stty cols 120 rows 40;', 'exec', process.execPath, CLI, ...args.map((arg) => JSON.stringify(arg))].join(' ');
-  const { CI: _ci, ...inherited } = process.env;
-  return spawn('script', ['-qefc', command, '/dev/null'], { env: { ...inherited, NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-}
 
 test('on a terminal, sc-repro asks for the card to be taken out and put back, counts down, and judges the scenarios', async () => {
   const output = join(dir, 'matrix.json');
@@ -65,7 +58,7 @@ test('on a terminal, sc-repro asks for the card to be taken out and put back, co
       const first = prompts.length === 1;
       acting = acting
         // The person takes a couple of seconds to the first prompt: the countdown moves meanwhile.
-        .then(() => (first ? sleep(2200) : undefined))
+        .then(() => (first ? sleep(3200) : undefined))
         .then(() => (request.startsWith('Take') ? removeCard(card!).then(() => void (card = undefined)) : insertCard().then((inserted) => void (card = inserted))));
     }
   });
@@ -73,13 +66,19 @@ test('on a terminal, sc-repro asks for the card to be taken out and put back, co
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(killer);
   await acting;
-  // What the terminal showed, without the spinner's redraw codes.
-  const shown = seen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\n').slice(-3000);
+  // What the terminal showed, one line per distinct redraw (spinner frames dropped).
+  const shown = seen
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\n')
+    .split(/\r?\n/)
+    .map((line) => line.replace(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]\s*/, '').trim())
+    .filter((line, i, all) => line && line !== all[i - 1])
+    .join('\n')
+    .slice(-3000);
   assert.equal(code, 0, shown);
   assert.deepEqual(prompts, ['Take the card out of', 'Put the card back into', 'Take the card out of', 'Put the card back into'], shown);
   const firstCountdown = [...seen.matchAll(PROMPT)].filter((match) => match[1]!.startsWith('Take')).map((match) => Number(match[2]));
   assert.deepEqual([...new Set(firstCountdown)].slice(0, 3), [30, 29, 28], shown);
-  const rows = JSON.parse(readFileSync(output, 'utf8')).rows as { scenario: { id: string }; verdict: string; observed: string }[];
+  const rows = jsonOutput(readFileSync(output, 'utf8')).rows as { scenario: { id: string }; verdict: string; observed: string }[];
   assert.deepEqual(
     rows.map((row) => `${row.scenario.id} ${row.verdict} ${row.observed}`),
     ['transmit-after-card-removed not-affected SCARD_W_REMOVED_CARD', 'transmit-after-card-reinserted not-affected SCARD_W_REMOVED_CARD'],

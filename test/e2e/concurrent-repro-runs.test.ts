@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useStack, readerIsFree, VIRTUAL_READER } from '../support/pcsc-stack.js';
-import { runCli } from '../support/cli.js';
+import { runCli, jsonOutput } from '../support/cli.js';
 import { markedEnv, processesWithMarker } from '../support/process-table.js';
 
 await useStack({ before, after });
@@ -21,7 +21,7 @@ test(`${PAIRS} pairs of simultaneous repro runs: no false verdict, nothing left,
       [[], ['--scenario', 'yosemite-shared-connect']].map((scenario) => runCli(['repro', '--json', '--reader', VIRTUAL_READER, ...scenario], { env })),
     );
     for (const run of runs) {
-      const report = JSON.parse(run.stdout);
+      const report = jsonOutput(run.stdout);
       verdicts[report.verdict] = (verdicts[report.verdict] ?? 0) + 1;
       assert.ok(['not-affected', 'inconclusive'].includes(report.verdict), `pair ${i}: ${report.verdict}: ${report.reason}`);
       assert.equal(run.code, report.verdict === 'not-affected' ? 0 : 2);

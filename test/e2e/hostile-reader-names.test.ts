@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startPrivatePcscd, untilCard, type PrivatePcscd } from '../support/private-pcscd.js';
 import { startPcscStack, type PcscStack } from '../support/pcsc-stack.js';
-import { runCli } from '../support/cli.js';
+import { runCli, jsonOutput } from '../support/cli.js';
 import { insertVirtualCard, type VirtualCard } from '../../src/virtual-card/vpcd-card.js';
 import { shellQuote } from '../../src/orchestrator/report.js';
 
@@ -39,7 +39,8 @@ const CASES: Case[] = [
     port: 0x8c7d, // 35965, 35966; the system vpcd has 35963 and 35964
     part: "| `tick` it's \\back *x* <b> 00 00",
     text: `${ODD} 00 00`,
-    markdown: "Lecteur été ✓ \\| \\`tick\\` it's \\\\back \\*x\\* &lt;b&gt; 00 00",
+    // A code span: a fence longer than the backticks inside, and `\|` for the table.
+    markdown: "``Lecteur été ✓ \\| `tick` it's \\back *x* <b> 00 00``",
   },
   {
     label: 'the newline name',
@@ -49,7 +50,7 @@ const CASES: Case[] = [
     port: 0x8c7f, // 35967, 35968
     part: 'piégé\n 00 00',
     text: '"Lecteur piégé\\n 00 00"',
-    markdown: 'Lecteur piégé<br> 00 00',
+    markdown: '`Lecteur piégé\\u000a 00 00`',
   },
 ];
 const reader = (c: Case) => `${c.base} 00 00`;
@@ -105,7 +106,7 @@ for (const c of CASES) {
   test(`readers --json: ${c.label} round-trips exactly`, async () => {
     const result = await cli(c, ['readers', '--json']);
     assert.equal(result.code, 0, result.stderr);
-    const report = JSON.parse(result.stdout);
+    const report = jsonOutput(result.stdout);
     assert.deepEqual(
       report.readers.map((r: { reader: string }) => r.reader),
       [`${c.base} 00 00`, `${c.base} 00 01`],
@@ -128,7 +129,7 @@ for (const c of CASES) {
       const args = [command, '--reader', c.part, ...(command === 'lock' ? ['--hold', '0.01'] : [])];
       const json = await cli(c, [...args, '--json']);
       assert.equal(json.code, 0, json.stdout + json.stderr);
-      assert.equal(JSON.parse(json.stdout).reader, reader(c));
+      assert.equal(jsonOutput(json.stdout).reader, reader(c));
       const text = await cli(c, args);
       assert.equal(text.code, 0, text.stdout + text.stderr);
       const lines = text.stdout.split('\n');
@@ -140,20 +141,22 @@ for (const c of CASES) {
   test(`repro --json: reader.name is exactly ${c.label}, and the command quotes it for a shell`, async () => {
     const result = await cli(c, ['repro', '--json', '--reader', c.part]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    const report = JSON.parse(result.stdout);
+    const report = jsonOutput(result.stdout);
     assert.equal(report.verdict, 'not-affected');
-    assert.deepEqual(report.reader, { name: reader(c), atr: '3B 80 80 01 01' });
-    assert.equal(report.command, shellQuote(['sc-repro', 'repro', '--json', '--reader', c.part]));
+    assert.equal(report.reader.name, reader(c));
+    assert.equal(report.reader.atr, '3B 80 80 01 01');
+    assert.equal(report.commandLine, shellQuote(['sc-repro', 'repro', '--json', '--reader', c.part]));
+    assert.ok(!/[\n\r]/.test(report.commandLine), 'the command line is one line');
   });
 
   test(`repro as text: the Reader line shows ${c.label} on one line`, async () => {
     const result = await cli(c, ['repro', '--reader', c.part]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const lines = result.stdout.split('\n');
-    const at = lines.indexOf(`Reader     ${c.text}  (ATR 3B 80 80 01 01)`);
+    const at = lines.indexOf(`  Reader    ${c.text}  (ATR 3B 80 80 01 01)`);
     assert.ok(at > 0, result.stdout);
-    assert.match(lines[at - 1]!, /^Scenario {3}el-capitan-scardconnect: /);
-    assert.match(lines[at + 1]!, /^Expected {3}SCARD_E_SHARING_VIOLATION/);
+    assert.match(lines[at - 1]!, /^ {2}Scenario {2}el-capitan-scardconnect: /);
+    assert.match(lines[at + 1]!, /^ {2}Expected {2}SCARD_E_SHARING_VIOLATION/);
   });
 
   test(`repro --markdown: ${c.label} stays inside its table cell`, async () => {
@@ -165,8 +168,7 @@ for (const c of CASES) {
     for (const line of markdown.split('\n').filter((l) => l.startsWith('|'))) {
       assert.equal(line.split(/(?<!\\)\|/).length, 4, line);
     }
-    assert.ok(!/(?<!\\)`/.test(c.markdown), 'a bare backtick would open a code span');
-    assert.ok(markdown.includes(`\`\`\`sh\n${shellQuote(['sc-repro', 'repro', '--markdown', '--reader', c.part])}\n\`\`\``), markdown);
+    assert.ok(markdown.includes(`   \`\`\`sh\n   ${shellQuote(['sc-repro', 'repro', '--markdown', '--reader', c.part])}\n   \`\`\``), markdown);
   });
 }
 

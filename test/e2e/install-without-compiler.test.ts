@@ -3,6 +3,7 @@
 // PC/SC through the system library (ffi). The package is packed and installed
 // globally into a temporary prefix, as a user would with `npm install -g`.
 import { test, before, after } from 'node:test';
+import { jsonOutput } from '../support/cli.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -38,7 +39,7 @@ test('npm install -g of the packed tarball with CC=false CXX=false: repro works 
     const cli = join(prefix, 'bin', 'sc-repro');
     const repro = await run(cli, ['repro', '--json', '--reader', VIRTUAL_READER]);
     assert.equal(repro.code, 0, repro.stdout + repro.stderr);
-    const report = JSON.parse(repro.stdout);
+    const report = jsonOutput(repro.stdout);
     assert.equal(report.verdict, 'not-affected');
     assert.equal(report.environment.binding.name, 'ffi');
   } finally {

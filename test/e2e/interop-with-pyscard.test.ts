@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { useStack } from '../support/pcsc-stack.js';
-import { runCli, startCli } from '../support/cli.js';
+import { runCli, startCli, jsonOutput } from '../support/cli.js';
 
 const PYTHON = '/usr/bin/python3';
 const BASELINE = fileURLToPath(new URL('../../scripts/baseline/', import.meta.url));
@@ -37,5 +37,5 @@ test('a lock held by pyscard lock.py makes sc-repro connect report SCARD_E_SHARI
   const connect = await runCli(['connect', '--json']);
   lock.kill('SIGTERM');
   assert.equal(connect.code, 1, connect.stderr);
-  assert.equal(JSON.parse(connect.stdout).error.name, 'SCARD_E_SHARING_VIOLATION');
+  assert.equal(jsonOutput(connect.stdout).error.name, 'SCARD_E_SHARING_VIOLATION');
 });

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useStack } from '../support/pcsc-stack.js';
-import { runCli, startCli } from '../support/cli.js';
+import { runCli, startCli, jsonOutput } from '../support/cli.js';
 
 await useStack({ before, after });
 
@@ -15,7 +15,7 @@ test('connect gets SCARD_E_SHARING_VIOLATION (0x8010000B) and exit 1 while lock 
   lock.child.kill('SIGINT');
   await lock.done;
   assert.equal(connect.code, 1, connect.stderr);
-  const report = JSON.parse(connect.stdout);
+  const report = jsonOutput(connect.stdout);
   assert.equal(report.ok, false);
   assert.equal(report.mode, 'shared');
   assert.equal(report.reader, 'Virtual PCD 00 00');
@@ -40,7 +40,7 @@ test('connect as text names the code and says it is the expected answer', async 
 test('after lock ends by itself, connect succeeds with exit 0', async () => {
   const lock = await runCli(['lock', '--hold', '0.2', '--json']);
   assert.equal(lock.code, 0, lock.stderr);
-  const held = JSON.parse(lock.stdout);
+  const held = jsonOutput(lock.stdout);
   assert.equal(held.reason, 'hold-elapsed');
   assert.equal(held.mode, 'exclusive');
   assert.ok(held.heldMs >= 190 && held.heldMs < 2000, `held ${held.heldMs} ms`);
@@ -48,7 +48,7 @@ test('after lock ends by itself, connect succeeds with exit 0', async () => {
 
   const connect = await runCli(['connect', '--json']);
   assert.equal(connect.code, 0, connect.stderr);
-  const report = JSON.parse(connect.stdout);
+  const report = jsonOutput(connect.stdout);
   assert.equal(report.ok, true);
   assert.match(report.protocol, /^T[01]$/);
 });

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useStack, readerStatus, VIRTUAL_READER } from '../support/pcsc-stack.js';
 import { markedEnv, processesWithMarker } from '../support/process-table.js';
-import { runCli } from '../support/cli.js';
+import { runCli, jsonOutput } from '../support/cli.js';
 
 await useStack({ before, after }, { card: false });
 
@@ -53,8 +53,8 @@ for (const binding of ['pcsclite', 'ffi']) {
     const { env, marker } = markedEnv();
     const result = await runCli(['--binding', binding, 'matrix', '--json', '--virtual', '--blocked-after', '0.3'], { env, timeoutMs: 60_000 });
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    const report = JSON.parse(result.stdout);
-    assert.equal(report.kind, 'matrix');
+    const report = jsonOutput(result.stdout);
+    assert.equal(report.command, 'matrix');
     assert.deepEqual(report.environment.binding.roles, { holder: binding, contender: binding });
     assert.equal(report.exitCode, 0);
     const observed = Object.fromEntries(report.rows.map((row: { scenario: { id: string }; observed: string }) => [row.scenario.id, row.observed]));
@@ -73,7 +73,7 @@ for (const binding of ['pcsclite', 'ffi']) {
 test('a blocked exclusive connect during a transaction succeeds once the holder lets go', async () => {
   const result = await runCli(['repro', '--json', '--virtual', '--scenario', 'exclusive-connect-during-transaction', '--blocked-after', '0.5']);
   assert.equal(result.code, 0, result.stdout + result.stderr);
-  const report = JSON.parse(result.stdout);
+  const report = jsonOutput(result.stdout);
   assert.equal(report.observed.blocked, true);
   assert.ok(report.observed.afterMs >= 500, `declared blocked after ${report.observed.afterMs} ms`);
   assert.equal(report.observed.thenReturned.name, OK);
@@ -81,21 +81,22 @@ test('a blocked exclusive connect during a transaction succeeds once the holder 
   assert.ok(report.evidence.readerStateWhileHeld.includes('INUSE'));
 });
 
-test('matrix as text: one row per scenario, a verdict column, the total last', async () => {
+test('matrix as text: one row per scenario, a verdict column, the total, then the steps and the environment', async () => {
   const result = await runCli(['matrix', '--virtual', '--only', 'el-capitan-scardconnect,share-direct-direct']);
   assert.equal(result.code, 0, result.stderr);
   const lines = result.stdout.trimEnd().split('\n');
   assert.match(lines[0]!, /^Scenario +Expected +Observed +Verdict +Known bug$/);
   assert.match(lines[1]!, /^el-capitan-scardconnect +SCARD_E_SHARING_VIOLATION +SCARD_E_SHARING_VIOLATION +✔ as expected$/);
   assert.match(lines[2]!, /^share-direct-direct +SCARD_S_SUCCESS +SCARD_S_SUCCESS +✔ as expected$/);
-  assert.equal(lines.length, 7, result.stdout);
-  assert.match(lines.at(-1)!, /^Total +\d+\.\d\d s/);
+  assert.equal(lines[3], '', result.stdout);
+  assert.match(lines[6]!, /^Total +\d+\.\d\d s/);
+  assert.deepEqual(lines.filter((line) => /^[A-Z]/.test(line)).slice(4), ['Steps to reproduce', 'Environment']);
 });
 
 test('scenarios lists the catalog with what this platform expects and the bugs caught', async () => {
   const result = await runCli(['scenarios', '--json']);
   assert.equal(result.code, 0);
-  const listing = JSON.parse(result.stdout);
+  const listing = jsonOutput(result.stdout);
   assert.equal(listing.platform, 'linux-pcsclite');
   assert.deepEqual(
     Object.fromEntries(listing.scenarios.map((s: { id: string; expectedHere: string }) => [s.id, s.expectedHere])),

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useStack } from '../support/pcsc-stack.js';
 import { buildInterposer } from '../support/interposers.js';
-import { runCli } from '../support/cli.js';
+import { runCli, jsonOutput } from '../support/cli.js';
 
 await useStack({ before, after }, { card: false });
 
@@ -31,7 +31,7 @@ function deviations(rows: Row[]): Record<string, string> {
 async function assertMatrixFlags(roleEnv: string[], expected: Record<string, string>): Promise<void> {
   const result = await runCli(['matrix', '--json', '--virtual', '--blocked-after', '0.3', ...roleEnv], { timeoutMs: 90_000 });
   assert.equal(result.code, 1, result.stdout + result.stderr);
-  const rows: Row[] = JSON.parse(result.stdout).rows;
+  const rows: Row[] = jsonOutput(result.stdout).rows;
   assert.ok(rows.length >= 20, `${rows.length} rows`);
   const why = rows.filter((row) => row.verdict !== 'not-affected').map((row) => `${row.scenario.id}: ${row.reason}`);
   assert.deepEqual(deviations(rows), expected, why.join('\n'));
@@ -77,7 +77,7 @@ test('repro --repeat under the El Capitan emulation: bug-reproduced in every run
   const preload = await buildInterposer('el-capitan-proto-mismatch');
   const result = await runCli(['repro', '--json', '--repeat', '5', '--virtual', '--contender-env', `LD_PRELOAD=${preload}`]);
   assert.equal(result.code, 1, result.stdout + result.stderr);
-  const report = JSON.parse(result.stdout);
+  const report = jsonOutput(result.stdout);
   assert.equal(report.verdict, 'bug-reproduced');
   assert.deepEqual(report.repeat.verdicts, { 'bug-reproduced': 5 });
   assert.deepEqual(report.repeat.outcomes, { SCARD_E_PROTO_MISMATCH: 5 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { useStack, insertCard, readerIsFree, readerStatus, removeCard, VIRTUAL_READER } from '../support/pcsc-stack.js';
 import { markedEnv, processesWithMarker } from '../support/process-table.js';
 import { insertVirtualCard } from '../../src/virtual-card/vpcd-card.js';
-import { runCli, startCli } from '../support/cli.js';
+import { runCli, startCli, jsonOutput } from '../support/cli.js';
 
 await useStack({ before, after }, { card: false });
 
@@ -21,7 +21,7 @@ test('connect with no card: SCARD_E_NO_SMARTCARD, a hint, exit 2', async () => {
 test('lock with no card: exit 2 with one JSON object on stdout', async () => {
   const result = await runCli(['lock', '--json']);
   assert.equal(result.code, 2);
-  const report = JSON.parse(result.stdout);
+  const report = jsonOutput(result.stdout);
   assert.equal(report.ok, false);
   assert.equal(report.error.name, 'SCARD_E_NO_SMARTCARD');
 });
@@ -40,7 +40,7 @@ test('repro with no card: inconclusive, exit 2, the cause and a hint on stderr',
   await readerStatus(undefined, (s) => !s.cardPresent);
   const result = await runCli(['repro', '--json', '--reader', VIRTUAL_READER]);
   assert.equal(result.code, 2, result.stdout + result.stderr);
-  assert.equal(JSON.parse(result.stdout).verdict, 'inconclusive');
+  assert.equal(jsonOutput(result.stdout).verdict, 'inconclusive');
   const lines = result.stderr.trim().split('\n');
   assert.match(lines[0]!, /^sc-repro: inconclusive: the holder could not take the reader: SCARD_E_NO_SMARTCARD/);
   assert.match(lines[1]!, /^hint: insert a card/);
@@ -56,7 +56,7 @@ test('the card removed while repro holds: inconclusive, exit 2 within 2 s, reade
   const result = await repro.done;
   assert.ok(performance.now() - removed < 2000, `took ${Math.round(performance.now() - removed)} ms`);
   assert.equal(result.code, 2, result.stdout + result.stderr);
-  assert.match(JSON.parse(result.stdout).reason, /^the holder stopped: SCARD_W_REMOVED_CARD/);
+  assert.match(jsonOutput(result.stdout).reason, /^the holder stopped: SCARD_W_REMOVED_CARD/);
   assert.match(result.stderr, /^sc-repro: inconclusive: the holder stopped: SCARD_W_REMOVED_CARD/);
   assert.deepEqual(processesWithMarker(marker), []);
   const again = await insertCard();
@@ -86,6 +86,6 @@ test('--wait-card: lock and repro go on as soon as the card is inserted', async 
   const later = await insertVirtualCard();
   const result = await repro.done;
   assert.equal(result.code, 0, result.stdout + result.stderr);
-  assert.equal(JSON.parse(result.stdout).verdict, 'not-affected');
+  assert.equal(jsonOutput(result.stdout).verdict, 'not-affected');
   await removeCard(later);
 });

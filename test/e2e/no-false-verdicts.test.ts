@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useStack, insertCard, readerIsFree, VIRTUAL_READER } from '../support/pcsc-stack.js';
-import { CLI, runCli, startCli } from '../support/cli.js';
+import { CLI, runCli, startCli, jsonOutput } from '../support/cli.js';
 import { buildInterposer } from '../support/interposers.js';
 import { markedEnv, processesWithMarker } from '../support/process-table.js';
 
@@ -20,7 +20,7 @@ await useStack({ before, after });
 const STACK_TRACE = /\n\s+at .+:\d+:\d+/;
 
 function report(stdout: string) {
-  return JSON.parse(stdout) as { verdict: string; reason: string; notes: string[]; reader: { name: string }; observed: { blocked?: boolean } | null; knownBug: { vendorBug: string } | null; repeat?: { count: number }; stoppedEarly: string | null };
+  return jsonOutput(stdout) as { verdict: string; reason: string; notes: string[]; reader: { name: string }; observed: { blocked?: boolean } | null; knownBug: { vendorBug: string } | null; repeat?: { count: number }; stoppedEarly: string | null };
 }
 
 test('a slow SCardConnect around --blocked-after (-5 %, +5 %, +100 %) is judged by its code: not-affected', async () => {
@@ -67,8 +67,8 @@ test('a call that really waits for the holder is still blocked, and names Apple 
 test('a reversed reader list in either role changes nothing: both act on the reader chosen once', async () => {
   const reverse = await buildInterposer('reverse-reader-list');
   // The interposer works: a process that lists readers under it sees them reversed.
-  const plain = JSON.parse((await runCli(['readers', '--json'])).stdout).readers.map((r: { reader: string }) => r.reader);
-  const reversed = JSON.parse((await runCli(['readers', '--json'], { env: { LD_PRELOAD: reverse } })).stdout).readers.map((r: { reader: string }) => r.reader);
+  const plain = jsonOutput((await runCli(['readers', '--json'])).stdout).readers.map((r: { reader: string }) => r.reader);
+  const reversed = jsonOutput((await runCli(['readers', '--json'], { env: { LD_PRELOAD: reverse } })).stdout).readers.map((r: { reader: string }) => r.reader);
   assert.ok(plain.length >= 2, `two readers are needed: ${plain}`);
   assert.deepEqual(reversed, [...plain].reverse());
   for (const role of ['holder', 'contender']) {

@@ -2,7 +2,7 @@
 // so pointing it at a missing socket gives SCARD_E_NO_SERVICE without stopping pcscd.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from '../support/cli.js';
+import { runCli, jsonOutput } from '../support/cli.js';
 
 const noService = { PCSCLITE_CSOCK_NAME: '/nonexistent/sc-repro/pcscd.comm' };
 
@@ -20,7 +20,7 @@ for (const args of [['readers'], ['connect'], ['lock', '--hold', '1']]) {
 test('connect --json without a service prints the error object', async () => {
   const result = await runCli(['connect', '--json'], { env: noService });
   assert.equal(result.code, 2);
-  const report = JSON.parse(result.stdout);
+  const report = jsonOutput(result.stdout);
   assert.deepEqual(
     { ok: report.ok, name: report.error.name, hex: report.error.hex, code: report.error.code },
     { ok: false, name: 'SCARD_E_NO_SERVICE', hex: '0x8010001D', code: 0x8010001d },

@@ -2,14 +2,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useStack, VIRTUAL_READER } from '../support/pcsc-stack.js';
-import { runCli } from '../support/cli.js';
+import { runCli, jsonOutput } from '../support/cli.js';
 
 await useStack({ before, after });
 
 test('readers --json lists the vpcd reader with the card ATR', async () => {
   const result = await runCli(['readers', '--json']);
   assert.equal(result.code, 0, result.stderr);
-  const report = JSON.parse(result.stdout);
+  const report = jsonOutput(result.stdout);
   const reader = report.readers.find((r: { reader: string }) => r.reader === VIRTUAL_READER);
   assert.ok(reader, `no ${VIRTUAL_READER} in ${result.stdout}`);
   assert.equal(reader.cardPresent, true);

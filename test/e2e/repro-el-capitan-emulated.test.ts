@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useStack, readerIsFree, VIRTUAL_READER } from '../support/pcsc-stack.js';
 import { buildInterposer } from '../support/interposers.js';
-import { runCli, startCli } from '../support/cli.js';
+import { runCli, startCli, jsonOutput } from '../support/cli.js';
 
 await useStack({ before, after });
 let preload = '';
@@ -16,7 +16,7 @@ before(async () => {
 test('repro --json under the emulation: bug-reproduced, Apple 23646838, exit 1', async () => {
   const result = await runCli(['repro', '--json', '--reader', VIRTUAL_READER, '--contender-env', `LD_PRELOAD=${preload}`]);
   assert.equal(result.code, 1, result.stdout + result.stderr);
-  const report = JSON.parse(result.stdout);
+  const report = jsonOutput(result.stdout);
   assert.equal(report.verdict, 'bug-reproduced');
   assert.equal(report.observed.name, 'SCARD_E_PROTO_MISMATCH');
   assert.equal(report.observed.hex, '0x8010000F');
@@ -38,7 +38,7 @@ test('the manual flow under the emulation: connect, while lock holds, gets PROTO
     assert.match(connect.stdout, /this is the signature of Apple bug 23646838/);
     // The same connect without the interposer: the correct answer.
     const plain = await runCli(['connect', '--reader', VIRTUAL_READER, '--json']);
-    assert.equal(JSON.parse(plain.stdout).error.name, 'SCARD_E_SHARING_VIOLATION');
+    assert.equal(jsonOutput(plain.stdout).error.name, 'SCARD_E_SHARING_VIOLATION');
   } finally {
     lock.child.kill('SIGINT');
     await lock.done;

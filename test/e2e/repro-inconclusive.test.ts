@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { useStack, readerIsFree, readerStatus, VIRTUAL_READER } from '../support/pcsc-stack.js';
-import { runCli, startCli } from '../support/cli.js';
+import { runCli, startCli, jsonOutput } from '../support/cli.js';
 
 await useStack({ before, after });
 
@@ -16,7 +16,7 @@ function descendants(pid: number): number[] {
 test('no service: inconclusive, exit 2, with the cause and a hint', async () => {
   const result = await runCli(['repro', '--json'], { env: { PCSCLITE_CSOCK_NAME: '/nonexistent/pcscd.comm' } });
   assert.equal(result.code, 2, result.stdout + result.stderr);
-  const report = JSON.parse(result.stdout);
+  const report = jsonOutput(result.stdout);
   assert.equal(report.verdict, 'inconclusive');
   assert.match(report.reason, /SCARD_E_NO_SERVICE \(0x8010001D\)/);
   assert.match(report.hint, /pcscd/);
@@ -39,7 +39,7 @@ test('a holder killed with SIGKILL mid-run: inconclusive, exit 2, no hang, reade
   process.kill(holder, 'SIGKILL');
   const result = await repro.done;
   assert.equal(result.code, 2, result.stdout + result.stderr);
-  const report = JSON.parse(result.stdout);
+  const report = jsonOutput(result.stdout);
   assert.equal(report.verdict, 'inconclusive');
   assert.match(report.reason, /holder/);
   assert.ok(result.ms < 8000, `took ${result.ms} ms`);
@@ -58,7 +58,7 @@ test('SIGINT during a run: inconclusive, children gone, reader free, exit 130', 
   repro.child.kill('SIGINT');
   const result = await repro.done;
   assert.equal(result.code, 130, result.stdout + result.stderr);
-  const report = JSON.parse(result.stdout);
+  const report = jsonOutput(result.stdout);
   assert.equal(report.verdict, 'inconclusive');
   assert.match(report.reason, /interrupted/);
   assert.ok(result.ms < 5000, `took ${result.ms} ms: the blocked contender was waited for`);

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useStack, readerIsFree, VIRTUAL_READER } from '../support/pcsc-stack.js';
-import { runCli } from '../support/cli.js';
+import { runCli, jsonOutput } from '../support/cli.js';
 import { buildInterposer } from '../support/interposers.js';
 import { markedEnv, processesWithMarker } from '../support/process-table.js';
 
@@ -50,7 +50,7 @@ for (const fault of CRASHES) {
     const scenario = fault.scenario ? ['--scenario', fault.scenario] : [];
     const result = await runCli(['repro', '--json', '--reader', VIRTUAL_READER, ...scenario, ...faultArgs(fault)], { env });
     assert.equal(result.code, 2, result.stdout + result.stderr);
-    const report = JSON.parse(result.stdout);
+    const report = jsonOutput(result.stdout);
     assert.equal(report.verdict, 'inconclusive');
     assert.match(report.reason, fault.reason);
     assert.match(result.stderr.split('\n')[0]!, /^sc-repro: inconclusive: /);
@@ -69,7 +69,7 @@ test('a contender whose SCardConnect never returns: inconclusive within the bloc
     ['repro', '--json', '--reader', VIRTUAL_READER, '--blocked-after', '1', '--timeout', '1', ...faultArgs(fault, { SC_REPRO_FAULT_ACTION: 'hang' })],
     { env },
   );
-  const report = JSON.parse(result.stdout);
+  const report = jsonOutput(result.stdout);
   // It did not come back when the holder let go: something else holds it, so nothing can be judged.
   assert.equal(report.verdict, 'inconclusive', result.stdout);
   assert.match(report.reason, /still had not 1 s after the holder let go/);

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPcscStack, insertCard, killPcscd, readerIsFree, readerStatus, VIRTUAL_READER, type PcscStack } from '../support/pcsc-stack.js';
-import { startCli, type RunningCli } from '../support/cli.js';
+import { startCli, type RunningCli, jsonOutput } from '../support/cli.js';
 import { markedEnv, processesWithMarker } from '../support/process-table.js';
 import type { VirtualCard } from '../../src/virtual-card/vpcd-card.js';
 
@@ -60,7 +60,7 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     await bringUp();
     assert.equal(result.code, 2, result.stdout + result.stderr);
     assert.ok(afterKillMs < 2000, `took ${Math.round(afterKillMs)} ms`);
-    const report = JSON.parse(result.stdout);
+    const report = jsonOutput(result.stdout);
     assert.equal(report.verdict, 'inconclusive');
     assert.match(report.reason, /^the holder stopped: SCARD_E_NO_SERVICE/);
     assertServiceCause(result.stderr, /^sc-repro: inconclusive: the holder stopped: /);

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useStack } from '../support/pcsc-stack.js';
-import { runCli, startCli } from '../support/cli.js';
+import { runCli, startCli, jsonOutput } from '../support/cli.js';
 
 await useStack({ before, after });
 
@@ -15,6 +15,6 @@ test('a second exclusive lock gets SCARD_E_SHARING_VIOLATION and exit 1', async 
   const firstResult = await first.done;
   assert.equal(firstResult.code, 143);
   assert.equal(second.code, 1, second.stderr);
-  assert.equal(JSON.parse(second.stdout).error.name, 'SCARD_E_SHARING_VIOLATION');
+  assert.equal(jsonOutput(second.stdout).error.name, 'SCARD_E_SHARING_VIOLATION');
   assert.match(second.stderr, /SCARD_E_SHARING_VIOLATION \(0x8010000B\)/);
 });

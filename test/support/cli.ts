@@ -1,5 +1,6 @@
 // Runs the compiled CLI as a real process, the way users and `repro` do.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../bin/sc-repro.cjs', import.meta.url));
@@ -77,4 +78,23 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
   const running = startCli(args, options);
   const timer = setTimeout(() => running.child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
   return running.done.finally(() => clearTimeout(timer));
+}
+
+/**
+ * A --json output, parsed and checked against `sc-repro schema` (fetched from
+ * the CLI once per test file, as a user would): a field renamed or a value
+ * outside the contract fails the test that reads it.
+ */
+let validate: ValidateFunction | undefined;
+export function jsonOutput(text: string): any {
+  if (!validate) {
+    const schema = JSON.parse(execFileSync(process.execPath, [CLI, 'schema'], { encoding: 'utf8' }));
+    validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+  }
+  const value = JSON.parse(text);
+  if (!validate(value)) {
+    const errors = validate.errors!.slice(0, 8).map((error) => `${error.instancePath || '/'} ${error.message}${error.params ? ` ${JSON.stringify(error.params)}` : ''}`);
+    throw new Error(`--json output does not match \`sc-repro schema\`:\n  ${errors.join('\n  ')}\n${text.slice(0, 1500)}`);
+  }
+  return value;
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { insertVirtualCard, type VirtualCard, VPCD_DEFAULT_PORT } from '../../src/virtual-card/vpcd-card.js';
 import type { ReaderStatus } from '../../src/pcsc/binding.js';
-import { runCli } from './cli.js';
+import { runCli, jsonOutput } from './cli.js';
 
 export const VIRTUAL_READER = 'Virtual PCD 00 00';
 
@@ -97,7 +97,7 @@ export async function readerStatus(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const result = await runCli(['readers', '--json']);
-    const status = (JSON.parse(result.stdout).readers as ReaderStatus[] | undefined)?.find((r) => r.reader === reader);
+    const status = (jsonOutput(result.stdout).readers as ReaderStatus[] | undefined)?.find((r) => r.reader === reader);
     if (!status) throw new Error(`${reader} not listed: ${result.stdout} ${result.stderr}`);
     if (accept(status) || Date.now() > deadline) return status;
     await sleep(50);

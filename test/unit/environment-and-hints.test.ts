@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseOsRelease, parsePcscdVersion } from '../../src/platform/environment.js';
+import { debugLogHint, parseOsRelease, parsePcscdVersion, plistValue } from '../../src/platform/environment.js';
+import { bundleReaderNames, parseReaderConf } from '../../src/platform/reader-driver.js';
+import { attributeText, attributeVersion } from '../../src/orchestrator/reader-driver.js';
 import { hint, hintForCode } from '../../src/platform/hints.js';
 import { decodeReaderState, formatAtr } from '../../src/pcsc/constants.js';
 
@@ -11,10 +13,47 @@ test('os-release fields', () => {
   assert.equal(fields.ID, 'debian');
 });
 
-test('pcscd --version', () => {
-  assert.equal(parsePcscdVersion('pcsc-lite version 1.9.9.\nCopyright (C) 1999-2002 by David Corcoran'), 'pcsc-lite 1.9.9');
-  assert.equal(parsePcscdVersion('pcsc-lite version 2.3.0.'), 'pcsc-lite 2.3.0');
+test('pcscd --version: the version, the features and the limits, without copyright and bug-report lines', () => {
+  const output = [
+    'pcsc-lite version 1.9.9.',
+    'Copyright (C) 1999-2002 by David Corcoran <corcoran@musclecard.com>.',
+    'Copyright (C) 2001-2022 by Ludovic Rousseau <ludovic.rousseau@free.fr>.',
+    'Report bugs to <pcsclite-muscle@lists.infradead.org>.',
+    'Enabled features: Linux x86_64-pc-linux-gnu libsystemd serial usb libudev usbdropdir=/usr/lib/pcsc/drivers',
+    'MAX_READERNAME: 128, PCSCLITE_MAX_READERS_CONTEXTS: 16',
+  ].join('\n');
+  assert.equal(
+    parsePcscdVersion(output),
+    'pcsc-lite version 1.9.9.\nEnabled features: Linux x86_64-pc-linux-gnu libsystemd serial usb libudev usbdropdir=/usr/lib/pcsc/drivers\nMAX_READERNAME: 128, PCSCLITE_MAX_READERS_CONTEXTS: 16',
+  );
+  assert.equal(parsePcscdVersion('pcscd: command not found'), null);
   assert.equal(parsePcscdVersion(null), null);
+});
+
+test('driver configuration: reader.conf entries and bundle names', () => {
+  const conf = '# vpcd\nFRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:0x8C7B\nLIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\n#FRIENDLYNAME "commented"\n#LIBPATH /nope.so\n';
+  assert.deepEqual(parseReaderConf(conf), [{ friendlyName: 'Virtual PCD', libPath: '/usr/lib/pcsc/drivers/serial/libifdvpcd.so' }]);
+  const plist = '<dict><key>CFBundleExecutable</key>\n<string>libccid.so</string><key>CFBundleShortVersionString</key> <string>1.5.2</string><key>ifdFriendlyName</key><array>\n<string>ACS ACR 38U-CCID</string>\n<string>Gemalto PC Twin Reader</string></array></dict>';
+  assert.deepEqual(bundleReaderNames(plist), ['ACS ACR 38U-CCID', 'Gemalto PC Twin Reader']);
+  assert.equal(plistValue(plist, 'CFBundleShortVersionString'), '1.5.2');
+  assert.equal(plistValue(plist, 'CFBundleExecutable'), 'libccid.so');
+  assert.equal(plistValue(plist, 'Missing'), null);
+});
+
+test('reader attributes: C strings without their NUL, and the IFD version DWORD as major.minor.build', () => {
+  assert.equal(attributeText(Buffer.from('Gemalto\0')), 'Gemalto');
+  assert.equal(attributeText(Buffer.from('\0')), null);
+  assert.equal(attributeText(undefined), null);
+  const version = Buffer.alloc(4);
+  version.writeUInt32LE(0x01050002);
+  assert.equal(attributeVersion(version), '1.5.2');
+  assert.equal(attributeVersion(Buffer.alloc(2)), null);
+});
+
+test('the debug-log hint is per OS', () => {
+  assert.match(debugLogHint('linux'), /pcscd --foreground --debug --apdu/);
+  assert.match(debugLogHint('darwin'), /com\.apple\.security\.smartcard Logging -bool yes/);
+  assert.match(debugLogHint('win32'), /Event Viewer/);
 });
 
 test('no-service hints differ per OS', () => {

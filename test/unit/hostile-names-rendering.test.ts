@@ -8,12 +8,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { buildMatrixReport, buildReport, shellQuote, type MatrixReport } from '../../src/orchestrator/report.js';
-import { judge } from '../../src/scenarios/verdict.js';
-import { renderAs } from '../../src/commands/report-output.js';
+import { renderJson } from '../../src/render/json.js';
 import type { RunResult } from '../../src/orchestrator/run-scenario.js';
 import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
 import { displayName } from '../../src/render/display-name.js';
-import { escapeMarkdown } from '../../src/render/markdown.js';
+import { code } from '../../src/render/markdown.js';
 import { renderReaders } from '../../src/render/readers-text.js';
 import { renderHolderEvent } from '../../src/render/lock-text.js';
 import { renderContenderEvent } from '../../src/render/connect-text.js';
@@ -21,7 +20,7 @@ import { renderReproText } from '../../src/render/repro-text.js';
 import { renderReproMarkdown } from '../../src/render/repro-markdown.js';
 import { renderMatrixText } from '../../src/render/matrix-text.js';
 import { renderMatrixMarkdown } from '../../src/render/matrix-markdown.js';
-import { ENVIRONMENT } from '../support/report-fixtures.js';
+import { ENVIRONMENT, fixtureRun } from '../support/report-fixtures.js';
 
 /** Odd but single-line: shown verbatim in text. */
 const ODD = [
@@ -39,26 +38,14 @@ const BREAKING = [
   'DEL \u007f and NEL \u0085 00 00',
   'Line sep \u2028 para sep \u2029 00 00',
   'Evil | `Reader` <b>\n*00* 00\r\nObserved   SCARD_S_SUCCESS',
+  // A right-to-left override: "00 00 redaeR" would display as something else than what is stored.
+  'Bidi \u202eredaeR\u202c 00 00',
 ];
 const ALL = [...ODD, ...BREAKING];
 
 const environment = ENVIRONMENT;
 
-function run(name: string): RunResult {
-  const outcome = { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' } as const;
-  return {
-    ...judge(elCapitanScardConnect, outcome, 'linux-pcsclite'),
-    outcome,
-    observed: { ok: false, code: 0x8010000b, hex: '0x8010000B', name: 'SCARD_E_SHARING_VIOLATION', message: 'Sharing violation.', call: 'SCardConnect' },
-    reader: { name, atr: '3B 80 80 01 01' },
-    timeline: { holderStarted: 1, readerHeld: 120.5, contenderStarted: 130, attempt: 250, answer: 252, holderReleased: 260, holdMs: 140, connectLatencyMs: 1.8, totalMs: 270 },
-    evidence: { precondition: 'observer', readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true },
-    hint: null,
-    notes: [],
-    calls: [],
-    environmentLost: false,
-  };
-}
+const run = (name: string): RunResult => fixtureRun('SCARD_E_SHARING_VIOLATION', name);
 
 const reproReport = (name: string) => buildReport(elCapitanScardConnect, [run(name)], environment, shellQuote(['sc-repro', 'repro', '--reader', name]));
 
@@ -98,13 +85,14 @@ test('displayName: names with line breaks or controls as one JSON-quoted line th
   for (const name of BREAKING) {
     const shown = displayName(name);
     assert.ok(!LINE_BREAK.test(shown), JSON.stringify(shown));
-    assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(shown), JSON.stringify(shown));
+    assert.ok(!/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(shown), JSON.stringify(shown));
     assert.ok(shown.startsWith('"') && shown.endsWith('"'), shown);
     assert.equal(JSON.parse(shown), name);
   }
   assert.equal(displayName('Lecteur piégé\n 00 00'), '"Lecteur piégé\\n 00 00"');
   assert.equal(displayName('Esc \u001b[31m'), '"Esc \\u001b[31m"');
   assert.equal(displayName('NEL \u0085 sep \u2028'), '"NEL \\u0085 sep \\u2028"');
+  assert.equal(displayName('Bidi \u202eredaeR\u202c 00 00'), '"Bidi \\u202eredaeR\\u202c 00 00"');
 });
 
 test('readers as text: two lines per reader, odd names verbatim, breaking ones quoted', () => {
@@ -131,10 +119,10 @@ test('repro as text: the Reader line stays one line; the report has as many line
     const text = renderReproText(reproReport(name));
     assert.equal(text.split('\n').length, plain, text);
     assert.ok(!/[\r\u000b\u000c\u0085\u2028\u2029\u001b]/.test(text), JSON.stringify(text));
-    const reader = text.split('\n').find((line) => line.startsWith('Reader '));
-    assert.equal(reader, `Reader     ${displayName(name)}  (ATR 3B 80 80 01 01)`);
+    const reader = text.split('\n').find((line) => line.startsWith('  Reader '));
+    assert.equal(reader, `  Reader    ${displayName(name)}  (ATR 3B 80 80 01 01)`);
   }
-  assert.match(renderReproText(reproReport(ODD[1]!)), /^Reader {5}Say "hi" \| `tick` ``` \\back \*x\* _y_ <b>&amp; 00 00 {2}\(ATR/m);
+  assert.match(renderReproText(reproReport(ODD[1]!)), /^ {2}Reader {4}Say "hi" \| `tick` ``` \\back \*x\* _y_ <b>&amp; 00 00 {2}\(ATR/m);
 });
 
 test('matrix as text: the Reader line stays one line', () => {
@@ -142,25 +130,29 @@ test('matrix as text: the Reader line stays one line', () => {
     const lines = renderMatrixText(matrixReport(name)).trimEnd().split('\n');
     assert.equal(lines.filter((line) => line.startsWith('Reader ')).length, 1);
     assert.equal(lines.find((line) => line.startsWith('Reader ')), `Reader  ${displayName(name)}`);
-    assert.match(lines.at(-1)!, /^Total /);
-    assert.match(lines.at(-2)!, /^Result /);
+    assert.equal(lines.filter((line) => /^(Result|Total) /.test(line)).length, 2);
   }
 });
 
-test('escapeMarkdown: one cell, no line break, no live backtick, and a GFM renderer shows the name', () => {
+/** What a GFM renderer shows for a code span in a table cell: `\|` is a pipe, the fence and its padding go. */
+function shownInCode(span: string): string {
+  const fence = /^`+/.exec(span)![0];
+  let inner = span.slice(fence.length, -fence.length).replace(/\\\|/g, '|');
+  if (inner.startsWith(' ') && inner.endsWith(' ') && inner.trim()) inner = inner.slice(1, -1);
+  return inner;
+}
+
+test('code spans: one cell, no line break, and a GFM renderer shows the name, escapes for controls', () => {
   for (const name of ALL) {
-    const cell = escapeMarkdown(name);
+    const cell = code(name);
     assert.ok(!LINE_BREAK.test(cell), JSON.stringify(cell));
     assert.deepEqual(cells(`| ${cell} |`), [cell], cell);
-    assert.ok(!/(?<!\\)`/.test(cell), `a backtick would open a code span: ${cell}`);
-    assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(cell), JSON.stringify(cell));
+    assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(cell), JSON.stringify(cell));
   }
-  // Line breaks become <br>; the other controls are shown as \u escapes.
-  for (const name of ODD) assert.equal(shownInCell(escapeMarkdown(name)), name);
-  assert.equal(shownInCell(escapeMarkdown('Lecteur piégé\n 00 00')), 'Lecteur piégé\n 00 00');
-  assert.equal(shownInCell(escapeMarkdown('Esc \u001b[0m 00 00')), 'Esc \\u001b[0m 00 00');
-  assert.equal(escapeMarkdown('back\\|slash'), 'back\\\\\\|slash');
-  assert.equal(shownInCell(escapeMarkdown('back\\|slash')), 'back\\|slash');
+  for (const name of ODD) assert.equal(shownInCode(code(name)), name);
+  assert.equal(shownInCode(code('Lecteur piégé\n 00 00')), 'Lecteur piégé\\u000a 00 00');
+  assert.equal(shownInCode(code('Esc \u001b[0m 00 00')), 'Esc \\u001b[0m 00 00');
+  assert.equal(shownInCode(code('back\\|slash')), 'back\\|slash');
 });
 
 test('repro markdown: every table row keeps its columns and the Reader cell shows the name', () => {
@@ -169,37 +161,37 @@ test('repro markdown: every table row keeps its columns and the Reader cell show
     const tableRows = markdown.split('\n').filter((line) => line.startsWith('|'));
     for (const line of tableRows) assert.equal(cells(line).length, 2, line);
     const reader = cells(row(markdown, 'Reader'))[1]!;
-    assert.equal(reader, escapeMarkdown(name));
-    if (ODD.includes(name)) assert.equal(shownInCell(reader), name);
+    assert.equal(reader, code(name));
+    if (ODD.includes(name)) assert.equal(shownInCode(reader), name);
   }
 });
 
 test('matrix markdown: the Reader paragraph and the table rows survive the name', () => {
   for (const name of ALL) {
     const markdown = renderMatrixMarkdown(matrixReport(name));
-    assert.ok(markdown.includes(`Reader: ${escapeMarkdown(name)}. Total`), markdown);
+    assert.ok(markdown.includes(`Reader: ${code(name, false)}. Total`), markdown);
     const tableRows = markdown.split('\n').filter((line) => line.startsWith('|'));
     for (const line of tableRows.slice(0, 3)) assert.equal(cells(line).length, 5, line);
   }
 });
 
-test('the re-run command in the markdown gives the exact name back to a POSIX shell', { skip: process.platform === 'win32' && 'needs a POSIX sh' }, () => {
+test('the command in the markdown is one line that gives the exact name back to bash', { skip: process.platform === 'win32' && 'needs bash' }, () => {
   for (const name of ALL.filter((n) => !n.includes('\u0000'))) {
     const markdown = renderReproMarkdown(reproReport(name));
-    const block = /^(`{3,})sh\n([\s\S]*)\n\1$/m.exec(markdown);
+    const block = /^ {3}(`{3,})sh\n {3}(.*)\n {3}\1$/m.exec(markdown);
     assert.ok(block, `no code block in\n${markdown}`);
     const command = block[2]!;
-    assert.equal(command, shellQuote(['sc-repro', 'repro', '--reader', name]));
-    const echoed = spawnSync('sh', ['-c', `set -- ${command}; printf '%s' "$4"`], { encoding: 'utf8' });
-    assert.equal(echoed.stdout, name);
+    assert.equal(command, shellQuote(['sc-repro', 'repro', '--reader', name], 'posix'));
+    // $'…' escapes (\u for the controls) need bash in a UTF-8 locale.
+    const echoed = spawnSync('bash', ['-c', `set -- ${command}; printf '%s' "$4"`], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C.UTF-8' } });
+    assert.equal(echoed.stdout, name, command);
   }
 });
 
 test('the --json output round-trips every name exactly', () => {
-  const renderers = { text: () => '', markdown: () => '' };
   for (const name of ALL) {
-    const repro = renderAs(reproReport(name), 'json', renderers);
-    const matrix = renderAs(matrixReport(name), 'json', renderers);
+    const repro = renderJson('repro', 0, reproReport(name));
+    const matrix = renderJson('matrix', 0, matrixReport(name));
     assert.equal(JSON.parse(repro).reader.name, name);
     assert.equal(JSON.parse(matrix).reader, name);
     // One JSON document: a raw control character would have to be escaped to parse at all.

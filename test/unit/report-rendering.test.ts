@@ -1,78 +1,108 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildReport, shellQuote } from '../../src/orchestrator/report.js';
-import { judge } from '../../src/scenarios/verdict.js';
 import type { RunResult } from '../../src/orchestrator/run-scenario.js';
 import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
-import { escapeMarkdown, codeBlock } from '../../src/render/markdown.js';
+import { code, codeBlock, prose } from '../../src/render/markdown.js';
 import { renderReproMarkdown } from '../../src/render/repro-markdown.js';
 import { renderReproText } from '../../src/render/repro-text.js';
-import { ENVIRONMENT } from '../support/report-fixtures.js';
+import { renderJson } from '../../src/render/json.js';
+import { ENVIRONMENT, fixtureRun } from '../support/report-fixtures.js';
 
 const HOSTILE = 'Evil | `Reader` <b>\n*00* 00';
 const environment = ENVIRONMENT;
 
-function result(observedName: string): RunResult {
-  const judgement = judge(elCapitanScardConnect, { kind: 'error', name: observedName }, 'linux-pcsclite');
-  return {
-    ...judgement,
-    outcome: { kind: 'error', name: observedName },
-    observed: { ok: false, code: 0x8010000f, hex: '0x8010000F', name: observedName, message: 'Card protocol mismatch.', call: 'SCardConnect' },
-    reader: { name: HOSTILE, atr: '3B 80 80 01 01' },
-    timeline: { holderStarted: 1, readerHeld: 120.5, contenderStarted: 130, attempt: 250, answer: 252, holderReleased: 260, holdMs: 140, connectLatencyMs: 1.8, totalMs: 270 },
-    evidence: { precondition: 'observer', readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true },
-    hint: null,
-    notes: [],
-    calls: [],
-    environmentLost: false,
-  };
-}
+const result = (observedName: string): RunResult => fixtureRun(observedName, HOSTILE, observedName === 'SCARD_E_PROTO_MISMATCH' ? 'Card protocol mismatch.' : 'Sharing violation.');
 
-test('markdown escaping keeps hostile text inside one table cell', () => {
-  const cell = escapeMarkdown(HOSTILE);
-  assert.ok(!/(?<!\\)\|/.test(cell), cell);
-  assert.ok(!/(?<!\\)`/.test(cell), cell);
+test('values are code spans: greppable, never backslash-escaped, one cell whatever they hold', () => {
+  assert.equal(code('SCARD_E_SHARING_VIOLATION'), '`SCARD_E_SHARING_VIOLATION`');
+  // A backtick inside: a longer fence (CommonMark), and a space where the value starts or ends with one.
+  assert.equal(code('a `b` c'), '``a `b` c``');
+  assert.equal(code('`edge'), '`` `edge ``');
+  assert.equal(code('x ``` y'), '`x ``` y`');
+  // In a table cell the pipe is `\|`, which GFM turns back into `|` inside a code span too.
+  const cell = code(HOSTILE);
+  assert.equal(cell, '``Evil \\| `Reader` <b>\\u000a*00* 00``');
   assert.ok(!cell.includes('\n'));
-  assert.ok(!cell.includes('<b>'));
-  assert.equal(cell, 'Evil \\| \\`Reader\\` &lt;b&gt;<br>\\*00\\* 00');
+  assert.equal(code(HOSTILE, false), '``Evil | `Reader` <b>\\u000a*00* 00``');
+  // Bidi overrides are escaped like controls: a name cannot display reversed.
+  assert.equal(code('abc\u202Edef'), '`abc\\u202edef`');
+});
+
+test('prose keeps PC/SC names and quoted commands as code spans and escapes the rest', () => {
+  assert.equal(prose('the stack answered SCARD_E_SHARING_VIOLATION, as expected'), 'the stack answered `SCARD_E_SHARING_VIOLATION`, as expected');
+  assert.equal(prose('install it: `sudo apt install pcscd`'), 'install it: `sudo apt install pcscd`');
+  assert.equal(prose('(SCARD_W_RESET_CARD)'), '(`SCARD_W_RESET_CARD`)');
+  assert.equal(prose('a *b* <c> | d'), 'a \\*b\\* &lt;c&gt; \\| d');
+  assert.equal(prose('two\nlines'), 'two<br>lines');
+  assert.equal(prose('two\nlines', false), 'two lines');
+  assert.doesNotMatch(prose('_x_ a_b SCARD_F_COMM_ERROR'), /\\_/);
+  assert.equal(prose('SCardDisconnect(SCARD_LEAVE_CARD), done'), '`SCardDisconnect(SCARD_LEAVE_CARD)`, done');
 });
 
 test('code blocks use a fence longer than any backtick run inside', () => {
   assert.equal(codeBlock('a ``` b', 'sh'), '````sh\na ``` b\n````');
 });
 
-test('the markdown report has the verdict, the bug, the environment table and the re-run command', () => {
+test('the markdown report: verdict, bug, steps to reproduce, expected and observed, timeline, environment', () => {
   const report = buildReport(elCapitanScardConnect, [result('SCARD_E_PROTO_MISMATCH')], environment, shellQuote(['sc-repro', 'repro', '--reader', HOSTILE]));
   const markdown = renderReproMarkdown(report);
   assert.match(markdown, /^### sc-repro: bug-reproduced — /);
   assert.match(markdown, /\*\*Verdict: `bug-reproduced`\*\*/);
   assert.match(markdown, /Apple bug 23646838 \(closed as a duplicate of 22575831\)/);
-  assert.match(markdown, /\| OS \| Debian GNU\/Linux 12 \(bookworm\) 12 \(kernel 6\.1\.0\) \|/);
-  for (const row of ['Arch', 'Node.js', 'sc-repro', 'PC/SC binding', 'PC/SC service']) assert.match(markdown, new RegExp(`^\\| ${row} \\| .+ \\|$`, 'm'));
-  assert.match(markdown, /\| ATR \| 3B 80 80 01 01 \|/);
-  assert.match(markdown, /\| Expected \| SCARD\\_E\\_SHARING\\_VIOLATION \(0x8010000B\): Sharing violation\. \|/);
+  assert.deepEqual(
+    markdown.split('\n').filter((line) => line.startsWith('#### ')),
+    ['#### Steps to reproduce', '#### Expected and observed', '#### Timeline', '#### Environment'],
+  );
+  assert.match(markdown, /\| OS \| Debian GNU\/Linux 12 \(bookworm\) 12 \(kernel 6\.1\.0\), build `#1 SMP PREEMPT_DYNAMIC Debian 6\.1\.0-1` \|/);
+  for (const row of ['Arch', 'Node.js', 'sc-repro', 'PC/SC binding', 'PC/SC service', 'PC/SC client library', 'Reader driver', 'Service debug log']) assert.match(markdown, new RegExp(`^\\| ${row} \\| .+ \\|$`, 'm'));
+  assert.match(markdown, /\| PC\/SC service \| `pcsc-lite version 1\.9\.9\.`<br>`Enabled features: /);
+  assert.match(markdown, /\| ATR \| `3B 80 80 01 01` \|/);
+  assert.match(markdown, /\| Expected \| `SCARD_E_SHARING_VIOLATION` \(`0x8010000B`\): Sharing violation\. \|/);
+  assert.match(markdown, /\| Observed \| `SCARD_E_PROTO_MISMATCH` \(`0x8010000F`\) from `SCardConnect`: Card protocol mismatch\. \|/);
+  assert.doesNotMatch(markdown, /\\_/);
   // Every table row keeps its column count despite the hostile reader name.
   for (const line of markdown.split('\n').filter((l) => l.startsWith('|'))) {
     assert.equal(line.replace(/\\\|/g, '').split('|').length, 4, line);
   }
-  assert.match(markdown, /```sh\nsc-repro repro --reader 'Evil \| `Reader` <b>\n\*00\* 00'\n```/);
+  // The command stays one line: the newline in the name is written as an escape the shell understands.
+  assert.match(markdown, /```sh\n {3}sc-repro repro --reader \$'Evil \| `Reader` <b>\\n\*00\* 00'\n {3}```/);
+  // The two-terminal equivalent, for a scenario that is one connect against a hold.
+  assert.match(markdown, /```sh\n {3}sc-repro lock --reader \$'Evil \| `Reader` <b>\\n\*00\* 00' --mode exclusive --hold 10\n {3}```/);
+  assert.match(markdown, /```sh\n {3}sc-repro connect --reader \$'Evil \| `Reader` <b>\\n\*00\* 00' --mode shared\n {3}```/);
+  assert.match(markdown, /^- contender: `SCardConnect\(SHARED\) \(judged\)` → `SCardDisconnect\(SCARD_LEAVE_CARD\), if a handle is still open`$/m);
+});
+
+test('the text report carries the same sections as the markdown, with no colour codes off a terminal', () => {
+  const plain = { ...result('SCARD_E_PROTO_MISMATCH'), reader: { name: 'Virtual PCD 00 00', atr: '3B 80 80 01 01' } };
+  const report = buildReport(elCapitanScardConnect, [plain], environment, shellQuote(['sc-repro', 'repro', '--reader', 'Virtual PCD 00 00']));
+  const text = renderReproText(report);
+  assert.deepEqual(
+    text.split('\n').filter((line) => /^[A-Z][a-z]/.test(line) && !/^(Known bug|hint:)/.test(line)),
+    ['Steps to reproduce', 'Expected and observed', 'Timeline (ms from start)', 'Environment'],
+  );
+  assert.match(text, /^ {2}sc-repro repro --reader 'Virtual PCD 00 00'$/m);
+  assert.match(text, /^ {2}or by hand, in two terminals: sc-repro lock --reader 'Virtual PCD 00 00' --mode exclusive --hold 10$/m);
+  assert.match(text, /^ {2}PC\/SC service +pcsc-lite version 1\.9\.9\.; Enabled features: /m);
+  assert.doesNotMatch(text, /\u001b\[/);
 });
 
 test('the text report puts the verdict line first', () => {
   const report = buildReport(elCapitanScardConnect, [result('SCARD_E_PROTO_MISMATCH')], environment, 'sc-repro repro');
   const text = renderReproText(report);
   assert.match(text.split('\n')[0]!, /BUG-REPRODUCED {2}SCARD_E_PROTO_MISMATCH is the signature of Apple bug 23646838/);
-  assert.match(text, /Observed {3}SCARD_E_PROTO_MISMATCH \(0x8010000F\) from SCardConnect: Card protocol mismatch\./);
+  assert.match(text, /^ {2}Observed +SCARD_E_PROTO_MISMATCH \(0x8010000F\) from SCardConnect: Card protocol mismatch\.$/m);
   // A newline in the name must not forge a line of the report: it is shown quoted.
-  assert.match(text, /^Reader {5}"Evil \| `Reader` <b>\\n\*00\* 00" {2}\(ATR 3B 80 80 01 01\)$/m);
+  assert.match(text, /^ {2}Reader +"Evil \| `Reader` <b>\\n\*00\* 00" {2}\(ATR 3B 80 80 01 01\)$/m);
 });
 
-test('the JSON report carries the schema fields', () => {
+test('the JSON report carries the envelope and the report fields', () => {
   const report = buildReport(elCapitanScardConnect, [result('SCARD_E_SHARING_VIOLATION')], environment, 'sc-repro repro');
-  const json = JSON.parse(JSON.stringify(report));
-  for (const key of ['schemaVersion', 'verdict', 'scenario', 'expected', 'observed', 'knownBug', 'timeline', 'reader', 'environment', 'command', 'startupMs']) {
+  const json = JSON.parse(renderJson('repro', report.exitCode, report));
+  for (const key of ['schemaVersion', 'command', 'ok', 'exitCode', 'verdict', 'scenario', 'steps', 'manual', 'expected', 'observed', 'knownBug', 'timeline', 'reader', 'environment', 'commandLine', 'startupMs']) {
     assert.ok(key in json, key);
   }
+  assert.deepEqual([json.schemaVersion, json.command, json.ok, json.exitCode], [2, 'repro', true, 0]);
   assert.equal(json.verdict, 'not-affected');
   assert.deepEqual(json.expected, { name: 'SCARD_E_SHARING_VIOLATION', hex: '0x8010000B', message: 'Sharing violation.' });
   assert.equal(json.reader.name, HOSTILE);
@@ -90,18 +120,25 @@ test('repeated runs: an intermittent bug is the verdict, with its tally and spre
   assert.deepEqual(report.repeat?.connectLatencyMs, { min: 1.8, median: 1.8, max: 5 });
   assert.equal(report.knownBug?.vendorBug, '23646838');
   const text = renderReproText(report);
-  assert.match(text, /Runs {7}bug-reproduced 2\/3, not-affected 1\/3/);
+  assert.match(text, /^ {2}Runs +bug-reproduced 2\/3, not-affected 1\/3$/m);
   assert.match(renderReproMarkdown(report), /\| Runs \| bug-reproduced 2\/3, not-affected 1\/3 \|/);
 });
 
-test('shellQuote quotes only what needs it', () => {
-  assert.equal(shellQuote(['sc-repro', 'repro', '--reader', "it's here", '--json']), `sc-repro repro --reader 'it'\\''s here' --json`);
+test('shellQuote quotes only what needs it, for the shell of the platform that ran it', () => {
+  assert.equal(shellQuote(['sc-repro', 'repro', '--reader', "it's here", '--json'], 'posix'), `sc-repro repro --reader 'it'\\''s here' --json`);
+  assert.equal(shellQuote(['sc-repro', 'repro', '--reader', "it's here", '--json'], 'powershell'), `sc-repro repro --reader 'it''s here' --json`);
+  // PowerShell reads @ and , in a bare word; POSIX shells do not.
+  assert.equal(shellQuote(['--only', 'a,b', '@x'], 'posix'), '--only a,b @x');
+  assert.equal(shellQuote(['--only', 'a,b', '@x'], 'powershell'), "--only 'a,b' '@x'");
+  // A line break or a control character: an escape, so the command stays one line.
+  assert.equal(shellQuote(['--reader', 'a\nb\u202e$x'], 'posix'), "--reader $'a\\nb\\u202e$x'");
+  assert.equal(shellQuote(['--reader', 'a\nb\u202e$x'], 'powershell'), '--reader "a`nb`u{202e}`$x"');
 });
 
 test('a note on a side call shows in text and markdown, after the observation', () => {
   const noted: RunResult = { ...result('SCARD_E_SHARING_VIOLATION'), notes: ["the contender's SCardDisconnect returned SCARD_E_INVALID_HANDLE (0x80100003)"] };
   const report = buildReport(elCapitanScardConnect, [noted], ENVIRONMENT, 'sc-repro repro');
   assert.deepEqual(report.notes, noted.notes);
-  assert.match(renderReproText(report), /^Observed .*\nNote {7}the contender's SCardDisconnect returned SCARD_E_INVALID_HANDLE \(0x80100003\)$/m);
-  assert.match(renderReproMarkdown(report), /^\| Note \| the contender's SCardDisconnect returned SCARD\\_E\\_INVALID\\_HANDLE \(0x80100003\) \|$/m);
+  assert.match(renderReproText(report), /^ {2}Observed .*\n {2}Note +the contender's SCardDisconnect returned SCARD_E_INVALID_HANDLE \(0x80100003\)$/m);
+  assert.match(renderReproMarkdown(report), /^\| Note \| the contender's SCardDisconnect returned `SCARD_E_INVALID_HANDLE` \(0x80100003\) \|$/m);
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ENVIRONMENT } from '../support/report-fixtures.js';
 import { overallVerdict, spread } from '../../src/orchestrator/summary.js';
 import { buildMatrixReport, type MatrixReport } from '../../src/orchestrator/report.js';
 import { matrixExit } from '../../src/core/exit-codes.js';
@@ -29,8 +30,6 @@ test('matrix exit code: deviation 1, else inconclusive 2, else 0; no-reference r
 
 const HOSTILE = 'Evil | `Reader`\n00';
 const report: MatrixReport = {
-  schemaVersion: 1,
-  kind: 'matrix',
   exitCode: 1,
   rows: [
     {
@@ -61,10 +60,11 @@ const report: MatrixReport = {
   notRun: [],
   stoppedEarly: null,
   reader: HOSTILE,
+  driver: null,
   startupMs: 200,
   totalMs: 1234,
-  environment: { os: 'Linux', osVersion: '12', platform: 'linux', arch: 'x64', node: 'v20', scRepro: '0.1.0', binding: null, pcscService: null },
-  command: 'sc-repro matrix',
+  environment: { ...ENVIRONMENT, binding: null, pcscService: null, unavailable: { pcscService: 'the PC/SC service did not answer' } },
+  commandLine: 'sc-repro matrix',
 };
 
 test('the matrix table: one row per scenario, the bug named, the total last', () => {
@@ -73,8 +73,12 @@ test('the matrix table: one row per scenario, the bug named, the total last', ()
   assert.match(lines[0]!, /^Scenario +Expected +Observed +Verdict +Known bug$/);
   assert.match(lines[1]!, /^el-capitan-scardconnect +SCARD_E_SHARING_VIOLATION +SCARD_E_PROTO_MISMATCH +✖ bug-reproduced +Apple 23646838$/);
   assert.match(lines[2]!, /^share-direct-direct +SCARD_S_SUCCESS +SCARD_S_SUCCESS +✔ as expected$/);
-  assert.match(lines.at(-1)!, /^Total +1\.23 s/);
+  assert.match(text, /^Total +1\.23 s \(process start-up 200 ms\)$/m);
   assert.match(text, /deviations found \(exit 1\)/);
+  // The same sections as the markdown: steps to reproduce and the environment, after the table.
+  assert.match(text, /^Steps to reproduce\n {2}sc-repro matrix\n/m);
+  assert.match(text, /^Environment\n {2}OS +Debian GNU\/Linux 12/m);
+  assert.match(text, /^ {2}PC\/SC service +unknown: the PC\/SC service did not answer$/m);
 });
 
 test('the matrix markdown keeps hostile names inside their cells', () => {
@@ -82,7 +86,10 @@ test('the matrix markdown keeps hostile names inside their cells', () => {
   const rows = markdown.split('\n').filter((line) => line.startsWith('| `'));
   assert.equal(rows.length, 2);
   for (const row of rows) assert.equal(row.replace(/\\\|/g, '').split('|').length, 7, row);
-  assert.match(markdown, /Reader: Evil \\\| \\`Reader\\`<br>00\./);
+  // Values are code spans, never backslash-escaped; a line break in a name is an escape, not a new line.
+  assert.match(markdown, /^Reader: ``Evil \| `Reader`\\u000a00``\. Total 1\.23 s\.$/m);
+  assert.match(markdown, /^\| `el-capitan-scardconnect` Shared connect while held exclusively \| `SCARD_E_SHARING_VIOLATION` \| `SCARD_E_PROTO_MISMATCH` \| \*\*bug-reproduced\*\* \|/m);
+  assert.doesNotMatch(markdown, /\\_/);
 });
 
 test('an interrupted matrix reports the scenarios it ran and names the rest as not run', () => {

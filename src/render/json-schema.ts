@@ -1,0 +1,215 @@
+// `sc-repro schema`: one JSON Schema (draft 2020-12) for every --json output,
+// errors included. Objects are closed (additionalProperties: false) and enums
+// are the code's own lists, so a renamed field or a verdict the tool does not
+// know fails validation. The e2e tests validate every --json output against it.
+import { EXIT, VERDICTS } from '../core/exit-codes.js';
+import { READER_STATE_FLAGS } from '../pcsc/constants.js';
+import { JSON_COMMANDS, SCHEMA_VERSION } from './json.js';
+
+type Schema = Record<string, unknown>;
+
+const string = { type: 'string' } as const;
+const number = { type: 'number' } as const;
+const integer = { type: 'integer' } as const;
+const boolean = { type: 'boolean' } as const;
+const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
+const ref = (name: string): Schema => ({ $ref: `#/$defs/${name}` });
+const array = (items: Schema): Schema => ({ type: 'array', items });
+
+/** A closed object: every property listed, `optional` ones may be left out. */
+function object(properties: Record<string, Schema>, optional: readonly string[] = []): Schema {
+  return { type: 'object', properties, required: Object.keys(properties).filter((key) => !optional.includes(key)), additionalProperties: false };
+}
+
+const EXIT_CODES = [...new Set(Object.values(EXIT))].sort((a, b) => a - b);
+const READER_STATE_NAMES = READER_STATE_FLAGS.map(([name]) => name);
+
+/** The envelope every output starts with, for `command`. */
+function envelope(command: string | readonly string[], ok?: boolean): Record<string, Schema> {
+  return {
+    schemaVersion: { const: SCHEMA_VERSION },
+    command: typeof command === 'string' ? { const: command } : { enum: command },
+    ok: ok === undefined ? boolean : { const: ok },
+    exitCode: { enum: EXIT_CODES },
+  };
+}
+
+const codeJson = object({ code: integer, hex: string, name: nullable(string), message: string, call: nullable(string) });
+const spread = nullable(object({ min: number, median: number, max: number }));
+const expected = nullable(object({ name: string, hex: nullable(string), message: nullable(string), protocol: string }, ['protocol']));
+const knownBug = nullable(object({ id: string, title: string, vendor: string, vendorBug: string, duplicateOf: string, affects: string, fixedIn: string, reference: string }, ['duplicateOf', 'fixedIn']));
+const verdict = { enum: VERDICTS };
+
+const defs: Record<string, Schema> = {
+  environment: object({
+    os: string,
+    osVersion: string,
+    osBuild: nullable(string),
+    platform: string,
+    arch: string,
+    node: string,
+    scRepro: string,
+    binding: nullable(object({ name: string, version: nullable(string), library: string, roles: object({ holder: nullable(string), contender: nullable(string) }) })),
+    pcscService: nullable(string),
+    pcscClient: nullable(string),
+    debugLog: string,
+    unavailable: { type: 'object', additionalProperties: string },
+  }),
+  driver: nullable(object({ name: nullable(string), version: nullable(string), vendor: nullable(string), model: nullable(string), firmware: nullable(string), sources: array(string) })),
+  trace: array(
+    object({
+      role: { enum: ['holder', 'contender', 'observer'] },
+      call: { type: 'string', pattern: '^SCard' },
+      args: { type: 'object', additionalProperties: { anyOf: [string, number] } },
+      result: string,
+      startMs: number,
+      durationMs: number,
+    }),
+  ),
+  repeat: object({ count: integer, verdicts: { type: 'object', propertyNames: verdict, additionalProperties: integer }, outcomes: { type: 'object', additionalProperties: integer }, connectLatencyMs: spread, runMs: spread }),
+  precondition: object({ evidence: { enum: ['observer', 'holder', null] } }),
+  steps: object({ holder: array(string), contender: array(string), observer: array(string), card: array(string) }),
+  observed: nullable({
+    oneOf: [
+      object({ ok: { const: true }, call: string, protocol: string }, ['protocol']),
+      object({ ok: { const: false }, code: integer, hex: string, name: nullable(string), message: string, call: nullable(string) }),
+      object({
+        ok: { const: false },
+        call: string,
+        blocked: { const: true },
+        afterMs: number,
+        thenReturned: object({ ok: boolean, name: string, afterMs: number, afterReleaseMs: number }),
+      }),
+    ],
+  }),
+};
+
+/** The fields of one scenario's report, without the envelope. */
+const reproFields: Record<string, Schema> = {
+  verdict,
+  reason: string,
+  hint: nullable(string),
+  scenario: object({ id: string, title: string, summary: string }),
+  steps: ref('steps'),
+  manual: nullable(object({ holder: string, contender: string })),
+  expected,
+  observed: ref('observed'),
+  knownBug,
+  reader: object({ name: nullable(string), atr: nullable(string), driver: ref('driver') }),
+  timeline: object({
+    holderStarted: nullable(number),
+    readerHeld: nullable(number),
+    contenderStarted: nullable(number),
+    attempt: nullable(number),
+    answer: nullable(number),
+    holderReleased: nullable(number),
+    holdMs: nullable(number),
+    connectLatencyMs: nullable(number),
+    totalMs: number,
+  }),
+  evidence: object({
+    precondition: { enum: ['observer', 'holder', null] },
+    readerStateWhileHeld: nullable(array({ enum: READER_STATE_NAMES })),
+    holderHeldThroughAnswer: nullable(boolean),
+    attemptInsideHold: nullable(boolean),
+  }),
+  precondition: ref('precondition'),
+  notes: array(string),
+  startupMs: nullable(number),
+  stoppedEarly: nullable(string),
+  repeat: ref('repeat'),
+  environment: ref('environment'),
+  commandLine: string,
+  trace: ref('trace'),
+};
+
+const matrixRow = object(
+  {
+    scenario: object({ id: string, title: string }),
+    verdict,
+    reason: string,
+    expected,
+    observed: nullable(string),
+    knownBug,
+    connectLatencyMs: nullable(number),
+    runMs: number,
+    notes: array(string),
+    precondition: ref('precondition'),
+    repeat: ref('repeat'),
+    trace: ref('trace'),
+  },
+  ['repeat', 'trace'],
+);
+
+const outputs: Record<string, Schema> = {
+  error: object({ ...envelope(JSON_COMMANDS, false), message: string, hint: string, error: codeJson }, ['hint', 'error']),
+  repro: object({ ...envelope('repro'), ...reproFields }, ['repeat', 'trace']),
+  matrix: object({
+    ...envelope('matrix'),
+    rows: array(matrixRow),
+    notRun: array(string),
+    stoppedEarly: nullable(string),
+    reader: nullable(string),
+    driver: ref('driver'),
+    startupMs: nullable(number),
+    totalMs: number,
+    environment: ref('environment'),
+    commandLine: string,
+  }),
+  scenarios: object({
+    ...envelope('scenarios', true),
+    platform: nullable(string),
+    scenarios: array(
+      object(
+        {
+          id: string,
+          title: string,
+          summary: string,
+          holder: { type: 'object' },
+          contender: { type: 'object' },
+          judge: { type: 'object' },
+          contenderActsAfterRelease: { const: true },
+          card: { enum: ['removed', 'removed-and-reinserted'] },
+          steps: ref('steps'),
+          expectedHere: nullable(string),
+          expected: { type: 'object', additionalProperties: nullable(string) },
+          knownBugs: array(
+            object(
+              { observed: string, id: string, title: string, vendor: string, vendorBug: string, duplicateOf: string, affects: string, fixedIn: string, reference: string },
+              ['duplicateOf', 'fixedIn'],
+            ),
+          ),
+        },
+        ['contenderActsAfterRelease', 'card'],
+      ),
+    ),
+  }),
+  lock: object({
+    ...envelope('lock'),
+    reader: string,
+    mode: { enum: ['exclusive', 'shared', 'direct'] },
+    protocol: string,
+    heldAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T' },
+    releasedAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T' },
+    heldMs: number,
+    reason: { enum: ['hold-elapsed', 'interrupted'] },
+  }),
+  connect: {
+    oneOf: [
+      object({ ...envelope('connect', true), reader: string, mode: { enum: ['exclusive', 'shared', 'direct'] }, latencyMs: number, protocol: nullable(string) }),
+      object({ ...envelope('connect', false), reader: string, mode: { enum: ['exclusive', 'shared', 'direct'] }, latencyMs: number, error: codeJson }),
+    ],
+  },
+  readers: object({
+    ...envelope('readers', true),
+    readers: array(object({ index: integer, reader: string, state: integer, flags: array({ enum: READER_STATE_NAMES }), cardPresent: boolean, atr: nullable(string) })),
+  }),
+};
+
+export const JSON_SCHEMA: Schema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'sc-repro --json output',
+  description: `Every --json output of sc-repro (schemaVersion ${SCHEMA_VERSION}): one object with schemaVersion, command, ok (true exactly when exitCode is 0) and exitCode, then the command's fields, or, when a command could not produce its result, message, hint and error.`,
+  oneOf: Object.keys(outputs).map(ref),
+  $defs: { ...defs, ...outputs },
+};

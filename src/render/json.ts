@@ -1,0 +1,26 @@
+// Every --json output is one object with the same envelope: which schema,
+// which command, whether it ended with exit 0, and the exit code. The fields
+// of each command follow; `sc-repro schema` describes them all.
+
+/** Version 2: `command` names the sc-repro command, the command line moved to `commandLine`. */
+export const SCHEMA_VERSION = 2;
+
+export const JSON_COMMANDS = ['repro', 'matrix', 'scenarios', 'lock', 'connect', 'readers', 'virtual-card', 'schema'] as const;
+export type JsonCommand = (typeof JSON_COMMANDS)[number];
+
+export interface Envelope {
+  schemaVersion: typeof SCHEMA_VERSION;
+  command: JsonCommand;
+  /** True exactly when exitCode is 0. */
+  ok: boolean;
+  exitCode: number;
+}
+
+export function envelope(command: JsonCommand, exitCode: number): Envelope {
+  return { schemaVersion: SCHEMA_VERSION, command, ok: exitCode === 0, exitCode };
+}
+
+/** One command's result (or, from runCommand, the error that kept it from one), pretty-printed as every --json output is. */
+export function renderJson(command: JsonCommand, exitCode: number, body: object): string {
+  return `${JSON.stringify({ ...envelope(command, exitCode), ...body }, null, 2)}\n`;
+}

@@ -1,0 +1,80 @@
+// The words of a report that text and markdown share: how an expectation, an
+// observation, a tally, a binding, a driver and a call's arguments read.
+import type { ExpectedJson, ReproReport } from '../orchestrator/report.js';
+import type { ReaderDriver } from '../orchestrator/reader-driver.js';
+import type { BindingFacts, Environment } from '../platform/environment.js';
+import { hasUnsafeCharacters } from '../core/unsafe-text.js';
+import { displayName } from './display-name.js';
+import { oneLine } from './errors.js';
+
+export function describeExpected(expected: ExpectedJson | null): string {
+  if (!expected) return 'no reference for this platform';
+  return [expected.name, expected.hex && `(${expected.hex})`].filter(Boolean).join(' ') + (expected.message ? `: ${expected.message}` : '');
+}
+
+export function describeObserved(observed: ReproReport['observed']): string {
+  if (!observed) return 'no answer';
+  if (observed.ok) return `${observed.call} succeeded${observed.protocol ? ` (protocol ${observed.protocol})` : ''}`;
+  if ('blocked' in observed) {
+    const late = observed.thenReturned;
+    const then = late ? `; it returned ${late.name} ${late.afterReleaseMs} ms after the holder let go (${late.afterMs} ms after the attempt)` : '';
+    return `blocked: ${observed.call} had not returned after ${observed.afterMs} ms with the reader held${then}`;
+  }
+  return `${observed.name ?? 'unknown PC/SC code'} (${observed.hex}) from ${observed.call}: ${oneLine(observed.message)}`;
+}
+
+/** What proved the hold, in words. */
+export function describePrecondition(report: Pick<ReproReport, 'precondition' | 'evidence'>): string {
+  if (report.precondition.evidence === 'holder') {
+    return "proved by the holder's own SCardStatus before and after the attempt: this stack shows no EXCLUSIVE/INUSE to a third party";
+  }
+  return `seen by a third party (${report.evidence.readerStateWhileHeld?.join(' ') ?? '-'})`;
+}
+
+export function describeSpread(spread: { min: number; median: number; max: number } | null): string {
+  return spread ? `min ${spread.min} / median ${spread.median} / max ${spread.max} ms` : '-';
+}
+
+export function describeTally(counts: Partial<Record<string, number>>, total: number): string {
+  return Object.entries(counts).map(([key, count]) => `${key} ${count}/${total}`).join(', ');
+}
+
+export const TIMELINE_LABELS: [keyof ReproReport['timeline'], string][] = [
+  ['holderStarted', 'holder started'],
+  ['readerHeld', 'reader held'],
+  ['contenderStarted', 'contender asked to act'],
+  ['attempt', 'contender attempt'],
+  ['answer', 'answer'],
+  ['holderReleased', 'holder released'],
+];
+
+/** The judged call, for labels. */
+export function callOf(report: Pick<ReproReport, 'observed'>): string {
+  return report.observed?.call ?? 'SCardConnect';
+}
+
+/** e.g. `pcsclite 1.0.1 (libpcsclite.so.1)`, and the roles' own when one differs. */
+export function describeBinding(binding: BindingFacts | null): string {
+  if (!binding) return 'unknown';
+  const own = `${binding.name}${binding.version ? ` ${binding.version}` : ''} (${binding.library})`;
+  const { holder, contender } = binding.roles;
+  return holder === binding.name && contender === binding.name ? own : `${own}; holder: ${holder ?? '-'}, contender: ${contender ?? '-'}`;
+}
+
+/** e.g. `libifdvpcd.so, vsmartcard-vpcd 3.3+dfsg-2 (from /etc/reader.conf.d/vpcd)`. */
+export function describeDriver(driver: ReaderDriver): string {
+  const library = [driver.name, driver.version].filter(Boolean).join(', ');
+  const reader = [driver.vendor, driver.model, driver.firmware && `firmware ${driver.firmware}`].filter(Boolean).join(' ');
+  return [library, reader && `reader: ${reader}`].filter(Boolean).join('; ') + ` (from ${driver.sources.join(' and ')})`;
+}
+
+/** A trace entry's arguments as `key=value` pairs. */
+export function formatArgs(args: Record<string, string | number>): string {
+  const shown = (value: string | number) => (typeof value !== 'string' ? String(value) : hasUnsafeCharacters(value) ? displayName(value) : /[\s"]/.test(value) ? JSON.stringify(value) : value);
+  return Object.entries(args).map(([key, value]) => `${key}=${shown(value)}`).join(' ');
+}
+
+/** The code-block language of the report's commands: the shell of the platform that ran it. */
+export function shellLanguage(environment: Pick<Environment, 'platform'>): string {
+  return environment.platform === 'win32' ? 'powershell' : 'sh';
+}

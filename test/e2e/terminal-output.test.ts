@@ -1,0 +1,42 @@
+// What a person at a terminal sees: colour unless --no-color (or NO_COLOR),
+// and an inconclusive reason once, not once in the report and again on
+// stderr. In a pipe, stderr still says why, where scripts and logs look.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { useStack, VIRTUAL_READER } from '../support/pcsc-stack.js';
+import { runCli } from '../support/cli.js';
+import { terminalRun } from '../support/terminal.js';
+
+// No card: repro is inconclusive at once.
+await useStack({ before, after }, { card: false });
+
+const REASON = 'the holder could not take the reader: SCARD_E_NO_SMARTCARD';
+const count = (text: string, part: string) => text.split(part).length - 1;
+
+test('on a terminal an inconclusive reason shows once', async () => {
+  const { code, shown } = await terminalRun(['repro', '--reader', VIRTUAL_READER]);
+  assert.equal(code, 2, shown);
+  assert.equal(count(shown, REASON), 1, shown);
+  assert.match(shown, /INCONCLUSIVE {2}the holder could not take the reader/);
+});
+
+test('in a pipe the report says why on stdout, and stderr says it once too', async () => {
+  const result = await runCli(['repro', '--reader', VIRTUAL_READER]);
+  assert.equal(result.code, 2);
+  assert.equal(count(result.stdout, REASON), 1, result.stdout);
+  assert.equal(count(result.stderr, REASON), 1, result.stderr);
+  assert.match(result.stderr, /^sc-repro: inconclusive: the holder could not take the reader/);
+});
+
+test('--no-color and NO_COLOR turn colour off on a terminal that has it', async () => {
+  const colourful = { TERM: 'xterm-256color', NO_COLOR: '', FORCE_COLOR: '' };
+  const coloured = await terminalRun(['scenarios'], colourful);
+  assert.equal(coloured.code, 0);
+  assert.match(coloured.shown, /\u001b\[1m/, 'the scenario ids are bold on a colour terminal');
+  for (const [args, env] of [[['--no-color', 'scenarios'], colourful], [['scenarios'], { ...colourful, NO_COLOR: '1' }]] as const) {
+    const plain = await terminalRun([...args], env);
+    assert.equal(plain.code, 0);
+    assert.doesNotMatch(plain.shown, /\u001b\[/, `${args.join(' ')}: ${JSON.stringify(plain.shown.slice(0, 200))}`);
+    assert.equal(plain.shown.replace(/\r/g, ''), coloured.shown.replace(/\u001b\[[0-9;]*m/g, '').replace(/\r/g, ''));
+  }
+});
