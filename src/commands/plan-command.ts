@@ -3,10 +3,9 @@
 // scenarios), running the plan, the facts a report needs, and emitting it.
 import { EXIT } from '../core/exit-codes.js';
 import { interruptSignal } from '../core/interrupt.js';
-import { serviceFailure } from '../pcsc/binding.js';
 import type { ReaderSelector } from '../pcsc/select-reader.js';
 import { collectEnvironment, type Environment } from '../platform/environment.js';
-import { readerDriver } from '../orchestrator/reader-driver.js';
+import { configuredDriver, readerDriver } from '../orchestrator/reader-driver.js';
 import { runPlan, type PlanOptions, type PlanResult } from '../orchestrator/run-plan.js';
 import type { CardControl } from '../orchestrator/run-scenario.js';
 import { shellQuote, type ReportFacts } from '../orchestrator/report.js';
@@ -40,6 +39,11 @@ export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: 
   const progress = options.format === 'text' || options.output ? await startProgress('preparing') : undefined;
   const { virtual, format, output, argv, ...run } = options;
   const single = scenarios.length * options.repeat === 1;
+  // The driver's configuration is files only: read while the runs go on; its attributes after them.
+  let configured: ReturnType<typeof configuredDriver> | undefined;
+  // The observer's context opening and listing readers is the service answering: no context of its own for that.
+  let answered: (yes: boolean) => void = () => {};
+  const serviceAnswered = new Promise<boolean>((resolve) => (answered = resolve));
   const execute = async (card?: CardControl) => {
     const plan = await runPlan({
       ...run,
@@ -50,14 +54,19 @@ export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: 
       onPhase: single ? (phase) => progress?.update(phase) : undefined,
       onProgress: single ? undefined : (done, total) => progress?.update(`run ${done}/${total}`),
       onWaitingForCard: (reader, seconds) => progress?.update(waitingText(reader, seconds)),
+      onReader: (reader) => {
+        answered(true);
+        configured = configuredDriver(reader);
+      },
     });
+    answered(false);
     // The reader's driver, once the runs are over and while the built-in card is still in.
-    const driver = plan.reader && !interrupt.signal.aborted ? await readerDriver(plan.reader) : { driver: null, reason: 'no reader was chosen' };
+    const driver = plan.reader && !interrupt.signal.aborted ? await readerDriver(plan.reader, configured) : { driver: null, reason: 'no reader was chosen' };
     return { plan, driver };
   };
   try {
-    // The environment probes run while the roles start and the runs go on; the service's version only if it answers.
-    const environment = collectEnvironment({ serviceAnswered: serviceFailure().then((failure) => failure === null, () => false) });
+    // The environment probes run while the roles start and the runs go on; the service's version only if it answered.
+    const environment = collectEnvironment({ serviceAnswered });
     const { plan, driver } = virtual
       ? await withBuiltInCard(options.timeoutSeconds, execute)
       : // Scenarios that take the card out: the person at the terminal; with nobody there they are inconclusive.

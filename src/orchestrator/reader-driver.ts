@@ -2,7 +2,7 @@
 // firmware version), and the driver the service's configuration loaded for it.
 // Read once, after the runs, on a direct connection: it never touches a run.
 import { readerAttributes } from '../pcsc/binding.js';
-import { driverFromConfiguration } from '../platform/reader-driver.js';
+import { driverFromConfiguration, type DriverConfiguration } from '../platform/reader-driver.js';
 
 export interface ReaderDriver {
   /** The driver library or bundle, from the service's configuration. */
@@ -31,28 +31,33 @@ export function attributeVersion(value: Buffer | undefined): string | null {
   return `${dword >>> 24}.${(dword >>> 16) & 0xff}.${dword & 0xffff}`;
 }
 
-/** The driver facts, or null and why. */
-export async function readerDriver(reader: string): Promise<{ driver: ReaderDriver | null; reason: string | null }> {
-  const [attributes, configured] = await Promise.all([
+/** What the service's configuration says of `reader`: files only, so it may run while the reader is in use. */
+export function configuredDriver(reader: string): Promise<DriverConfiguration | null> {
+  return driverFromConfiguration(reader).catch(() => null);
+}
+
+/** The driver facts, or null and why; `configured` is configuredDriver's answer, started earlier. */
+export async function readerDriver(reader: string, configured: Promise<DriverConfiguration | null> = configuredDriver(reader)): Promise<{ driver: ReaderDriver | null; reason: string | null }> {
+  const [attributes, configuration] = await Promise.all([
     readerAttributes(reader, ['SCARD_ATTR_VENDOR_NAME', 'SCARD_ATTR_VENDOR_IFD_TYPE', 'SCARD_ATTR_VENDOR_IFD_VERSION']).catch(() => ({}) as Awaited<ReturnType<typeof readerAttributes>>),
-    driverFromConfiguration(reader).catch(() => null),
+    configured,
   ]);
   const vendor = attributeText(attributes.SCARD_ATTR_VENDOR_NAME);
   const model = attributeText(attributes.SCARD_ATTR_VENDOR_IFD_TYPE);
   const firmware = attributeVersion(attributes.SCARD_ATTR_VENDOR_IFD_VERSION);
   const fromAttributes = vendor !== null || model !== null || firmware !== null;
-  if (!configured && !fromAttributes) {
+  if (!configuration && !fromAttributes) {
     const where = process.platform === 'win32' ? 'Windows keeps drivers in its device manager' : 'no reader.conf entry or driver bundle names this reader';
     return { driver: null, reason: `the reader gave no vendor attributes, and ${where}` };
   }
   return {
     driver: {
-      name: configured?.name ?? null,
-      version: configured?.version ?? null,
+      name: configuration?.name ?? null,
+      version: configuration?.version ?? null,
       vendor,
       model,
       firmware,
-      sources: [...(fromAttributes ? ['reader attributes'] : []), ...(configured ? [configured.source] : [])],
+      sources: [...(fromAttributes ? ['reader attributes'] : []), ...(configuration ? [configuration.source] : [])],
     },
     reason: null,
   };

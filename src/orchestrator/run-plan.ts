@@ -20,6 +20,8 @@ export interface PlanOptions extends Omit<RunOptions, 'scenario' | 'reader'> {
   /** With no card in the reader, wait this long for one. */
   waitCardSeconds?: number;
   onWaitingForCard?: (reader: string, seconds: number) => void;
+  /** The reader is chosen: what only needs its name can start while the runs go on. */
+  onReader?: (reader: string) => void;
   onProgress?: (done: number, total: number) => void;
   /** For tests: other roles and another third party than processes and the platform library. */
   roles?: RolePair;
@@ -73,6 +75,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
       const opened = options.observer ?? (await Observer.open());
       observer = options.trace ? new TracingObserver(opened) : opened;
       reader = selectReader(observer.readers(), options.reader);
+      options.onReader?.(reader);
       if (options.waitCardSeconds) await waitForCard(observer, reader, options);
     } catch (error) {
       // Bad input, or a binding that cannot load: the run never started, and the error says what to do.

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFile, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import { scReproVersion } from '../core/version.js';
+import { packageVersion } from './packages.js';
 
 export interface Environment {
   os: string;
@@ -108,8 +109,9 @@ async function serviceText(): Promise<string | null> {
 async function clientText(library: string | null): Promise<string | null> {
   if (process.platform === 'darwin') return macPcscFramework();
   if (process.platform !== 'linux') return null;
-  const packaged = (await run('dpkg-query', ['-W', '-f', '${Package} ${Version}', 'libpcsclite1'])) ?? (await run('rpm', ['-q', 'pcsc-lite-libs']));
-  if (packaged && !/no packages|not installed/i.test(packaged)) return packaged;
+  const packaged = (await packageVersion('libpcsclite1')) ?? (await packageVersion('pcsc-lite-libs'));
+  // rpm says "package … is not installed" on stdout.
+  if (packaged && !/not installed/i.test(packaged)) return packaged;
   for (const dir of ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib']) {
     const file = await realpath(`${dir}/${library ?? 'libpcsclite.so.1'}`).catch(() => null);
     if (file) return file;

@@ -4,10 +4,10 @@
 // serve and the driver's version). pcsc-lite on Linux and macOS's ifdreader
 // use both formats. Windows keeps drivers in its device manager, out of reach
 // of a file read: there only the reader's own attributes say anything.
-import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { plistValue } from './environment.js';
+import { packageOf } from './packages.js';
 
 export interface DriverConfiguration {
   /** The driver library or bundle. */
@@ -51,20 +51,6 @@ export function bundleReaderNames(xml: string): string[] {
 /** A reader is named after its entry, plus pcsc-lite's " 00 00" slot suffix (or a longer USB name around it). */
 function serves(configured: string, reader: string): boolean {
   return configured !== '' && (reader === configured || reader.startsWith(`${configured} `));
-}
-
-function run(command: string, args: string[]): Promise<string | null> {
-  return new Promise((resolve) => execFile(command, args, { timeout: 2000 }, (error, stdout) => resolve(error ? null : stdout.trim() || null)));
-}
-
-/** The distribution package that installed `file`, and its version (Debian, then RPM systems). */
-async function packageOf(file: string): Promise<string | null> {
-  const owner = (await run('dpkg', ['-S', file]))?.split(':')[0];
-  if (owner) {
-    const version = await run('dpkg-query', ['-W', '-f', '${Version}', owner]);
-    return version ? `${owner} ${version}` : owner;
-  }
-  return run('rpm', ['-qf', file]);
 }
 
 async function entriesOf(path: string): Promise<string[]> {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { debugLogHint, parseOsRelease, parsePcscdVersion, plistValue } from '../../src/platform/environment.js';
 import { bundleReaderNames, parseReaderConf } from '../../src/platform/reader-driver.js';
+import { versionInStatus } from '../../src/platform/packages.js';
 import { attributeText, attributeVersion } from '../../src/orchestrator/reader-driver.js';
 import { hint, hintForCode } from '../../src/platform/hints.js';
 import { decodeReaderState, formatAtr } from '../../src/pcsc/constants.js';
@@ -72,4 +73,16 @@ test('reader state bits', () => {
   assert.deepEqual(decodeReaderState(0x0322), ['PRESENT', 'INUSE', 'MUTE']);
   assert.equal(formatAtr(Buffer.from([0x3b, 0x80, 0x80, 0x01, 0x01])), '3B 80 80 01 01');
   assert.equal(formatAtr(Buffer.alloc(0)), null);
+});
+
+test("installed packages' versions from dpkg's status file", () => {
+  const status = [
+    'Package: libpcsclite1\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.9.9-2\n',
+    'Package: removed-driver\nStatus: deinstall ok config-files\nVersion: 0.1\n',
+    'Package: vsmartcard-vpcd\nStatus: install ok installed\nVersion: 3.3+dfsg-2\nDescription: x\n',
+  ].join('\n');
+  assert.equal(versionInStatus(status, 'libpcsclite1'), '1.9.9-2');
+  assert.equal(versionInStatus(status, 'vsmartcard-vpcd'), '3.3+dfsg-2');
+  assert.equal(versionInStatus(status, 'removed-driver'), null);
+  assert.equal(versionInStatus(status, 'vsmartcard'), null);
 });
