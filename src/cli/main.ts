@@ -1,7 +1,7 @@
 // The CLI entry: commander wiring only. Each action imports its command module
 // on demand so `--help` and `--version` never load the native PC/SC binding.
 import { Argument, Command, CommanderError, Option } from 'commander';
-import { UsageError } from '../core/errors.js';
+import { reportFor, UsageError } from '../core/errors.js';
 import { EXIT, EXIT_MEANINGS, VERDICTS, VERDICT_EXIT } from '../core/exit-codes.js';
 import { scReproVersion } from '../core/version.js';
 import { BLOCKED_RULE } from '../orchestrator/blocked-rule.js';
@@ -11,7 +11,8 @@ import type { ReaderSelector } from '../pcsc/select-reader.js';
 import { DEFAULT_SCENARIO, SCENARIOS } from '../scenarios/catalog.js';
 import type { Scenario } from '../scenarios/types.js';
 import { VPCD_DEFAULT_HOST, VPCD_DEFAULT_PORT } from '../virtual-card/vpcd-card.js';
-import { renderErrorLines } from '../render/errors.js';
+import { oneLine, renderErrorLines } from '../render/errors.js';
+import { JSON_COMMANDS, renderJson, type JsonCommand } from '../render/json.js';
 import { disableColor } from '../render/style.js';
 import {
   parseChoice,
@@ -289,22 +290,40 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Global options that take a value: their value is not the command's name. */
+const GLOBAL_VALUE_OPTIONS = new Set(['--binding', '--pcsc-library']);
+
+/**
+ * The command whose --json output a usage error should take, when the command
+ * line asks for one. Read from the words themselves, because a bad option can
+ * stop commander before it has seen --json (or the command).
+ */
+export function jsonRequestedBy(argv: readonly string[], program: Command): JsonCommand | null {
+  const words = argv.slice(2);
+  const end = words.indexOf('--');
+  const options = end === -1 ? words : words.slice(0, end);
+  const at = options.findIndex((word, index) => !word.startsWith('-') && !GLOBAL_VALUE_OPTIONS.has(options[index - 1] ?? ''));
+  const command = JSON_COMMANDS.find((name) => name === options[at]);
+  const takesJson = program.commands.some((candidate) => candidate.name() === command && candidate.options.some((option) => option.long === '--json'));
+  return command && takesJson && options.slice(at + 1).includes('--json') ? command : null;
+}
+
 export async function main(argv: string[] = process.argv): Promise<void> {
   guardOutput();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // Help and version exit 0; every parse error was already printed as one line.
-      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    // Help and version exit 0; every other parse error was already printed as one line.
+    if (error instanceof CommanderError && error.exitCode === 0) {
+      process.exitCode = EXIT.ok;
       return;
     }
-    if (error instanceof UsageError) {
-      process.stderr.write(renderErrorLines({ message: error.message }).join('\n') + '\n');
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    throw error;
+    if (!(error instanceof CommanderError) && !(error instanceof UsageError)) throw error;
+    const report = error instanceof UsageError ? reportFor(error) : { message: oneLine(error.message.replace(/^error: /, '')) };
+    if (error instanceof UsageError) process.stderr.write(renderErrorLines(report).join('\n') + '\n');
+    const jsonCommand = jsonRequestedBy(argv, program);
+    if (jsonCommand) process.stdout.write(renderJson(jsonCommand, EXIT.usage, report));
+    process.exitCode = EXIT.usage;
   }
 }

@@ -42,7 +42,7 @@ export async function runCommand(context: CommandContext, body: () => Promise<nu
   } catch (error) {
     code = exitCodeFor(error);
     const report = reportFor(error);
-    if (context.json && code !== EXIT.usage) process.stdout.write(renderJson(context.command, code, report));
+    if (context.json) process.stdout.write(renderJson(context.command, code, report));
     process.stderr.write(`${renderErrorLines(report).join('\n')}\n`);
     // Users get one line; a stack is for debugging sc-repro itself, on request.
     if (process.env.SC_REPRO_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);

@@ -3,7 +3,7 @@
 // service runs (with no card: nothing is ever held).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from '../support/cli.js';
+import { jsonOutput, runCli } from '../support/cli.js';
 import { useStack } from '../support/pcsc-stack.js';
 
 await useStack({ before, after }, { card: false });
@@ -70,17 +70,38 @@ const CASES: [string[], RegExp][] = [
   [['repro', '--reader', '9'], /--reader 9 is out of range/],
   [['connect', '--reader', 'virtual'], /--reader "virtual" matches 2 readers; pick one: 0: "Virtual PCD 00 00", 1: "Virtual PCD 00 01"/],
   [['matrix', '--reader', 'PCD'], /--reader "PCD" matches 2 readers/],
+  // With --json, the same line on stderr and one object on stdout, wherever the error stops parsing.
+  [['repro', '--blocked-after', '0.001', '--json'], /--blocked-after must be at least 0\.1 seconds/],
+  [['matrix', '--json', '--only', 'nope'], /--only: no scenario 'nope'/],
+  [['scenarios', 'nope', '--json'], /scenarios: no scenario 'nope'/],
+  [['lock', '--json', '--bogus'], /unknown option '--bogus'/],
+  [['--binding', 'bogus', 'readers', '--json'], /--binding must be one of auto, pcsclite, ffi, got 'bogus'/],
+  [['connect', '--json', '--reader', '9'], /--reader 9 is out of range/],
+  [['virtual-card', '--json'], /unknown option '--json'/],
 ];
+
+/** The command a --json usage error speaks for: the first word that is a command taking --json. */
+function jsonCommand(args: string[]): string | null {
+  const command = args.find((word) => ['repro', 'matrix', 'scenarios', 'lock', 'connect', 'readers'].includes(word));
+  return command && args.includes('--json') ? command : null;
+}
 
 for (const [args, message] of CASES) {
   test(`sc-repro ${args.join(' ')} → exit 64`, async () => {
     const result = await runCli(args);
     assert.equal(result.code, 64, result.stdout + result.stderr);
-    assert.equal(result.stdout, '');
     const lines = result.stderr.trimEnd().split('\n');
     assert.equal(lines.length, 1, result.stderr);
     assert.match(lines[0]!, /^sc-repro: error: /);
     assert.match(lines[0]!, message);
+    const command = jsonCommand(args);
+    if (command) {
+      const json = jsonOutput(result.stdout);
+      assert.deepEqual([json.command, json.ok, json.exitCode], [command, false, 64]);
+      assert.equal(`sc-repro: error: ${json.message}`, lines[0]);
+    } else {
+      assert.equal(result.stdout, '');
+    }
     assert.doesNotMatch(result.stderr, /\bat .+:\d+:\d+/);
   });
 }
