@@ -41,9 +41,10 @@ export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: 
   const single = scenarios.length * options.repeat === 1;
   // The driver's configuration is files only: read while the runs go on; its attributes after them.
   let configured: ReturnType<typeof configuredDriver> | undefined;
-  // The observer's context opening and listing readers is the service answering: no context of its own for that.
-  let answered: (yes: boolean) => void = () => {};
-  const serviceAnswered = new Promise<boolean>((resolve) => (answered = resolve));
+  // The environment probes start once the reader is chosen, while the roles (what the run waits for) are still
+  // starting. The observer's context listing readers is the service answering: no context of its own for that.
+  let environment: Promise<Environment> | undefined;
+  const collect = (serviceAnswered: boolean) => (environment ??= collectEnvironment({ serviceAnswered }));
   const execute = async (card?: CardControl) => {
     const plan = await runPlan({
       ...run,
@@ -55,18 +56,15 @@ export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: 
       onProgress: single ? undefined : (done, total) => progress?.update(`run ${done}/${total}`),
       onWaitingForCard: (reader, seconds) => progress?.update(waitingText(reader, seconds)),
       onReader: (reader) => {
-        answered(true);
+        void collect(true);
         configured = configuredDriver(reader);
       },
     });
-    answered(false);
     // The reader's driver, once the runs are over and while the built-in card is still in.
     const driver = plan.reader && !interrupt.signal.aborted ? await readerDriver(plan.reader, configured) : { driver: null, reason: 'no reader was chosen' };
     return { plan, driver };
   };
   try {
-    // The environment probes run while the roles start and the runs go on; the service's version only if it answered.
-    const environment = collectEnvironment({ serviceAnswered });
     const { plan, driver } = virtual
       ? await withBuiltInCard(options.timeoutSeconds, execute)
       : // Scenarios that take the card out: the person at the terminal; with nobody there they are inconclusive.
@@ -75,7 +73,7 @@ export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: 
     // The roles make the PC/SC calls: the report names the binding they reported.
     const { holder, contender } = plan.roleBindings;
     const ran = holder ?? contender;
-    const collected = await environment;
+    const collected = await collect(false);
     const facts: Environment = {
       ...collected,
       binding: ran ? { ...ran, roles: { holder: holder?.name ?? null, contender: contender?.name ?? null } } : null,

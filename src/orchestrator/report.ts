@@ -118,13 +118,16 @@ const platformOf = (environment: Environment): Shell => (environment.platform ==
  * no transaction) and one connect against it, judged, with nothing else
  * around. `lock` and `connect` are the ports of the original two scripts.
  */
+/** How long `lock` holds in the two-terminal steps: time enough to start `connect` by hand. */
+export const MANUAL_HOLD_SECONDS = 10;
+
 export function manualSteps(scenario: Scenario, reader: string | null, shell: Shell): ReproReport['manual'] {
   const { holder, contender, judge } = scenario;
   const [step, ...rest] = contender.act;
   if (holder.transmit || holder.transaction || contender.before?.length || rest.length || step?.call !== 'SCardConnect' || judge.role !== 'contender' || scenario.card || scenario.contenderActsAfterRelease) return null;
   const at = reader === null ? [] : ['--reader', reader];
   return {
-    holder: shellQuote(['sc-repro', 'lock', ...at, '--mode', holder.mode, '--hold', '10'], shell),
+    holder: shellQuote(['sc-repro', 'lock', ...at, '--mode', holder.mode, '--hold', String(MANUAL_HOLD_SECONDS)], shell),
     contender: shellQuote(['sc-repro', 'connect', ...at, '--mode', step.mode, ...(step.protocol && step.protocol !== 'any' ? ['--protocol', step.protocol] : [])], shell),
   };
 }

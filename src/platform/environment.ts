@@ -55,6 +55,12 @@ export function parseOsRelease(text: string): Record<string, string> {
   return fields;
 }
 
+/** NAME and VERSION, not PRETTY_NAME, which holds the version too ("Debian GNU/Linux 12 (bookworm)"); rolling releases have no version. */
+export function linuxRelease(fields: Record<string, string>, kernel: string): Pick<Environment, 'os' | 'osVersion'> {
+  const version = fields.VERSION ?? fields.VERSION_ID;
+  return { os: fields.NAME ?? 'Linux', osVersion: `${version ? `${version}, ` : ''}kernel ${kernel}` };
+}
+
 async function osFacts(): Promise<Pick<Environment, 'os' | 'osVersion' | 'osBuild'>> {
   if (process.platform === 'darwin') {
     const [name, version, build] = await Promise.all([run('sw_vers', ['-productName']), run('sw_vers', ['-productVersion']), run('sw_vers', ['-buildVersion'])]);
@@ -62,7 +68,7 @@ async function osFacts(): Promise<Pick<Environment, 'os' | 'osVersion' | 'osBuil
   }
   if (process.platform === 'linux') {
     const fields = parseOsRelease(await readFile('/etc/os-release', 'utf8').catch(() => ''));
-    return { os: fields.PRETTY_NAME ?? fields.NAME ?? 'Linux', osVersion: `${fields.VERSION_ID ?? '?'} (kernel ${os.release()})`, osBuild: os.version() || null };
+    return { ...linuxRelease(fields, os.release()), osBuild: os.version() || null };
   }
   // os.version() gives e.g. "Windows 11 Pro"; os.release() "10.0.22631", whose last part is the build.
   return { os: os.version(), osVersion: os.release(), osBuild: os.release().split('.').at(-1) ?? null };
@@ -131,14 +137,15 @@ export function debugLogHint(platform: NodeJS.Platform = process.platform): stri
 }
 
 export interface EnvironmentProbe {
-  /** Whether the PC/SC service answered this run: its version is reported only then. */
-  serviceAnswered: Promise<boolean>;
+  /** Whether the PC/SC service answered this run: its version is asked for and reported only then. */
+  serviceAnswered: boolean;
   /** The client library the binding loaded (a file name), when known. */
   library?: string | null;
 }
 
 export async function collectEnvironment(probe: EnvironmentProbe): Promise<Environment> {
-  const [osInfo, answered, service, client] = await Promise.all([osFacts(), probe.serviceAnswered, serviceText(), clientText(probe.library ?? null)]);
+  const answered = probe.serviceAnswered;
+  const [osInfo, service, client] = await Promise.all([osFacts(), answered ? serviceText() : null, clientText(probe.library ?? null)]);
   const unavailable: Record<string, string> = {};
   if (!osInfo.osBuild) unavailable.osBuild = 'the OS did not say';
   const pcscService = answered ? service : null;

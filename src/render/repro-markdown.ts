@@ -1,4 +1,4 @@
-import type { ReproReport } from '../orchestrator/report.js';
+import { MANUAL_HOLD_SECONDS, type ReproReport } from '../orchestrator/report.js';
 import type { ReaderDriver } from '../orchestrator/reader-driver.js';
 import type { TraceEntry } from '../orchestrator/run-scenario.js';
 import type { Environment } from '../platform/environment.js';
@@ -89,7 +89,7 @@ function stepsToReproduce(report: ReproReport): string {
   if (report.manual) {
     lines.push(
       '',
-      '2. Or by hand, in two terminals: start the holder, then, while it holds (10 s), the contender:',
+      `2. Or by hand, in two terminals: start the holder, then, while it holds (${MANUAL_HOLD_SECONDS} s), the contender:`,
       '',
       indent(codeBlock(report.manual.holder, language)),
       '',
@@ -97,8 +97,16 @@ function stepsToReproduce(report: ReproReport): string {
     );
   }
   const steps = Object.entries(report.steps).filter(([, calls]) => calls.length);
-  lines.push('', `What runs (${code('sc-repro scenarios', false)} ${code(report.scenario.id, false)}):`, '', ...steps.map(([role, calls]) => `- ${role}: ${calls.map((call) => code(call, false)).join(' → ')}`));
+  lines.push('', `What runs (${code(`sc-repro scenarios ${report.scenario.id}`, false)}):`, '', ...steps.map(([role, calls]) => `- ${role}: ${calls.map(stepText).join(' → ')}`));
   return lines.join('\n');
+}
+
+/** A step as the catalog words it: each PC/SC call with its arguments a code span, what is said about it prose. */
+function stepText(step: string): string {
+  return step
+    .split(/(SCard\w+(?:\([^)]*\))?)/)
+    .map((part, i) => (i % 2 === 1 ? code(part, false) : prose(part, false)))
+    .join('');
 }
 
 const indent = (block: string) => block.split('\n').map((line) => `   ${line}`).join('\n');

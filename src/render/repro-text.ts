@@ -1,7 +1,7 @@
 // The report as text: the terminal, logs, and plain-text trackers and mail
 // (`--output report.txt`). The same sections as the markdown, readable
 // without rendering.
-import type { ReproReport } from '../orchestrator/report.js';
+import { MANUAL_HOLD_SECONDS, type ReproReport } from '../orchestrator/report.js';
 import type { ReaderDriver } from '../orchestrator/reader-driver.js';
 import type { TraceEntry } from '../orchestrator/run-scenario.js';
 import type { Verdict } from '../core/exit-codes.js';
@@ -58,7 +58,7 @@ export function renderReproText(report: ReproReport): string {
     );
   }
   lines.push(...heading('Steps to reproduce'), `  ${report.commandLine}`);
-  if (report.manual) lines.push(`  or by hand, in two terminals: ${report.manual.holder}`, `    then, while it holds (10 s): ${report.manual.contender}`);
+  if (report.manual) lines.push(`  or by hand, in two terminals: ${report.manual.holder}`, `    then, while it holds (${MANUAL_HOLD_SECONDS} s): ${report.manual.contender}`);
   lines.push(...labelled(Object.entries(report.steps).filter(([, calls]) => calls.length).map(([role, calls]) => [role, calls.join(' → ')])));
 
   lines.push(

@@ -6,8 +6,8 @@ import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconne
 import { judge } from '../../src/scenarios/verdict.js';
 
 export const ENVIRONMENT: Environment = {
-  os: 'Debian GNU/Linux 12 (bookworm)',
-  osVersion: '12 (kernel 6.1.0)',
+  os: 'Debian GNU/Linux',
+  osVersion: '12 (bookworm), kernel 6.1.0',
   platform: 'linux',
   arch: 'x64',
   node: 'v20.20.2',

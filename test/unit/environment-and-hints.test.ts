@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { debugLogHint, parseOsRelease, parsePcscdVersion, plistValue } from '../../src/platform/environment.js';
+import { debugLogHint, linuxRelease, parseOsRelease, parsePcscdVersion, plistValue } from '../../src/platform/environment.js';
 import { bundleReaderNames, parseReaderConf } from '../../src/platform/reader-driver.js';
 import { versionInStatus } from '../../src/platform/packages.js';
 import { attributeText, attributeVersion } from '../../src/orchestrator/reader-driver.js';
@@ -12,6 +12,16 @@ test('os-release fields', () => {
   assert.equal(fields.PRETTY_NAME, 'Debian GNU/Linux 12 (bookworm)');
   assert.equal(fields.VERSION_ID, '12');
   assert.equal(fields.ID, 'debian');
+});
+
+test('a Linux release is named once: NAME and VERSION, then the kernel', () => {
+  const debian = parseOsRelease('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\n');
+  assert.deepEqual(linuxRelease(debian, '6.1.0-18-amd64'), { os: 'Debian GNU/Linux', osVersion: '12 (bookworm), kernel 6.1.0-18-amd64' });
+  const fedora = parseOsRelease('NAME="Fedora Linux"\nVERSION_ID=40\n');
+  assert.deepEqual(linuxRelease(fedora, '6.8.5'), { os: 'Fedora Linux', osVersion: '40, kernel 6.8.5' });
+  // Arch is rolling: no version at all.
+  assert.deepEqual(linuxRelease(parseOsRelease('NAME="Arch Linux"\nBUILD_ID=rolling\n'), '6.9.1-arch1-1'), { os: 'Arch Linux', osVersion: 'kernel 6.9.1-arch1-1' });
+  assert.deepEqual(linuxRelease({}, '6.1.0'), { os: 'Linux', osVersion: 'kernel 6.1.0' });
 });
 
 test('pcscd --version: the version, the features and the limits, without copyright and bug-report lines', () => {
