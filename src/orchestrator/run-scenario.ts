@@ -6,6 +6,7 @@
 import { epochMs, roundMs, settlesWithin, sleep } from '../core/bounded-wait.js';
 import { reportFor, UsageError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
+import { SHARE_MODES, type ShareMode } from '../pcsc/constants.js';
 import { codeJson, isEnvironmentCode, PcscError } from '../pcsc/pcsc-error.js';
 import { formatHex } from '../pcsc/return-codes.js';
 import type { PlatformId } from '../platform/platform-id.js';
@@ -76,7 +77,8 @@ export interface Timeline {
 export type Observed =
   | { ok: true; call: string; protocol?: string }
   | { ok: false; code: number; hex: string; name: string | null; message: string; call: string | null }
-  | { ok: false; call: string; blocked: true; afterMs: number; thenReturned: LateAnswer };
+  /** A blocked act: the call that waited, with its share mode when it has one. */
+  | { ok: false; call: string; mode?: ShareMode; blocked: true; afterMs: number; thenReturned: LateAnswer };
 
 /** What a blocked call answered once the holder let go. */
 export interface LateAnswer {
@@ -437,7 +439,7 @@ async function contenderActs(run: Run): Promise<void> {
     if (run.release) {
       // --hold ended the hold meanwhile: an answer that came after the release may have waited for it.
       const released = await holderReleased(run);
-      if (returnedAt(answer) >= released.releaseStartedAt) {
+      if (actReturnedAt(answer) >= released.releaseStartedAt) {
         run.record('contender', [...answer.calls, ...answer.cleanup]);
         throw new Inconclusive(`the contender's ${lastCall(answer)} returned only after --hold (${options.holdSeconds} s) ended the hold`, hint('holdTooShort'));
       }
@@ -513,40 +515,50 @@ async function confirmBlocked(run: Run, id: number): Promise<void> {
     throw new Inconclusive(`the ${call} had not returned ${afterMs} ms after the attempt, and still had not ${options.timeoutSeconds} s after the holder let go: it waits for something other than the holder`);
   }
   const answer = needReply(run, contender, wait, ['attempted'], 'answer', 'the contender failed');
-  const afterReleaseMs = returnedAt(answer) - released.t;
-  if (returnedAt(answer) < released.releaseStartedAt) {
+  const waited = longestCall(answer.calls);
+  if (!waited || actReturnedAt(answer) < released.releaseStartedAt) {
     // It returned while the reader was still held: slow, not blocked.
     takeAnswer(run, answer);
     return;
   }
   run.record('contender', [...answer.calls, ...answer.cleanup]);
+  const afterReleaseMs = returnedAt(waited) - released.t;
   if (afterReleaseMs > BLOCKED_RULE.releasePromptMs) {
     throw new Inconclusive(
-      `the ${lastCall(answer)} returned ${Math.round(afterReleaseMs)} ms after the holder let go, later than the ${BLOCKED_RULE.releasePromptMs} ms a call waiting for it takes: it was slow, not clearly blocked`,
+      `the ${waited.call} returned ${Math.round(afterReleaseMs)} ms after the holder let go, later than the ${BLOCKED_RULE.releasePromptMs} ms a call waiting for it takes: it was slow, not clearly blocked`,
       'raise --blocked-after if the stack is just slow',
     );
   }
   run.noteFailures('contender', answer.cleanup);
-  const last = answer.calls.at(-1)!;
   run.answeredAt = suspectedAt;
-  run.timeline.answer = run.since(returnedAt(answer));
-  const code = codeJson(last.rv, last.call);
+  run.timeline.answer = run.since(returnedAt(waited));
+  const code = codeJson(waited.rv, waited.call);
+  const mode = Object.keys(SHARE_MODES).find((name): name is ShareMode => name === waited.args.mode);
   run.observed = {
     ok: false,
-    call: last.call,
+    call: waited.call,
+    ...(mode ? { mode } : {}),
     blocked: true,
     afterMs,
-    thenReturned: { ok: isSuccess(last), name: code.name ?? code.hex, afterMs: Math.round(returnedAt(answer) - (run.started + run.timeline.attempt!)), afterReleaseMs: roundMs(Math.max(0, afterReleaseMs)) },
+    thenReturned: { ok: isSuccess(waited), name: code.name ?? code.hex, afterMs: Math.round(returnedAt(waited) - (run.started + run.timeline.attempt!)), afterReleaseMs: roundMs(Math.max(0, afterReleaseMs)) },
   };
-  run.outcome = { kind: 'blocked' };
+  run.outcome = { kind: 'blocked', call: waited.call, ...(mode ? { mode } : {}) };
 }
 
+/** When a call returned. */
+const returnedAt = (made: CallRecord) => made.startedAt + made.durationMs;
 /** When the act's last call returned. */
-const returnedAt = (answer: MessageOf<'attempted'>) => {
+const actReturnedAt = (answer: MessageOf<'attempted'>) => {
   const last = answer.calls.at(-1);
-  return last ? last.startedAt + last.durationMs : answer.t;
+  return last ? returnedAt(last) : answer.t;
 };
 const lastCall = (answer: MessageOf<'attempted'>) => answer.calls.at(-1)?.call ?? 'act';
+/**
+ * The call of a blocked act that waited: the act's calls run one after
+ * another and the wait lasted (1 + confirmFactor) × --blocked-after, so it is
+ * the longest by far. Which call it was decides which bug, if any, it is.
+ */
+const longestCall = (calls: readonly CallRecord[]) => calls.reduce<CallRecord | undefined>((longest, made) => (!longest || made.durationMs > longest.durationMs ? made : longest), undefined);
 
 /** The holder's reply to the release already requested. */
 async function holderReleased(run: Run): Promise<MessageOf<'released'>> {

@@ -76,10 +76,11 @@ const defs: Record<string, Schema> = {
       object({
         ok: { const: false },
         call: string,
+        mode: { enum: ['exclusive', 'shared', 'direct'] },
         blocked: { const: true },
         afterMs: number,
         thenReturned: object({ ok: boolean, name: string, afterMs: number, afterReleaseMs: number }),
-      }),
+      }, ['mode']),
     ],
   }),
 };

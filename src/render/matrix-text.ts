@@ -3,7 +3,7 @@ import { exitMeaning } from '../core/exit-codes.js';
 import { out } from './style.js';
 import { displayName } from './display-name.js';
 import { environmentLines, traceLines, VERDICT_MARK, VERDICT_STYLE } from './repro-text.js';
-import { describeTally } from './report-parts.js';
+import { describeTally, expectedName } from './report-parts.js';
 
 
 function pad(text: string, width: number): string {
@@ -13,7 +13,7 @@ function pad(text: string, width: number): string {
 export function renderMatrixText(report: MatrixReport): string {
   const rows = report.rows.map((row) => [
     row.scenario.id,
-    row.expected?.name ?? 'no reference',
+    row.expected ? expectedName(row.expected) : 'no reference',
     row.repeat ? describeTally(row.repeat.outcomes, row.repeat.count) : (row.observed ?? 'no answer'),
     `${VERDICT_MARK[row.verdict]} ${row.verdict === 'not-affected' ? 'as expected' : row.verdict}${row.repeat ? ` ${row.repeat.verdicts[row.verdict]}/${row.repeat.count}` : ''}`,
     row.knownBug ? `${row.knownBug.vendor} ${row.knownBug.vendorBug}` : '',

@@ -9,7 +9,18 @@ import { oneLine } from './errors.js';
 
 export function describeExpected(expected: ExpectedJson | null): string {
   if (!expected) return 'no reference for this platform';
-  return [expected.name, expected.hex && `(${expected.hex})`].filter(Boolean).join(' ') + (expected.message ? `: ${expected.message}` : '');
+  const protocol = expected.protocol === undefined ? '' : ` with protocol ${expected.protocol}`;
+  return [expected.name, expected.hex && `(${expected.hex})`].filter(Boolean).join(' ') + protocol + (expected.message ? `: ${expected.message}` : '');
+}
+
+/** An expectation by one name, written as an observed outcome is: `SCARD_S_SUCCESS (protocol undefined)`. */
+export function expectedName(expected: ExpectedJson): string {
+  return expected.protocol === undefined ? expected.name : `${expected.name} (protocol ${expected.protocol})`;
+}
+
+/** The call that waited, as the catalog writes it: `SCardConnect(DIRECT)`. */
+function blockedCall(observed: { call: string; mode?: string }): string {
+  return observed.mode ? `${observed.call}(${observed.mode.toUpperCase()})` : observed.call;
 }
 
 export function describeObserved(observed: ReproReport['observed']): string {
@@ -18,7 +29,7 @@ export function describeObserved(observed: ReproReport['observed']): string {
   if ('blocked' in observed) {
     const late = observed.thenReturned;
     const then = late ? `; it returned ${late.name} ${late.afterReleaseMs} ms after the holder let go (${late.afterMs} ms after the attempt)` : '';
-    return `blocked: ${observed.call} had not returned after ${observed.afterMs} ms with the reader held${then}`;
+    return `blocked: ${blockedCall(observed)} had not returned after ${observed.afterMs} ms with the reader held${then}`;
   }
   return `${observed.name ?? 'unknown PC/SC code'} (${observed.hex}) from ${observed.call}: ${oneLine(observed.message)}`;
 }
@@ -39,7 +50,7 @@ export function describeTally(counts: Partial<Record<string, number>>, total: nu
   return Object.entries(counts).map(([key, count]) => `${key} ${count}/${total}`).join(', ');
 }
 
-export const TIMELINE_LABELS: [keyof ReproReport['timeline'], string][] = [
+const TIMELINE_LABELS: [keyof ReproReport['timeline'], string][] = [
   ['holderStarted', 'holder started'],
   ['readerHeld', 'reader held'],
   ['contenderStarted', 'contender asked to act'],
@@ -47,6 +58,14 @@ export const TIMELINE_LABELS: [keyof ReproReport['timeline'], string][] = [
   ['answer', 'answer'],
   ['holderReleased', 'holder released'],
 ];
+
+/** The timeline's moments in the order they happened: a blocked call answers after the release that freed it. */
+export function timelineMoments(timeline: ReproReport['timeline']): [label: string, ms: number][] {
+  return TIMELINE_LABELS.flatMap(([key, label]): [string, number][] => {
+    const ms = timeline[key];
+    return typeof ms === 'number' ? [[label, ms]] : [];
+  }).sort((a, b) => a[1] - b[1]);
+}
 
 /** The judged call, for labels. */
 export function callOf(report: Pick<ReproReport, 'observed'>): string {

@@ -11,7 +11,7 @@ import {
   describeTally,
   formatArgs,
   shellLanguage,
-  TIMELINE_LABELS,
+  timelineMoments,
 } from './report-parts.js';
 
 export function renderReproMarkdown(report: ReproReport): string {
@@ -46,10 +46,11 @@ export function renderReproMarkdown(report: ReproReport): string {
     table(
       ['', 'ms from start'],
       [
-        ...TIMELINE_LABELS.filter(([key]) => typeof report.timeline[key] === 'number').map(([key, label]) => [label, (report.timeline[key] as number).toFixed(1)]),
+        ...timelineMoments(report.timeline).map(([label, ms]) => [label, ms.toFixed(1)]),
         ['hold (measured by the holder)', report.timeline.holdMs === null ? '-' : String(report.timeline.holdMs)],
         [`${code(callOf(report))} latency`, report.timeline.connectLatencyMs === null ? '-' : String(report.timeline.connectLatencyMs)],
         ['total', String(report.timeline.totalMs)],
+        ...(report.startupMs === null ? [] : [['starting both processes', String(report.startupMs)]]),
       ],
     ),
     '#### Environment',
@@ -67,7 +68,8 @@ function knownBug(bug: NonNullable<ReproReport['knownBug']>): string {
 function expectedCell(report: ReproReport): string {
   const expected = report.expected;
   if (!expected) return 'no reference for this platform';
-  return `${code(expected.name)}${expected.hex ? ` (${code(expected.hex)})` : ''}${expected.message ? `: ${prose(expected.message)}` : ''}`;
+  const protocol = expected.protocol === undefined ? '' : ` with protocol ${code(expected.protocol)}`;
+  return `${code(expected.name)}${expected.hex ? ` (${code(expected.hex)})` : ''}${protocol}${expected.message ? `: ${prose(expected.message)}` : ''}`;
 }
 
 function observedCell(report: ReproReport): string {

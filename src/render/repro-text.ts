@@ -19,7 +19,7 @@ import {
   describeSpread,
   describeTally,
   formatArgs,
-  TIMELINE_LABELS,
+  timelineMoments,
 } from './report-parts.js';
 
 export const VERDICT_STYLE: Record<Verdict, (text: string) => string> = {
@@ -82,10 +82,7 @@ export function renderReproText(report: ReproReport): string {
   );
 
   lines.push(...heading(report.repeat ? 'Timeline of that run (ms from its start)' : 'Timeline (ms from start)'));
-  for (const [key, label] of TIMELINE_LABELS) {
-    const value = report.timeline[key];
-    if (typeof value === 'number') lines.push(`  ${value.toFixed(1).padStart(8)}  ${label}`);
-  }
+  for (const [label, ms] of timelineMoments(report.timeline)) lines.push(`  ${ms.toFixed(1).padStart(8)}  ${label}`);
   const t = report.timeline;
   const measured = [
     t.holdMs !== null && `hold ${t.holdMs} ms`,

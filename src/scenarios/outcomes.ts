@@ -11,5 +11,5 @@ export const SHARING_VIOLATION = error('SCARD_E_SHARING_VIOLATION');
 export const RESET_CARD = error('SCARD_W_RESET_CARD');
 export const REMOVED_CARD = error('SCARD_W_REMOVED_CARD');
 
-/** Yosemite 10.10.4: a SHARED connect waits while another application uses the card. */
-export const SHARED_CONNECT_BLOCKS: Signature = { observed: BLOCKED, bug: YOSEMITE_SHARED_CONNECT_BLOCKS };
+/** Yosemite 10.10.4: a SHARED connect waits while another application uses the card; only that call waiting is its signature. */
+export const SHARED_CONNECT_BLOCKS: Signature = { observed: { kind: 'blocked', call: 'SCardConnect', mode: 'shared' }, bug: YOSEMITE_SHARED_CONNECT_BLOCKS };

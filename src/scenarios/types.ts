@@ -7,9 +7,15 @@ import type { PlatformId } from '../platform/platform-id.js';
 
 /**
  * What a judged call did: succeeded (with the protocol it reported, when a
- * scenario cares), returned a PC/SC code, or waited for the holder.
+ * scenario cares), returned a PC/SC code, or waited for the holder. A blocked
+ * act names the call that waited (and its share mode), which need not be the
+ * judged one: a known bug is the signature of one call blocking, not another.
  */
-export type Outcome = { kind: 'success'; protocol?: string } | { kind: 'error'; name: string } | { kind: 'blocked' } | { kind: 'answered' };
+export type Outcome =
+  | { kind: 'success'; protocol?: string }
+  | { kind: 'error'; name: string }
+  | { kind: 'blocked'; call?: string; mode?: ShareMode }
+  | { kind: 'answered' };
 
 /** `answered` is only ever a pattern: any answer, as long as the call did not wait (what a source says of a call that "does not block"). */
 
@@ -98,6 +104,9 @@ export function matchesOutcome(pattern: Outcome, observed: Outcome): boolean {
   if (pattern.kind !== observed.kind) return false;
   if (pattern.kind === 'error') return observed.kind === 'error' && pattern.name === observed.name;
   if (pattern.kind === 'success' && pattern.protocol !== undefined) return observed.kind === 'success' && observed.protocol === pattern.protocol;
+  if (pattern.kind === 'blocked' && observed.kind === 'blocked') {
+    return (pattern.call === undefined || pattern.call === observed.call) && (pattern.mode === undefined || pattern.mode === observed.mode);
+  }
   return true;
 }
 

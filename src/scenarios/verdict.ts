@@ -21,7 +21,7 @@ export function describeOutcome(outcome: Outcome): string {
     case 'answered':
       return 'an answer without waiting';
     case 'blocked':
-      return 'blocked (the call waited for the holder to let go)';
+      return `blocked (${outcome.call ? `${outcome.call}${outcome.mode ? `(${outcome.mode.toUpperCase()})` : ''}` : 'the call'} waited for the holder to let go)`;
     case 'error':
       return outcome.name;
   }

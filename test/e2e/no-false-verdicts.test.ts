@@ -20,7 +20,7 @@ await useStack({ before, after });
 const STACK_TRACE = /\n\s+at .+:\d+:\d+/;
 
 function report(stdout: string) {
-  return jsonOutput(stdout) as { verdict: string; reason: string; notes: string[]; reader: { name: string }; observed: { blocked?: boolean } | null; knownBug: { vendorBug: string } | null; repeat?: { count: number }; stoppedEarly: string | null };
+  return jsonOutput(stdout) as { verdict: string; reason: string; notes: string[]; reader: { name: string }; observed: { blocked?: boolean } | null; knownBug: { vendorBug: string } | null; repeat?: { count: number }; stoppedEarly: string | null; trace?: { role: string; call: string; args: { mode?: string }; durationMs: number }[] };
 }
 
 test('a slow SCardConnect around --blocked-after (-5 %, +5 %, +100 %) is judged by its code: not-affected', async () => {
@@ -62,6 +62,23 @@ test('a call that really waits for the holder is still blocked, and names Apple 
   assert.equal(json.verdict, 'bug-reproduced');
   assert.equal(json.observed?.blocked, true);
   assert.equal(json.knownBug?.vendorBug, '21703315');
+});
+
+test('a call that waits is named: a DIRECT connect waiting is no Yosemite bug, and no known bug at all', async () => {
+  const waits = await buildInterposer('shared-connect-blocks');
+  // direct-connect-protocol-undefined: SCardConnect(SHARED), SCardDisconnect(UNPOWER), then the judged SCardConnect(DIRECT), which waits here.
+  const args = ['repro', '--json', '--reader', VIRTUAL_READER, '--scenario', 'direct-connect-protocol-undefined', '--blocked-after', '0.3', '--trace'];
+  const direct = await runCli([...args, '--contender-env', `LD_PRELOAD=${waits}`, '--contender-env', 'SC_REPRO_BLOCK_MODE=direct']);
+  assert.equal(direct.code, 1, direct.stdout + direct.stderr);
+  const json = report(direct.stdout);
+  assert.equal(json.verdict, 'unexpected');
+  assert.equal(json.knownBug, null);
+  assert.match(json.reason, /blocked \(SCardConnect\(DIRECT\) waited for the holder to let go\)/);
+  const slow = json.trace!.filter((call) => call.role === 'contender' && call.durationMs >= 300);
+  assert.deepEqual(slow.map((call) => `${call.call} ${call.args.mode}`), ['SCardConnect direct']);
+  // The shared connect of the same act waiting is the Yosemite bug.
+  const shared = report((await runCli([...args, '--contender-env', `LD_PRELOAD=${waits}`])).stdout);
+  assert.deepEqual([shared.verdict, shared.knownBug?.vendorBug], ['bug-reproduced', '21703315']);
 });
 
 test('a reversed reader list in either role changes nothing: both act on the reader chosen once', async () => {

@@ -4,6 +4,7 @@
 import { epochMs } from '../../src/core/bounded-wait.js';
 import { codeOf, lookupReturnCode } from '../../src/pcsc/return-codes.js';
 import type { ReaderStateFlag } from '../../src/pcsc/constants.js';
+import type { Step } from '../../src/scenarios/types.js';
 import { Mailbox, type Wait } from '../../src/orchestrator/mailbox.js';
 import type { ReaderObserver, ReaderView } from '../../src/orchestrator/observer.js';
 import type { NewRequest, RoleLink } from '../../src/orchestrator/role-process.js';
@@ -13,14 +14,18 @@ import type { CallRecord, MessageOf, RoleMessage, RoleName, RoleRequest, Unstamp
 export const READER = 'Fake Reader 00 00';
 const HELD_FLAG = { exclusive: 'EXCLUSIVE', shared: 'INUSE', direct: 'INUSE' } as const;
 
-export function call(name: string, rv = 0, startedAt = epochMs(), durationMs = 1): CallRecord {
-  return { call: name, args: {}, rv, name: lookupReturnCode(rv)?.name ?? null, startedAt, durationMs };
+export function call(name: string, rv = 0, startedAt = epochMs(), durationMs = 1, args: CallRecord['args'] = {}): CallRecord {
+  return { call: name, args, rv, name: lookupReturnCode(rv)?.name ?? null, startedAt, durationMs };
 }
+
+/** What a role records of a step's arguments: the share mode is what tells one connect from another. */
+const stepArgs = (step: Step): CallRecord['args'] => ('mode' in step && step.mode ? { mode: step.mode } : {});
 
 /** How the contender's one call behaves. */
 export type ContenderScript =
   | { kind: 'answers'; afterMs: number; rv: number }
-  | { kind: 'waits-for-release'; rv: number; lagMs?: number }
+  /** The step at `step` (the last by default) waits for the release; the steps after it answer at once. */
+  | { kind: 'waits-for-release'; rv: number; lagMs?: number; step?: number }
   | { kind: 'never-returns' }
   | { kind: 'dies' };
 
@@ -154,10 +159,14 @@ export class FakeRoles implements RolePair {
     const { script } = this;
     const started = epochMs();
     role.send({ type: 'attempting', id: request.id, reader: request.reader });
-    // Every step but the last succeeds at once; the last one behaves as scripted.
-    const answer = (rv: number) => {
-      const steps = request.steps.map((step) => step.call);
-      const calls = [...steps.slice(0, -1).map((name) => call(name, 0, started, 0.1)), call(steps.at(-1)!, rv, started, epochMs() - started)];
+    // Every step but one succeeds at once; that one (the last unless the script says) behaves as scripted.
+    const answer = (rv: number, slow = request.steps.length - 1) => {
+      const returned = epochMs();
+      const calls = request.steps.map((step, index) =>
+        index === slow
+          ? call(step.call, index === request.steps.length - 1 ? rv : 0, started, returned - started, stepArgs(step))
+          : call(step.call, 0, index < slow ? started : returned, 0.1, stepArgs(step)),
+      );
       const cleanup = rv === 0 ? [call('SCardDisconnect', script.disconnectRv ?? 0)] : [];
       role.send({ type: 'attempted', id: request.id, reader: script.contenderReader ?? request.reader, calls, cleanup });
     };
@@ -167,7 +176,7 @@ export class FakeRoles implements RolePair {
         setTimeout(() => answer(behaviour.rv), behaviour.afterMs);
         return;
       case 'waits-for-release':
-        this.releaseWaiters.push(() => setTimeout(() => answer(behaviour.rv), behaviour.lagMs ?? 5));
+        this.releaseWaiters.push(() => setTimeout(() => answer(behaviour.rv, behaviour.step), behaviour.lagMs ?? 5));
         return;
       case 'never-returns':
         return;

@@ -7,6 +7,7 @@ import { code, codeBlock, prose } from '../../src/render/markdown.js';
 import { renderReproMarkdown } from '../../src/render/repro-markdown.js';
 import { renderReproText } from '../../src/render/repro-text.js';
 import { renderJson } from '../../src/render/json.js';
+import { describeExpected, describeObserved, expectedName, timelineMoments } from '../../src/render/report-parts.js';
 import { ENVIRONMENT, fixtureRun } from '../support/report-fixtures.js';
 
 const HOSTILE = 'Evil | `Reader` <b>\n*00* 00';
@@ -144,4 +145,23 @@ test('a note on a side call shows in text and markdown, after the observation', 
   assert.deepEqual(report.notes, noted.notes);
   assert.match(renderReproText(report), /^ {2}Observed .*\n {2}Note +the contender's SCardDisconnect returned SCARD_E_INVALID_HANDLE \(0x80100003\)$/m);
   assert.match(renderReproMarkdown(report), /^\| Note \| the contender's SCardDisconnect returned `SCARD_E_INVALID_HANDLE` \(0x80100003\) \|$/m);
+});
+
+test('the timeline reads in the order things happened: a blocked call answers after the release', () => {
+  const moments = timelineMoments({ holderStarted: 0.2, readerHeld: 3, contenderStarted: 4, attempt: 5, answer: 982.6, holderReleased: 980.1, holdMs: 977, connectLatencyMs: null, totalMs: 990 });
+  assert.deepEqual(moments.map(([label]) => label), ['holder started', 'reader held', 'contender asked to act', 'contender attempt', 'holder released', 'answer']);
+  assert.deepEqual(timelineMoments({ holderStarted: 0, readerHeld: null, contenderStarted: null, attempt: null, answer: null, holderReleased: null, holdMs: null, connectLatencyMs: null, totalMs: 1 }), [['holder started', 0]]);
+});
+
+test('an expected protocol is shown wherever the observed one is', () => {
+  const expected = { name: 'SCARD_S_SUCCESS', hex: '0x00000000', message: 'Command successful.', protocol: 'undefined' };
+  assert.equal(expectedName(expected), 'SCARD_S_SUCCESS (protocol undefined)');
+  assert.equal(describeExpected(expected), 'SCARD_S_SUCCESS (0x00000000) with protocol undefined: Command successful.');
+  assert.equal(describeExpected({ ...expected, protocol: undefined }), 'SCARD_S_SUCCESS (0x00000000): Command successful.');
+});
+
+test('a blocked observation names the call that waited, with its share mode', () => {
+  const thenReturned = { ok: true, name: 'SCARD_S_SUCCESS', afterMs: 905, afterReleaseMs: 2.3 };
+  assert.match(describeObserved({ ok: false, call: 'SCardConnect', mode: 'direct', blocked: true, afterMs: 902, thenReturned }), /^blocked: SCardConnect\(DIRECT\) had not returned after 902 ms/);
+  assert.match(describeObserved({ ok: false, call: 'SCardBeginTransaction', blocked: true, afterMs: 902, thenReturned }), /^blocked: SCardBeginTransaction had not returned/);
 });

@@ -11,6 +11,7 @@ import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconne
 import { yosemiteSharedConnect } from '../../src/scenarios/yosemite-shared-connect.js';
 import { exclusiveConnectDuringTransaction } from '../../src/scenarios/exclusive-connect-during-transaction.js';
 import { transmitAfterReinsertion, transmitAfterRemoval } from '../../src/scenarios/card-state.js';
+import { directConnectProtocol } from '../../src/scenarios/direct-mode.js';
 import type { Scenario } from '../../src/scenarios/types.js';
 import { FakeRoles, READER, type Script } from '../support/fake-roles.js';
 
@@ -65,7 +66,7 @@ test('blocked: unreturned through the confirmation hold, then back promptly afte
   const { result } = await run({ contender: { kind: 'waits-for-release', rv: 0 } }, { scenario: yosemiteSharedConnect });
   assert.equal(result.verdict, 'bug-reproduced', result.reason);
   assert.equal(result.knownBug?.vendorBug, '21703315');
-  assert.deepEqual(result.outcome, { kind: 'blocked' });
+  assert.deepEqual(result.outcome, { kind: 'blocked', call: 'SCardConnect', mode: 'shared' });
   assert.ok(result.observed && 'blocked' in result.observed);
   const observed = result.observed as { afterMs: number; thenReturned: { name: string; afterReleaseMs: number } };
   assert.ok(observed.afterMs >= BLOCKED_AFTER * 1000 * (1 + BLOCKED_RULE.confirmFactor) - 5, String(observed.afterMs));
@@ -243,4 +244,17 @@ test('a card scenario is judged on card codes only: a service gone during it is 
   assert.equal(result.environmentLost, true);
   // The scenario took the card out: it goes back for the next run.
   assert.deepEqual(events, ['remove', 'settled', 'insert', 'settled']);
+});
+
+test('a blocked act names the call that waited: only a SHARED connect waiting is Apple 21703315', async () => {
+  // direct-connect-protocol-undefined: SCardConnect(SHARED), SCardDisconnect(UNPOWER), then the judged SCardConnect(DIRECT).
+  const direct = await run({ contender: { kind: 'waits-for-release', rv: 0 } }, { scenario: directConnectProtocol });
+  assert.deepEqual(direct.result.outcome, { kind: 'blocked', call: 'SCardConnect', mode: 'direct' });
+  assert.equal(direct.result.verdict, 'unexpected', direct.result.reason);
+  assert.equal(direct.result.knownBug, null);
+  assert.match(direct.result.reason, /blocked \(SCardConnect\(DIRECT\) waited for the holder to let go\)/);
+  const shared = await run({ contender: { kind: 'waits-for-release', rv: 0, step: 0 } }, { scenario: directConnectProtocol });
+  assert.deepEqual(shared.result.outcome, { kind: 'blocked', call: 'SCardConnect', mode: 'shared' });
+  assert.equal(shared.result.verdict, 'bug-reproduced', shared.result.reason);
+  assert.equal(shared.result.knownBug?.vendorBug, '21703315');
 });

@@ -91,7 +91,8 @@ test("a contender's shared connect that meets a holder carries the Yosemite sign
 test('every known-bug signature of the catalog is judged bug-reproduced and names its bug', () => {
   const cases = [
     ['el-capitan-scardconnect', { kind: 'error', name: 'SCARD_E_PROTO_MISMATCH' }, '23646838'],
-    ['yosemite-shared-connect', { kind: 'blocked' }, '21703315'],
+    ['yosemite-shared-connect', { kind: 'blocked', call: 'SCardConnect', mode: 'shared' }, '21703315'],
+    ['direct-connect-protocol-undefined', { kind: 'blocked', call: 'SCardConnect', mode: 'shared' }, '21703315'],
     ['el-capitan-scardtransmit', { kind: 'success' }, '23574394'],
     ['begin-transaction-after-card-reinserted', { kind: 'error', name: 'SCARD_W_RESET_CARD' }, '23900844'],
     ['begin-transaction-after-unpower', { kind: 'error', name: 'SCARD_W_UNPOWERED_CARD' }, '23900844'],
@@ -105,6 +106,12 @@ test('every known-bug signature of the catalog is judged bug-reproduced and name
     assert.equal(judgement.verdict, 'bug-reproduced', id);
     assert.equal(judgement.knownBug?.vendorBug, bug, id);
   }
+  // Another call waiting is no known bug: the signature names the call.
+  for (const mode of ['direct', 'exclusive'] as const) {
+    const judgement = judge(findScenario('direct-connect-protocol-undefined')!, { kind: 'blocked', call: 'SCardConnect', mode }, 'linux-pcsclite');
+    assert.deepEqual([judgement.verdict, judgement.knownBug], ['unexpected', null], mode);
+  }
+  assert.equal(judge(findScenario('yosemite-shared-connect')!, { kind: 'blocked', call: 'SCardDisconnect' }, 'linux-pcsclite').verdict, 'unexpected');
   const bugs = new Set(SCENARIOS.flatMap((s) => s.signatures.map((signature) => signature.bug)));
   for (const bug of bugs) {
     assert.match(bug.vendorBug, /^\d+$/, bug.id);
