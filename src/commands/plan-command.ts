@@ -77,7 +77,11 @@ export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: 
     const facts: Environment = {
       ...collected,
       binding: ran ? { ...ran, roles: { holder: holder?.name ?? null, contender: contender?.name ?? null } } : null,
-      unavailable: { ...collected.unavailable, ...(driver.reason ? { 'reader.driver': driver.reason } : {}) },
+      unavailable: {
+        ...collected.unavailable,
+        ...(ran ? {} : { binding: 'the run ended before either role was ready to say' }),
+        ...(driver.reason ? { 'reader.driver': driver.reason } : {}),
+      },
     };
     const report = reporting.report(plan, facts, shellQuote(['sc-repro', ...argv]), { driver: driver.driver });
     const delivery = await emitReport(report, reporting.renderers, format, output);

@@ -85,7 +85,7 @@ export function buildReport(
 ): ReproReport {
   const verdict = overallVerdict(runs.map((run) => run.verdict));
   const result = runs.find((run) => run.verdict === verdict) ?? runs[0]!;
-  const summary = runs.length > 1 ? summarize(runs) : undefined;
+  const summary = runs.length > 1 ? summarize(runs, result) : undefined;
   return {
     verdict,
     exitCode: VERDICT_EXIT[verdict],

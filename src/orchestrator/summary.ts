@@ -19,6 +19,8 @@ export interface RepeatSummary {
   outcomes: Record<string, number>;
   connectLatencyMs: Spread | null;
   runMs: Spread | null;
+  /** The run (from 1) whose details the report shows: the first that gave the overall verdict. */
+  shownRun: number;
 }
 
 export function spread(values: readonly number[]): Spread | null {
@@ -36,9 +38,10 @@ function tally<K extends string>(keys: readonly K[]): Partial<Record<K, number>>
   return Object.fromEntries(Object.entries(counts).sort((a, b) => (b[1] as number) - (a[1] as number))) as Partial<Record<K, number>>;
 }
 
-export function summarize(runs: readonly RunResult[]): RepeatSummary {
+export function summarize(runs: readonly RunResult[], shown: RunResult): RepeatSummary {
   return {
     count: runs.length,
+    shownRun: runs.indexOf(shown) + 1,
     verdicts: tally(runs.map((run) => run.verdict)),
     outcomes: tally(runs.map((run) => outcomeName(run.outcome))) as Record<string, number>,
     connectLatencyMs: spread(runs.flatMap((run) => (run.timeline.connectLatencyMs === null ? [] : [run.timeline.connectLatencyMs]))),

@@ -149,7 +149,9 @@ export async function collectEnvironment(probe: EnvironmentProbe): Promise<Envir
   const unavailable: Record<string, string> = {};
   if (!osInfo.osBuild) unavailable.osBuild = 'the OS did not say';
   const pcscService = answered ? service : null;
-  if (!answered) unavailable.pcscService = 'the PC/SC service did not answer';
+  // A socket set by hand is the first thing to know about a service that did not answer.
+  const socket = process.env.PCSCLITE_CSOCK_NAME;
+  if (!answered) unavailable.pcscService = `the PC/SC service did not answer${socket ? ` (at PCSCLITE_CSOCK_NAME=${socket})` : ''}`;
   else if (!service) unavailable.pcscService = process.platform === 'linux' ? '`pcscd --version` gave no version (pcscd not on PATH?)' : 'the service did not say its version';
   if (!client) unavailable.pcscClient = process.platform === 'win32' ? "winscard.dll's version needs a file-version query sc-repro does not make" : 'no package or library file found';
   return {

@@ -17,7 +17,7 @@ const HINTS = {
     other: 'connect a smart-card reader',
   },
   noCard: {
-    linux: 'insert a card, or with the vpcd reader run `sc-repro virtual-card` in another terminal',
+    linux: 'insert a card, or for a vpcd reader run `sc-repro virtual-card` in another terminal (with `--port 35964` for "Virtual PCD 00 01")',
     other: 'insert a card into the reader',
   },
   noVpcd: {

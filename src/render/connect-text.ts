@@ -10,11 +10,15 @@ export function renderContenderEvent(event: ContenderEvent): string {
   return `Using: ${displayName(event.reader)}\n`;
 }
 
-/** What the answer means if `sc-repro lock` holds the reader, as the judgement for this platform says. */
+/**
+ * What the answer means if another process holds the reader exclusively, as
+ * `sc-repro lock` does by default. connect cannot see how the reader is held,
+ * so every reading is said under that condition.
+ */
 export function interpretation(result: AttemptResult, judgement: Judgement): string {
   switch (judgement.verdict) {
     case 'not-affected':
-      return 'This is the correct answer while another process holds the reader exclusively.';
+      return 'If another process holds the reader exclusively (as `sc-repro lock` does by default), this is the correct answer.';
     case 'bug-reproduced': {
       const bug = judgement.knownBug!;
       return `If another process holds the reader exclusively, this is the signature of ${bug.vendor} bug ${bug.vendorBug}: ${bug.title} (${bug.affects}).`;
@@ -22,9 +26,9 @@ export function interpretation(result: AttemptResult, judgement: Judgement): str
     case 'unexpected':
       return result.judged.rv === 0
         ? 'Connected: no other process holds this reader exclusively (if one does, exclusivity is not enforced).'
-        : `While another process holds the reader exclusively, this is neither the expected ${judgement.expected?.kind === 'error' ? judgement.expected.name : 'answer'} nor a known bug signature.`;
+        : `If another process holds the reader exclusively, this is neither the expected ${judgement.expected?.kind === 'error' ? judgement.expected.name : 'answer'} nor a known bug signature.`;
     default:
-      return 'This platform has no reference answer for this connect while another process holds the reader exclusively.';
+      return 'This platform has no reference answer for this connect against an exclusive holder.';
   }
 }
 

@@ -66,7 +66,7 @@ const defs: Record<string, Schema> = {
       durationMs: number,
     }),
   ),
-  repeat: object({ count: integer, verdicts: { type: 'object', propertyNames: verdict, additionalProperties: integer }, outcomes: { type: 'object', additionalProperties: integer }, connectLatencyMs: spread, runMs: spread }),
+  repeat: object({ count: integer, verdicts: { type: 'object', propertyNames: verdict, additionalProperties: integer }, outcomes: { type: 'object', additionalProperties: integer }, connectLatencyMs: spread, runMs: spread, shownRun: integer }),
   precondition: object({ evidence: { enum: ['observer', 'holder', null] } }),
   steps: object({ holder: array(string), contender: array(string), observer: array(string), card: array(string) }),
   observed: nullable({

@@ -42,7 +42,7 @@ export function renderReproMarkdown(report: ReproReport): string {
           : []),
       ],
     ),
-    '#### Timeline',
+    report.repeat ? `#### Timeline of run ${report.repeat.shownRun} of ${report.repeat.count}, the first that gave the verdict` : '#### Timeline',
     table(
       ['', 'ms from start'],
       [
@@ -113,23 +113,27 @@ function stepText(step: string): string {
 
 const indent = (block: string) => block.split('\n').map((line) => `   ${line}`).join('\n');
 
+/**
+ * The environment table, then the debug-log recipe below it: a command in a
+ * cell would need its `|` written `\|`, which plain-text readers see as it is.
+ */
 export function environmentTable(env: Environment, driver: ReaderDriver | null): string {
   const missing = (key: string) => (env.unavailable[key] ? `unknown: ${prose(env.unavailable[key]!)}` : 'unknown');
   const multiline = (text: string) => text.split('\n').map((line) => code(line)).join('<br>');
-  return table(
+  const facts = table(
     ['Environment', ''],
     [
       ['OS', `${prose(`${env.os} ${env.osVersion}`)}${env.osBuild ? `, build ${code(env.osBuild)}` : ''}`],
       ['Arch', code(env.arch)],
       ['Node.js', code(env.node)],
       ['sc-repro', code(env.scRepro)],
-      ['PC/SC binding', prose(describeBinding(env.binding))],
+      ['PC/SC binding', env.binding ? prose(describeBinding(env.binding)) : missing('binding')],
       ['PC/SC service', env.pcscService ? multiline(env.pcscService) : missing('pcscService')],
       ['PC/SC client library', env.pcscClient ? code(env.pcscClient) : missing('pcscClient')],
       ['Reader driver', driver ? driverCell(driver) : missing('reader.driver')],
-      ['Service debug log', prose(env.debugLog)],
     ],
   );
+  return `${facts}\n\n**Service debug log:** ${prose(env.debugLog, false)}`;
 }
 
 /** The driver's facts as code spans: file names, package versions and paths are looked up, not read. */

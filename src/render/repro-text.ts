@@ -81,7 +81,7 @@ export function renderReproText(report: ReproReport): string {
     ]),
   );
 
-  lines.push(...heading(report.repeat ? 'Timeline of that run (ms from its start)' : 'Timeline (ms from start)'));
+  lines.push(...heading(report.repeat ? `Timeline of run ${report.repeat.shownRun} of ${report.repeat.count}, the first that gave the verdict (ms from its start)` : 'Timeline (ms from start)'));
   for (const [label, ms] of timelineMoments(report.timeline)) lines.push(`  ${ms.toFixed(1).padStart(8)}  ${label}`);
   const t = report.timeline;
   const measured = [
@@ -104,7 +104,7 @@ export function environmentLines(env: Environment, driver: ReaderDriver | null):
     ['Arch', env.arch],
     ['Node.js', env.node],
     ['sc-repro', env.scRepro],
-    ['PC/SC binding', describeBinding(env.binding)],
+    ['PC/SC binding', env.binding ? describeBinding(env.binding) : missing('binding')],
     ['PC/SC service', env.pcscService ? env.pcscService.split('\n').join('; ') : missing('pcscService')],
     ['PC/SC client', env.pcscClient ?? missing('pcscClient')],
     ['Reader driver', driver ? describeDriver(driver) : missing('reader.driver')],

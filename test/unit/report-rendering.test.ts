@@ -8,6 +8,7 @@ import { renderReproMarkdown } from '../../src/render/repro-markdown.js';
 import { renderReproText } from '../../src/render/repro-text.js';
 import { renderJson } from '../../src/render/json.js';
 import { describeExpected, describeObserved, expectedName, timelineMoments } from '../../src/render/report-parts.js';
+import { debugLogHint } from '../../src/platform/environment.js';
 import { ENVIRONMENT, fixtureRun } from '../support/report-fixtures.js';
 
 const HOSTILE = 'Evil | `Reader` <b>\n*00* 00';
@@ -56,7 +57,11 @@ test('the markdown report: verdict, bug, steps to reproduce, expected and observ
     ['#### Steps to reproduce', '#### Expected and observed', '#### Timeline', '#### Environment'],
   );
   assert.match(markdown, /\| OS \| Debian GNU\/Linux 12 \(bookworm\), kernel 6\.1\.0, build `#1 SMP PREEMPT_DYNAMIC Debian 6\.1\.0-1` \|/);
-  for (const row of ['Arch', 'Node.js', 'sc-repro', 'PC/SC binding', 'PC/SC service', 'PC/SC client library', 'Reader driver', 'Service debug log']) assert.match(markdown, new RegExp(`^\\| ${row} \\| .+ \\|$`, 'm'));
+  for (const row of ['Arch', 'Node.js', 'sc-repro', 'PC/SC binding', 'PC/SC service', 'PC/SC client library', 'Reader driver']) assert.match(markdown, new RegExp(`^\\| ${row} \\| .+ \\|$`, 'm'));
+  // The debug-log recipe is below the table, so its pipe stays a pipe for plain-text readers.
+  const linux = renderReproMarkdown({ ...report, environment: { ...environment, debugLog: debugLogHint('linux') } });
+  assert.match(linux, /^\*\*Service debug log:\*\* stop the system service .*`sudo pcscd --foreground --debug --apdu 2>&1 \| tee pcscd\.log`/m);
+  assert.doesNotMatch(linux, /\\\| tee/);
   assert.match(markdown, /\| PC\/SC service \| `pcsc-lite version 1\.9\.9\.`<br>`Enabled features: /);
   assert.match(markdown, /\| ATR \| `3B 80 80 01 01` \|/);
   assert.match(markdown, /\| Expected \| `SCARD_E_SHARING_VIOLATION` \(`0x8010000B`\): Sharing violation\. \|/);

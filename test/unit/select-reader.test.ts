@@ -30,7 +30,11 @@ test('no match is an environment error that lists the readers', () => {
   );
 });
 
-test('an index out of range is a usage error; no readers at all is an environment error', () => {
-  assert.throws(() => selectReader(READERS, { index: 3 }), UsageError);
+test('a reader that is not there is the environment, by index as by name; no readers at all too', () => {
+  assert.throws(
+    () => selectReader(READERS, { index: 3 }),
+    (error: Error) => error instanceof EnvironmentError && /^no reader 3: there are 3; readers: 0: "Virtual PCD 00 00", 1: /.test(error.message),
+  );
   assert.throws(() => selectReader([]), EnvironmentError);
+  assert.throws(() => selectReader(READERS, { name: 'PCD' }), UsageError);
 });

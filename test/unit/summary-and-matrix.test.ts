@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENVIRONMENT } from '../support/report-fixtures.js';
+import { ENVIRONMENT, fixtureRun } from '../support/report-fixtures.js';
 import { overallVerdict, spread } from '../../src/orchestrator/summary.js';
-import { buildMatrixReport, type MatrixReport } from '../../src/orchestrator/report.js';
+import { buildMatrixReport, buildReport, type MatrixReport } from '../../src/orchestrator/report.js';
+import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
+import { renderReproText } from '../../src/render/repro-text.js';
+import { renderReproMarkdown } from '../../src/render/repro-markdown.js';
 import { matrixExit } from '../../src/core/exit-codes.js';
 import { SCENARIOS } from '../../src/scenarios/catalog.js';
 import { renderMatrixText } from '../../src/render/matrix-text.js';
@@ -19,6 +22,16 @@ test('repeated runs: one bug-reproduced outweighs any number of passes', () => {
   assert.equal(overallVerdict(['not-affected', 'not-affected', 'bug-reproduced']), 'bug-reproduced');
   assert.equal(overallVerdict(['not-affected', 'inconclusive']), 'inconclusive');
   assert.equal(overallVerdict(['not-affected', 'not-affected']), 'not-affected');
+});
+
+test('repeated runs: the report says which run its details come from, the first that gave the verdict', () => {
+  const pass = fixtureRun('SCARD_E_SHARING_VIOLATION', 'Virtual PCD 00 00');
+  const bug = fixtureRun('SCARD_E_PROTO_MISMATCH', 'Virtual PCD 00 00');
+  const report = buildReport(elCapitanScardConnect, [pass, pass, bug, bug], ENVIRONMENT, 'sc-repro repro -n 4');
+  assert.deepEqual([report.verdict, report.repeat?.shownRun, report.repeat?.count], ['bug-reproduced', 3, 4]);
+  assert.equal(report.observed && 'name' in report.observed ? report.observed.name : null, 'SCARD_E_PROTO_MISMATCH');
+  assert.match(renderReproText(report), /^Timeline of run 3 of 4, the first that gave the verdict \(ms from its start\)$/m);
+  assert.match(renderReproMarkdown(report), /^#### Timeline of run 3 of 4, the first that gave the verdict$/m);
 });
 
 test('matrix exit code: deviation 1, else inconclusive 2, else 0; no-reference rows do not fail it', () => {
