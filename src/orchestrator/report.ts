@@ -113,14 +113,14 @@ export function buildReport(
 
 const platformOf = (environment: Environment): Shell => (environment.platform === 'win32' ? 'powershell' : 'posix');
 
+/** How long `lock` holds in the two-terminal steps: time enough to start `connect` by hand. */
+export const MANUAL_HOLD_SECONDS = 10;
+
 /**
  * The two-terminal equivalent, where there is one: a plain hold (no APDU,
  * no transaction) and one connect against it, judged, with nothing else
  * around. `lock` and `connect` are the ports of the original two scripts.
  */
-/** How long `lock` holds in the two-terminal steps: time enough to start `connect` by hand. */
-export const MANUAL_HOLD_SECONDS = 10;
-
 export function manualSteps(scenario: Scenario, reader: string | null, shell: Shell): ReproReport['manual'] {
   const { holder, contender, judge } = scenario;
   const [step, ...rest] = contender.act;
