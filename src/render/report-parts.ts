@@ -19,7 +19,7 @@ export function expectedName(expected: ExpectedJson): string {
 }
 
 /** The call that waited, as the catalog writes it: `SCardConnect(DIRECT)`. */
-function blockedCall(observed: { call: string; mode?: string }): string {
+export function blockedCall(observed: { call: string; mode?: string }): string {
   return observed.mode ? `${observed.call}(${observed.mode.toUpperCase()})` : observed.call;
 }
 
@@ -31,7 +31,7 @@ export function describeObserved(observed: ReproReport['observed']): string {
     const then = late ? `; it returned ${late.name} ${late.afterReleaseMs} ms after the holder let go (${late.afterMs} ms after the attempt)` : '';
     return `blocked: ${blockedCall(observed)} had not returned after ${observed.afterMs} ms with the reader held${then}`;
   }
-  return `${observed.name ?? 'unknown PC/SC code'} (${observed.hex}) from ${observed.call}: ${oneLine(observed.message)}`;
+  return `${observed.name ?? 'unknown PC/SC code'} (${observed.hex})${observed.call ? ` from ${observed.call}` : ''}: ${oneLine(observed.message)}`;
 }
 
 /** What proved the hold, in words. */

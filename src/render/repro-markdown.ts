@@ -4,6 +4,7 @@ import type { TraceEntry } from '../orchestrator/run-scenario.js';
 import type { Environment } from '../platform/environment.js';
 import { code, codeBlock, details, prose, table } from './markdown.js';
 import {
+  blockedCall,
   callOf,
   describeBinding,
   describePrecondition,
@@ -79,7 +80,7 @@ function observedCell(report: ReproReport): string {
   if ('blocked' in observed) {
     const late = observed.thenReturned;
     const then = late ? `; it returned ${code(late.name)} ${late.afterReleaseMs} ms after the holder let go (${late.afterMs} ms after the attempt)` : '';
-    return `blocked: ${code(observed.call)} had not returned after ${observed.afterMs} ms with the reader held${then}`;
+    return `blocked: ${code(blockedCall(observed))} had not returned after ${observed.afterMs} ms with the reader held${then}`;
   }
   return `${code(observed.name ?? 'unknown PC/SC code')} (${code(observed.hex)})${observed.call ? ` from ${code(observed.call)}` : ''}: ${prose(observed.message)}`;
 }

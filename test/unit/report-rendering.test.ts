@@ -169,4 +169,8 @@ test('a blocked observation names the call that waited, with its share mode', ()
   const thenReturned = { ok: true, name: 'SCARD_S_SUCCESS', afterMs: 905, afterReleaseMs: 2.3 };
   assert.match(describeObserved({ ok: false, call: 'SCardConnect', mode: 'direct', blocked: true, afterMs: 902, thenReturned }), /^blocked: SCardConnect\(DIRECT\) had not returned after 902 ms/);
   assert.match(describeObserved({ ok: false, call: 'SCardBeginTransaction', blocked: true, afterMs: 902, thenReturned }), /^blocked: SCardBeginTransaction had not returned/);
+  // The markdown says the same, in code spans.
+  const report = buildReport(elCapitanScardConnect, [fixtureRun('SCARD_E_SHARING_VIOLATION', 'Virtual PCD 00 00')], environment, 'sc-repro repro');
+  const markdown = renderReproMarkdown({ ...report, observed: { ok: false, call: 'SCardConnect', mode: 'direct', blocked: true, afterMs: 902, thenReturned } });
+  assert.match(markdown, /^\| Observed \| blocked: `SCardConnect\(DIRECT\)` had not returned after 902 ms/m);
 });
