@@ -6,7 +6,7 @@ import { EXIT, EXIT_MEANINGS, VERDICTS, VERDICT_EXIT } from '../core/exit-codes.
 import { scReproVersion } from '../core/version.js';
 import { BLOCKED_RULE } from '../orchestrator/blocked-rule.js';
 import { BINDING_ENV, BINDING_NAMES } from '../pcsc/binding.js';
-import { PROTOCOL_CHOICES, SHARE_MODES, type ProtocolChoice, type ShareMode } from '../pcsc/constants.js';
+import { isShareMode, PROTOCOL_CHOICES, SHARE_MODES, type ProtocolChoice, type ShareMode } from '../pcsc/constants.js';
 import type { ReaderSelector } from '../pcsc/select-reader.js';
 import { DEFAULT_SCENARIO, SCENARIOS } from '../scenarios/catalog.js';
 import type { Scenario } from '../scenarios/types.js';
@@ -28,7 +28,7 @@ import {
 import { guardOutput, runCommand } from './run-command.js';
 
 const BINDING_CHOICES = ['auto', ...BINDING_NAMES] as const;
-const MODES = Object.keys(SHARE_MODES).filter((mode): mode is ShareMode => mode in SHARE_MODES);
+const MODES = Object.keys(SHARE_MODES).filter(isShareMode);
 
 /** commander calls parsers while parsing; a UsageError here still ends as exit 64. */
 const seconds = (flag: string) => (value: string) => parseSeconds(flag, value);

@@ -6,7 +6,7 @@
 import { epochMs, roundMs, settlesWithin, sleep } from '../core/bounded-wait.js';
 import { reportFor, UsageError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
-import { SHARE_MODES, type ShareMode } from '../pcsc/constants.js';
+import { isShareMode, type ShareMode } from '../pcsc/constants.js';
 import { codeJson, isEnvironmentCode, PcscError } from '../pcsc/pcsc-error.js';
 import { formatHex } from '../pcsc/return-codes.js';
 import type { PlatformId } from '../platform/platform-id.js';
@@ -411,6 +411,16 @@ async function contenderPrepares(run: Run): Promise<void> {
   if (failed) throw new Inconclusive(`${describeCall('contender', failed)} before the hold, so the scenario could not go on`, null, isEnvironmentCode(failed.rv));
 }
 
+/** The contender is asked to act and says it is about to: the request's id, for its answer. */
+async function startAttempt(run: Run): Promise<number> {
+  const { contender, options } = run;
+  run.timeline.contenderStarted = run.now();
+  const id = contender.request({ type: 'attempt', reader: options.reader, steps: options.scenario.contender.act });
+  const attempting = needReply(run, contender, await run.whileHeld(contender.reply(id, ['attempting'], run.timeoutMs)), ['attempting'], 'start its attempt', 'the contender failed');
+  run.timeline.attempt = run.since(attempting.t);
+  return id;
+}
+
 /**
  * 5. The contender acts: its steps while the reader is held, the last one
  * judged unless the holder's call is. An act that does not return is put to
@@ -419,10 +429,7 @@ async function contenderPrepares(run: Run): Promise<void> {
 async function contenderActs(run: Run): Promise<void> {
   const { contender, options } = run;
   options.onPhase?.('contender acting');
-  run.timeline.contenderStarted = run.now();
-  const id = contender.request({ type: 'attempt', reader: options.reader, steps: options.scenario.contender.act });
-  const attempting = needReply(run, contender, await run.whileHeld(contender.reply(id, ['attempting'], run.timeoutMs)), ['attempting'], 'start its attempt', 'the contender failed');
-  run.timeline.attempt = run.since(attempting.t);
+  const id = await startAttempt(run);
   if (options.scenario.contenderActsAfterRelease) {
     // Nothing is held: a call that waits has nobody to wait for, and --timeout bounds it.
     takeAnswer(run, needReply(run, contender, await contender.reply(id, ['attempted'], run.timeoutMs), ['attempted'], 'answer', 'the contender failed'));
@@ -458,7 +465,7 @@ function observe(run: Run, call: CallRecord): void {
   const { scenario } = run.options;
   const protocolMatters = [...Object.values(scenario.expected), ...scenario.signatures.map((signature) => signature.observed)].some((pattern) => pattern?.kind === 'success' && pattern.protocol !== undefined);
   run.outcome = outcome.kind === 'success' && !protocolMatters ? { kind: 'success' } : outcome;
-  run.answeredAt = run.since(call.startedAt + call.durationMs);
+  run.answeredAt = run.since(returnedAt(call));
   run.timeline.answer = run.answeredAt;
   run.timeline.connectLatencyMs = roundMs(call.durationMs);
   // A card, reader or service that is gone is no answer of the stack; a card the scenario took away itself is.
@@ -486,7 +493,7 @@ function takeAnswer(run: Run, answer: MessageOf<'attempted'>): void {
   if (broken) throw new Inconclusive(`${describeCall('contender', broken)}, so the scenario could not go on`, null, isEnvironmentCode(broken.rv));
   if (answer.calls.length < act.length) throw new Inconclusive(`the contender stopped after ${answer.calls.length} of its ${act.length} calls`);
   if (scenario.judge.role === 'contender') observe(run, last);
-  else run.answeredAt = run.since(last.startedAt + last.durationMs);
+  else run.answeredAt = run.since(returnedAt(last));
   run.noteFailures('contender', answer.cleanup);
 }
 
@@ -533,7 +540,7 @@ async function confirmBlocked(run: Run, id: number): Promise<void> {
   run.answeredAt = suspectedAt;
   run.timeline.answer = run.since(returnedAt(waited));
   const code = codeJson(waited.rv, waited.call);
-  const mode = Object.keys(SHARE_MODES).find((name): name is ShareMode => name === waited.args.mode);
+  const mode = isShareMode(waited.args.mode) ? waited.args.mode : undefined;
   run.observed = {
     ok: false,
     call: waited.call,
@@ -607,10 +614,7 @@ async function holderJudged(run: Run, step: Step): Promise<void> {
  */
 async function holderJudgedWhileContenderWaits(run: Run, step: Step): Promise<void> {
   const { contender, options } = run;
-  run.timeline.contenderStarted = run.now();
-  const id = contender.request({ type: 'attempt', reader: options.reader, steps: options.scenario.contender.act });
-  const attempting = needReply(run, contender, await run.whileHeld(contender.reply(id, ['attempting'], run.timeoutMs)), ['attempting'], 'start its attempt', 'the contender failed');
-  run.timeline.attempt = run.since(attempting.t);
+  const id = await startAttempt(run);
   const early = await run.whileHeld(contender.reply(id, ['attempted'], options.blockedAfterSeconds * 1000));
   if (!('timedOut' in early)) {
     const answer = needReply(run, contender, early, ['attempted'], 'answer', 'the contender failed');

@@ -4,7 +4,7 @@
 // through koffi (prebuilt, no compiler needed). Only pcsc/ knows which one
 // runs; the choice is made once per process, from the environment.
 import { EnvironmentError, UsageError } from '../core/errors.js';
-import { ATTRIBUTES, type AttributeName, type Disposition, type ProtocolChoice, type ReaderStateFlag, type ShareMode } from './constants.js';
+import { ATTRIBUTES, decodeReaderState, formatAtr, type AttributeName, type Disposition, type ProtocolChoice, type ReaderStateFlag, type ShareMode } from './constants.js';
 import { PcscError } from './pcsc-error.js';
 
 export const BINDING_NAMES = ['pcsclite', 'ffi'] as const;
@@ -23,6 +23,11 @@ export interface ReaderStatus {
   flags: ReaderStateFlag[];
   cardPresent: boolean;
   atr: string | null;
+}
+
+export function readerStatus(reader: string, state: number, atr: Buffer | undefined): ReaderStatus {
+  const flags = decodeReaderState(state);
+  return { reader, state, flags, cardPresent: flags.includes('PRESENT'), atr: formatAtr(atr) };
 }
 
 /** SCardStatus on a card handle. */

@@ -4,6 +4,7 @@
 
 export const SHARE_MODES = { exclusive: 1, shared: 2, direct: 3 } as const;
 export type ShareMode = keyof typeof SHARE_MODES;
+export const isShareMode = (value: unknown): value is ShareMode => typeof value === 'string' && Object.hasOwn(SHARE_MODES, value);
 
 export const DISPOSITIONS = { leave: 0, reset: 1, unpower: 2, eject: 3 } as const;
 export type Disposition = keyof typeof DISPOSITIONS;

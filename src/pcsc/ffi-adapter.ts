@@ -9,9 +9,9 @@
 // card must keep answering it, and a blocked call must not freeze timers.
 import { createRequire } from 'node:module';
 import { packageVersion } from '../core/version.js';
-import { BindingUnavailableError, type Binding, type CardStatus, type Connection, type PcscContext, type ReaderStatus, type StateQuery } from './binding.js';
-import { DISPOSITIONS, SHARE_MODES, decodeReaderState, formatAtr, type Disposition, type ProtocolChoice, type ShareMode } from './constants.js';
-import { ffiTypes, layoutFor, readerStateFields, type Layout } from './ffi-layouts.js';
+import { BindingUnavailableError, readerStatus, type Binding, type CardStatus, type Connection, type PcscContext, type ReaderStatus, type StateQuery } from './binding.js';
+import { DISPOSITIONS, SHARE_MODES, formatAtr, type Disposition, type ProtocolChoice, type ShareMode } from './constants.js';
+import { ffiTypes, layoutFor, protocolMask, protocolName, readerStateFields, type Layout } from './ffi-layouts.js';
 import { PcscError } from './pcsc-error.js';
 import { codeOf } from './return-codes.js';
 
@@ -80,17 +80,11 @@ class Api {
   }
 
   protocolName(protocol: number): string {
-    const { t0, t1, raw } = this.layout.protocols;
-    if (protocol === t0) return 'T0';
-    if (protocol === t1) return 'T1';
-    if (protocol === raw) return 'RAW';
-    return protocol ? `0x${protocol.toString(16)}` : 'undefined';
+    return protocolName(this.layout.protocols, protocol);
   }
 
   protocolMask(mode: ShareMode, protocol: ProtocolChoice): number {
-    const { t0, t1, raw } = this.layout.protocols;
-    if (protocol === 'any') return mode === 'direct' ? 0 : t0 | t1;
-    return { t0, t1, raw }[protocol];
+    return protocolMask(this.layout.protocols, mode, protocol);
   }
 }
 
@@ -185,11 +179,6 @@ function multiString(buffer: Buffer, length: number): string[] {
   return buffer.subarray(0, length).toString('utf8').split('\0').filter(Boolean);
 }
 
-function toStatus(reader: string, state: number, atr: Buffer): ReaderStatus {
-  const flags = decodeReaderState(state);
-  return { reader, state, flags, cardPresent: flags.includes('PRESENT'), atr: formatAtr(atr) };
-}
-
 /** An SCardEstablishContext of the platform library. */
 class FfiContext implements PcscContext {
   private readonly connections = new Set<FfiConnection>();
@@ -241,21 +230,27 @@ class FfiContext implements PcscContext {
     }
   }
 
+  private statusChange(): KoffiFunction {
+    const { dword, handle } = this.api.types;
+    return this.api.fn('SCardGetStatusChange', `${handle} context, ${dword} timeout, _Inout_ SC_REPRO_READERSTATE *states, ${dword} count`, true);
+  }
+
+  /** One SCARD_READERSTATE for `reader`, as the caller believes it to be. */
+  private stateRecords(reader: string, currentState: number): ReaderStateRecord[] {
+    return [{ szReader: reader, pvUserData: null, dwCurrentState: currentState, dwEventState: 0, cbAtr: 0, rgbAtr: new Array(this.api.layout.atrSize).fill(0) }];
+  }
+
   /** SCardGetStatusChange with current state UNAWARE and timeout 0: the state now. */
   readerState(reader: string): { state: number; atr: Buffer } {
-    const { dword, handle } = this.api.types;
-    const fn = this.api.fn('SCardGetStatusChange', `${handle} context, ${dword} timeout, _Inout_ SC_REPRO_READERSTATE *states, ${dword} count`, true);
-    const states: ReaderStateRecord[] = [
-      { szReader: reader, pvUserData: null, dwCurrentState: SCARD_STATE_UNAWARE, dwEventState: 0, cbAtr: 0, rgbAtr: new Array(this.api.layout.atrSize).fill(0) },
-    ];
-    check(fn(this.context, 0, states, 1), 'SCardGetStatusChange');
+    const states = this.stateRecords(reader, SCARD_STATE_UNAWARE);
+    check(this.statusChange()(this.context, 0, states, 1), 'SCardGetStatusChange');
     const state = states[0]!;
     return { state: state.dwEventState, atr: Buffer.from(state.rgbAtr.slice(0, state.cbAtr)) };
   }
 
   private look(reader: string): ReaderStatus {
     const { state, atr } = this.readerState(reader);
-    return toStatus(reader, state, atr);
+    return readerStatus(reader, state, atr);
   }
 
   async listReaders(): Promise<string[]> {
@@ -307,11 +302,8 @@ class FfiContext implements PcscContext {
   }
 
   async waitForChange(reader: string, timeoutMs: number): Promise<void> {
-    const { dword, handle } = this.api.types;
-    const fn = this.api.fn('SCardGetStatusChange', `${handle} context, ${dword} timeout, _Inout_ SC_REPRO_READERSTATE *states, ${dword} count`, true);
     const { state } = this.readerState(reader);
-    const states: ReaderStateRecord[] = [{ szReader: reader, pvUserData: null, dwCurrentState: state, dwEventState: 0, cbAtr: 0, rgbAtr: new Array(this.api.layout.atrSize).fill(0) }];
-    await this.api.call(fn, 'SCardGetStatusChange', this.context, timeoutMs, states, 1);
+    await this.api.call(this.statusChange(), 'SCardGetStatusChange', this.context, timeoutMs, this.stateRecords(reader, state), 1);
   }
 
   /** SCardCancel: ends this context's blocking calls with SCARD_E_CANCELLED. */

@@ -4,6 +4,8 @@
 // the 10.11 and 11.3 SDKs), and the mingw-w64 and Wine winscard.h.
 // test/unit/ffi-layouts.test.ts checks koffi's sizes and offsets against them.
 
+import type { ProtocolChoice, ShareMode } from './constants.js';
+
 export type LayoutId = 'pcsclite' | 'macos' | 'windows';
 
 export interface Layout {
@@ -24,7 +26,28 @@ export interface Layout {
   ansiSuffix: '' | 'A';
   /** WINAPI is __stdcall on 32-bit Windows; the C convention everywhere else. */
   stdcall: boolean;
-  protocols: { t0: number; t1: number; raw: number };
+  protocols: ProtocolValues;
+}
+
+/** SCARD_PROTOCOL_T0, T1 and RAW as one library defines them. */
+export interface ProtocolValues {
+  t0: number;
+  t1: number;
+  raw: number;
+}
+
+/** The protocols to ask for; a direct connection talks to the reader, not the card: no protocol to negotiate. */
+export function protocolMask(values: ProtocolValues, mode: ShareMode, protocol: ProtocolChoice): number {
+  if (protocol === 'any') return mode === 'direct' ? 0 : values.t0 | values.t1;
+  return values[protocol];
+}
+
+/** The protocol a connection reported, by name. */
+export function protocolName(values: ProtocolValues, protocol: number | undefined): string {
+  if (protocol === values.t0) return 'T0';
+  if (protocol === values.t1) return 'T1';
+  if (protocol === values.raw) return 'RAW';
+  return protocol ? `0x${protocol.toString(16)}` : 'undefined';
 }
 
 const T0 = 1;

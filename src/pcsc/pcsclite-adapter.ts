@@ -16,13 +16,11 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { PcscError } from './pcsc-error.js';
 import { packageVersion } from '../core/version.js';
-import { BindingUnavailableError, type Binding, type CardStatus, type ConnectOptions, type Connection, type PcscContext, type ReaderStatus } from './binding.js';
-import { layoutFor } from './ffi-layouts.js';
+import { BindingUnavailableError, readerStatus, type Binding, type CardStatus, type ConnectOptions, type Connection, type PcscContext, type ReaderStatus } from './binding.js';
+import { layoutFor, protocolMask, protocolName, type ProtocolValues } from './ffi-layouts.js';
 import {
   DISPOSITIONS,
   SHARE_MODES,
-  decodeReaderState,
-  formatAtr,
   type Disposition,
   type ProtocolChoice,
   type ShareMode,
@@ -86,13 +84,7 @@ function firstLine(error: unknown): string {
 }
 
 function toError(error: unknown, call: string): Error {
-  if (error instanceof PcscError) return error;
   return PcscError.from(error) ?? (error instanceof Error ? error : new Error(`${call}: ${String(error)}`));
-}
-
-function toStatus(reader: string, state: number, atr: Buffer | undefined): ReaderStatus {
-  const flags = decodeReaderState(state);
-  return { reader, state, flags, cardPresent: flags.includes('PRESENT'), atr: formatAtr(atr) };
 }
 
 function lacking(call: string): Promise<never> {
@@ -218,7 +210,7 @@ class PcscliteContext implements PcscContext {
       }),
     );
     reader.on('status', (status: { state: number; atr?: Buffer }) => {
-      this.statuses.set(reader.name, toStatus(reader.name, status.state, status.atr));
+      this.statuses.set(reader.name, readerStatus(reader.name, status.state, status.atr));
       this.wakeStatusWaiters();
     });
     reader.on('error', (error) => {
@@ -308,7 +300,7 @@ class PcscliteContext implements PcscContext {
 
   private connectThroughAddon(name: string, mode: ShareMode, protocol: ProtocolChoice): Promise<CardConnection> {
     const native = this.idle.get(name)?.pop() ?? new this.addon.CardReader(name);
-    const protocols = protocolMask(native, mode, protocol);
+    const protocols = protocolMask(protocolValues(native), mode, protocol);
     const recycle = () => {
       if (this.closed) return;
       this.idle.set(name, [...(this.idle.get(name) ?? []), native]);
@@ -319,7 +311,7 @@ class PcscliteContext implements PcscContext {
           recycle();
           return reject(toError(err, 'SCardConnect'));
         }
-        const connection: CardConnection = new CardConnection(native, negotiated, protocolName(native, negotiated), () => {
+        const connection: CardConnection = new CardConnection(native, negotiated, protocolName(protocolValues(native), negotiated), () => {
           this.connections.delete(connection);
           recycle();
         });
@@ -373,25 +365,9 @@ class PcscliteContext implements PcscContext {
   }
 }
 
-function protocolMask(reader: NativeCardReader, mode: ShareMode, protocol: ProtocolChoice): number {
-  switch (protocol) {
-    case 't0':
-      return reader.SCARD_PROTOCOL_T0;
-    case 't1':
-      return reader.SCARD_PROTOCOL_T1;
-    case 'raw':
-      return reader.SCARD_PROTOCOL_RAW;
-    case 'any':
-      // A direct connection talks to the reader, not the card: no protocol to negotiate.
-      return mode === 'direct' ? 0 : reader.SCARD_PROTOCOL_T0 | reader.SCARD_PROTOCOL_T1;
-  }
-}
-
-function protocolName(reader: NativeCardReader, protocol: number | undefined): string {
-  if (protocol === reader.SCARD_PROTOCOL_T0) return 'T0';
-  if (protocol === reader.SCARD_PROTOCOL_T1) return 'T1';
-  if (protocol === reader.SCARD_PROTOCOL_RAW) return 'RAW';
-  return protocol ? `0x${protocol.toString(16)}` : 'undefined';
+/** The addon's own protocol values: the library it was built against. */
+function protocolValues(reader: NativeCardReader): ProtocolValues {
+  return { t0: reader.SCARD_PROTOCOL_T0, t1: reader.SCARD_PROTOCOL_T1, raw: reader.SCARD_PROTOCOL_RAW };
 }
 
 /** The npm binding. Throws BindingUnavailableError when the addon cannot load. */

@@ -116,12 +116,15 @@ export function insertVirtualCard(options: VirtualCardOptions = {}): Promise<Vir
     socket.once('error', (error) => fail(new VpcdUnavailableError(host, port, false, error.message)));
     socket.on('data', (chunk) => {
       quickAck(socket);
-      clearTimeout(silence);
       for (const frame of decoder.push(chunk)) {
         if (frame.length === 1 && frame[0] === CONTROL.getAtr) markSeen();
         const answer = answerFrame(frame, atr, respond);
         if (answer) socket.write(encodeFrame(answer));
       }
+    });
+    // The first frame, once answered, is vpcd taking the card.
+    socket.once('data', () => {
+      clearTimeout(silence);
       // A later socket error means the card was pulled; `closed` reports it.
       socket.removeAllListeners('error');
       socket.on('error', () => {});
