@@ -290,9 +290,6 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Global options that take a value: their value is not the command's name. */
-const GLOBAL_VALUE_OPTIONS = new Set(['--binding', '--pcsc-library']);
-
 /**
  * The command whose --json output a usage error should take, when the command
  * line asks for one. Read from the words themselves, because a bad option can
@@ -302,10 +299,12 @@ export function jsonRequestedBy(argv: readonly string[], program: Command): Json
   const words = argv.slice(2);
   const end = words.indexOf('--');
   const options = end === -1 ? words : words.slice(0, end);
-  const at = options.findIndex((word, index) => !word.startsWith('-') && !GLOBAL_VALUE_OPTIONS.has(options[index - 1] ?? ''));
-  const command = JSON_COMMANDS.find((name) => name === options[at]);
-  const takesJson = program.commands.some((candidate) => candidate.name() === command && candidate.options.some((option) => option.long === '--json'));
-  return command && takesJson && options.slice(at + 1).includes('--json') ? command : null;
+  // A global option that takes a value (--binding ffi): its value is not the command's name.
+  const takesValue = new Set(program.options.filter((option) => option.required || option.optional).map((option) => option.long));
+  const at = options.findIndex((word, index) => !word.startsWith('-') && !takesValue.has(options[index - 1]));
+  const command = program.commands.find((candidate) => candidate.name() === options[at] && candidate.options.some((option) => option.long === '--json'));
+  const name = JSON_COMMANDS.find((json) => json === command?.name());
+  return name && options.slice(at + 1).includes('--json') ? name : null;
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {

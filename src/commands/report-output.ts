@@ -25,15 +25,16 @@ export interface Delivery {
  */
 export async function emitReport<T>(report: T, renderers: Renderers<T>, format: ReportFormat, output: string | undefined): Promise<Delivery> {
   const textOnTerminal = !!process.stdout.isTTY && (format === 'text' || !!output);
+  const rendered = renderers[format](report);
   if (!output) {
-    process.stdout.write(renderers[format](report));
+    process.stdout.write(rendered);
     return { written: true, textOnTerminal };
   }
-  const written = await writeFile(output, stripVTControlCharacters(renderers[format](report))).then(
+  const written = await writeFile(output, stripVTControlCharacters(rendered)).then(
     () => null,
     (error: NodeJS.ErrnoException) => error,
   );
-  process.stdout.write(renderers.text(report));
+  process.stdout.write(format === 'text' ? rendered : renderers.text(report));
   if (!written) {
     process.stdout.write(`Report written to ${output}\n`);
     return { written: true, textOnTerminal };

@@ -1,16 +1,13 @@
-import { EnvironmentError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { interruptSignal } from '../core/interrupt.js';
 import { formatAtr } from '../pcsc/constants.js';
-import { hint } from '../platform/hints.js';
-import { insertVirtualCard, VPCD_DEFAULT_HOST, type VpcdUnavailableError } from '../virtual-card/vpcd-card.js';
+import { VPCD_DEFAULT_HOST } from '../virtual-card/vpcd-card.js';
+import { insertBuiltInCard } from './built-in-card.js';
 
 export async function virtualCardCommand(options: { port: number; host?: string }): Promise<number> {
   const interrupt = interruptSignal();
   const host = options.host ?? VPCD_DEFAULT_HOST;
-  const card = await insertVirtualCard({ host, port: options.port }).catch((error: VpcdUnavailableError) => {
-    throw new EnvironmentError(error.message, hint(error.busy ? 'vpcdBusy' : 'noVpcd'));
-  });
+  const card = await insertBuiltInCard({ host, port: options.port });
   process.stdout.write(`Virtual card inserted into vpcd at ${host}:${options.port} (ATR ${formatAtr(card.atr)}). Ctrl-C removes it.\n`);
   const removedBy = await Promise.race([
     card.closed.then(() => 'vpcd' as const),

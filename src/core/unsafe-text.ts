@@ -16,5 +16,10 @@ export function hasUnsafeCharacters(text: string): boolean {
 
 /** `\u001b` for ESC: the escape JSON uses, and plain ASCII. */
 export function unicodeEscape(character: string): string {
-  return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  return `\\u${hex4(character)}`;
+}
+
+/** A UTF-16 code unit as four hex digits, as \u escapes of every language write it. */
+export function hex4(character: string): string {
+  return character.charCodeAt(0).toString(16).padStart(4, '0');
 }

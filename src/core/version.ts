@@ -26,7 +26,7 @@ function findPackageJson(name: string): string | null {
   } catch {
     return null; // Not installed (pcsclite is optional).
   }
-  for (let parent = dir; ; dir = parent, parent = dirname(dir)) {
+  for (; ; dir = dirname(dir)) {
     const path = join(dir, 'package.json');
     try {
       const pkg = JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version?: string };

@@ -5,8 +5,8 @@
 import { decodeReaderState, formatAtr, type ReaderStateFlag } from '../pcsc/constants.js';
 import { openStateQuery, serviceFailure, type StateQuery } from '../pcsc/binding.js';
 import type { PcscError } from '../pcsc/pcsc-error.js';
-import { lookupReturnCode } from '../pcsc/return-codes.js';
 import { epochMs } from '../core/bounded-wait.js';
+import { callRecord } from '../roles/call-log.js';
 import type { CallRecord } from '../roles/protocol.js';
 
 export interface ReaderView {
@@ -93,8 +93,7 @@ export class TracingObserver implements ReaderObserver {
       rv = (error as { code?: number }).code ?? -1;
       throw error;
     } finally {
-      const code = rv >>> 0;
-      this.calls.push({ call, args, rv: code, name: code === 0 ? 'SCARD_S_SUCCESS' : (lookupReturnCode(code)?.name ?? null), startedAt, durationMs: Math.round((performance.now() - started) * 1000) / 1000 });
+      this.calls.push(callRecord(call, args, rv, startedAt, started));
     }
   }
 }

@@ -10,7 +10,7 @@ import type { RunResult, TraceEntry } from './run-scenario.js';
 import { outcomeName } from '../scenarios/types.js';
 import { overallVerdict, summarize, type RepeatSummary } from './summary.js';
 import type { PlanResult } from './run-plan.js';
-import { hasUnsafeCharacters, UNSAFE_CHARACTERS } from '../core/unsafe-text.js';
+import { hasUnsafeCharacters, hex4, unicodeEscape, UNSAFE_CHARACTERS } from '../core/unsafe-text.js';
 import type { ReaderDriver } from './reader-driver.js';
 import { scenarioSteps, type ScenarioSteps } from '../scenarios/catalog.js';
 
@@ -84,7 +84,7 @@ export function buildReport(
   facts: ReportFacts = {},
 ): ReproReport {
   const verdict = overallVerdict(runs.map((run) => run.verdict));
-  const result = runs.find((run) => run.verdict === verdict) ?? runs[0]!;
+  const result = shownRun(runs, verdict);
   const summary = runs.length > 1 ? summarize(runs, result) : undefined;
   return {
     verdict,
@@ -93,7 +93,7 @@ export function buildReport(
     hint: result.hint,
     scenario: { id: scenario.id, title: scenario.title, summary: scenario.summary },
     steps: scenarioSteps(scenario),
-    manual: manualSteps(scenario, result.reader.name, platformOf(environment)),
+    manual: manualSteps(scenario, result.reader.name, shellFor(environment.platform)),
     expected: outcomeJson(result.expected ?? expectedOn(scenario, platformId(environment.platform))),
     observed: result.observed,
     knownBug: result.knownBug,
@@ -110,8 +110,6 @@ export function buildReport(
     ...(result.trace ? { trace: result.trace } : {}),
   };
 }
-
-const platformOf = (environment: Environment): Shell => (environment.platform === 'win32' ? 'powershell' : 'posix');
 
 /** How long `lock` holds in the two-terminal steps: time enough to start `connect` by hand. */
 export const MANUAL_HOLD_SECONDS = 10;
@@ -168,20 +166,25 @@ export interface MatrixReport {
   commandLine: string;
 }
 
+/** The run a report details: the first that gave the overall verdict. */
+function shownRun(runs: readonly RunResult[], verdict: Verdict): RunResult {
+  return runs.find((run) => run.verdict === verdict) ?? runs[0]!;
+}
+
 export function buildMatrixReport(plan: PlanResult, environment: Environment, commandLine: string, facts: ReportFacts = {}): MatrixReport {
   const ran = plan.results.filter((entry) => entry.runs.length > 0);
   const rows = ran.map(({ scenario, runs }): MatrixRow => {
     const report = buildReport(scenario, runs, environment, commandLine);
-    const shown = runs.find((run) => run.verdict === report.verdict) ?? runs[0];
+    const shown = shownRun(runs, report.verdict);
     return {
       scenario: { id: scenario.id, title: scenario.title },
       verdict: report.verdict,
       reason: report.reason,
       expected: report.expected,
-      observed: shown?.outcome ? outcomeName(shown.outcome) : null,
+      observed: shown.outcome ? outcomeName(shown.outcome) : null,
       knownBug: report.knownBug,
-      connectLatencyMs: shown?.timeline.connectLatencyMs ?? null,
-      runMs: shown?.timeline.totalMs ?? 0,
+      connectLatencyMs: report.timeline.connectLatencyMs,
+      runMs: report.timeline.totalMs,
       notes: report.notes,
       precondition: report.precondition,
       ...(report.repeat ? { repeat: report.repeat } : {}),
@@ -205,7 +208,8 @@ export function buildMatrixReport(plan: PlanResult, environment: Environment, co
 /** The shell a report's commands are written for: the one of the platform that ran it. */
 export type Shell = 'posix' | 'powershell';
 
-export const currentShell = (): Shell => (process.platform === 'win32' ? 'powershell' : 'posix');
+/** The shell of a platform (Node's name): PowerShell on Windows, a POSIX shell elsewhere. */
+export const shellFor = (platform: string = process.platform): Shell => (platform === 'win32' ? 'powershell' : 'posix');
 
 /**
  * A command line as a user would type it; for display only, never executed.
@@ -220,7 +224,7 @@ const SHELLS: Record<Shell, { bare: RegExp; quote: (arg: string) => string; esca
   posix: {
     bare: /^[\w@%+=:,./-]+$/,
     quote: (arg) => `'${arg.replace(/'/g, `'\\''`)}'`,
-    escaped: (arg) => `$'${arg.replace(/[\\']/g, '\\$&').replace(UNSAFE_CHARACTERS, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${hex4(c)}`)}'`,
+    escaped: (arg) => `$'${arg.replace(/[\\']/g, '\\$&').replace(UNSAFE_CHARACTERS, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? unicodeEscape(c))}'`,
   },
   powershell: {
     bare: /^[\w%+=:./-]+$/,
@@ -229,9 +233,7 @@ const SHELLS: Record<Shell, { bare: RegExp; quote: (arg: string) => string; esca
   },
 };
 
-const hex4 = (character: string) => character.charCodeAt(0).toString(16).padStart(4, '0');
-
-export function shellQuote(args: readonly string[], shell: Shell = currentShell()): string {
+export function shellQuote(args: readonly string[], shell: Shell = shellFor()): string {
   const { bare, quote, escaped } = SHELLS[shell];
   return args.map((arg) => (bare.test(arg) ? arg : hasUnsafeCharacters(arg) ? escaped(arg) : quote(arg))).join(' ');
 }

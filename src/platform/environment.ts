@@ -92,11 +92,18 @@ export function plistValue(xml: string, key: string): string | null {
 
 const MAC_PCSC_PLIST = '/System/Library/Frameworks/PCSC.framework/Versions/A/Resources/Info.plist';
 
-async function macPcscFramework(): Promise<string | null> {
-  const xml = await readFile(MAC_PCSC_PLIST, 'utf8').catch(() => null);
-  if (!xml) return null;
-  const version = plistValue(xml, 'CFBundleShortVersionString') ?? plistValue(xml, 'CFBundleVersion');
-  return version ? `PCSC.framework ${version}` : null;
+let macFramework: Promise<string | null> | undefined;
+
+/** The framework's version: both the service and the client facts on macOS, read once. */
+function macPcscFramework(): Promise<string | null> {
+  macFramework ??= readFile(MAC_PCSC_PLIST, 'utf8').then(
+    (xml) => {
+      const version = plistValue(xml, 'CFBundleShortVersionString') ?? plistValue(xml, 'CFBundleVersion');
+      return version ? `PCSC.framework ${version}` : null;
+    },
+    () => null,
+  );
+  return macFramework;
 }
 
 async function serviceText(): Promise<string | null> {
@@ -116,8 +123,7 @@ async function clientText(library: string | null): Promise<string | null> {
   if (process.platform === 'darwin') return macPcscFramework();
   if (process.platform !== 'linux') return null;
   const packaged = (await packageVersion('libpcsclite1')) ?? (await packageVersion('pcsc-lite-libs'));
-  // rpm says "package … is not installed" on stdout.
-  if (packaged && !/not installed/i.test(packaged)) return packaged;
+  if (packaged) return packaged;
   for (const dir of ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib']) {
     const file = await realpath(`${dir}/${library ?? 'libpcsclite.so.1'}`).catch(() => null);
     if (file) return file;
@@ -148,7 +154,6 @@ export async function collectEnvironment(probe: EnvironmentProbe): Promise<Envir
   const [osInfo, service, client] = await Promise.all([osFacts(), answered ? serviceText() : null, clientText(probe.library ?? null)]);
   const unavailable: Record<string, string> = {};
   if (!osInfo.osBuild) unavailable.osBuild = 'the OS did not say';
-  const pcscService = answered ? service : null;
   // A socket set by hand is the first thing to know about a service that did not answer.
   const socket = process.env.PCSCLITE_CSOCK_NAME;
   if (!answered) unavailable.pcscService = `the PC/SC service did not answer${socket ? ` (at PCSCLITE_CSOCK_NAME=${socket})` : ''}`;
@@ -161,7 +166,7 @@ export async function collectEnvironment(probe: EnvironmentProbe): Promise<Envir
     node: process.version,
     scRepro: scReproVersion(),
     binding: null,
-    pcscService,
+    pcscService: service,
     pcscClient: client,
     debugLog: debugLogHint(),
     unavailable,

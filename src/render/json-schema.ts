@@ -3,7 +3,7 @@
 // are the code's own lists, so a renamed field or a verdict the tool does not
 // know fails validation. The e2e tests validate every --json output against it.
 import { EXIT, VERDICTS } from '../core/exit-codes.js';
-import { READER_STATE_FLAGS } from '../pcsc/constants.js';
+import { READER_STATE_FLAGS, SHARE_MODES } from '../pcsc/constants.js';
 import { JSON_COMMANDS, SCHEMA_VERSION } from './json.js';
 
 type Schema = Record<string, unknown>;
@@ -23,6 +23,9 @@ function object(properties: Record<string, Schema>, optional: readonly string[] 
 
 const EXIT_CODES = [...new Set(Object.values(EXIT))].sort((a, b) => a - b);
 const READER_STATE_NAMES = READER_STATE_FLAGS.map(([name]) => name);
+const shareMode = { enum: Object.keys(SHARE_MODES) };
+/** What proved the hold (Evidence['precondition']). */
+const holdProof = { enum: ['observer', 'holder', null] };
 
 /** The envelope every output starts with, for `command`. */
 function envelope(command: string | readonly string[], ok?: boolean): Record<string, Schema> {
@@ -67,7 +70,7 @@ const defs: Record<string, Schema> = {
     }),
   ),
   repeat: object({ count: integer, verdicts: { type: 'object', propertyNames: verdict, additionalProperties: integer }, outcomes: { type: 'object', additionalProperties: integer }, connectLatencyMs: spread, runMs: spread, shownRun: integer }),
-  precondition: object({ evidence: { enum: ['observer', 'holder', null] } }),
+  precondition: object({ evidence: holdProof }),
   steps: object({ holder: array(string), contender: array(string), observer: array(string), card: array(string) }),
   observed: nullable({
     oneOf: [
@@ -76,7 +79,7 @@ const defs: Record<string, Schema> = {
       object({
         ok: { const: false },
         call: string,
-        mode: { enum: ['exclusive', 'shared', 'direct'] },
+        mode: shareMode,
         blocked: { const: true },
         afterMs: number,
         thenReturned: object({ ok: boolean, name: string, afterMs: number, afterReleaseMs: number }),
@@ -109,7 +112,7 @@ const reproFields: Record<string, Schema> = {
     totalMs: number,
   }),
   evidence: object({
-    precondition: { enum: ['observer', 'holder', null] },
+    precondition: holdProof,
     readerStateWhileHeld: nullable(array({ enum: READER_STATE_NAMES })),
     holderHeldThroughAnswer: nullable(boolean),
     attemptInsideHold: nullable(boolean),
@@ -188,7 +191,7 @@ const outputs: Record<string, Schema> = {
   lock: object({
     ...envelope('lock'),
     reader: string,
-    mode: { enum: ['exclusive', 'shared', 'direct'] },
+    mode: shareMode,
     protocol: string,
     heldAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T' },
     releasedAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T' },
@@ -197,8 +200,8 @@ const outputs: Record<string, Schema> = {
   }),
   connect: {
     oneOf: [
-      object({ ...envelope('connect', true), reader: string, mode: { enum: ['exclusive', 'shared', 'direct'] }, latencyMs: number, protocol: nullable(string) }),
-      object({ ...envelope('connect', false), reader: string, mode: { enum: ['exclusive', 'shared', 'direct'] }, latencyMs: number, error: codeJson }),
+      object({ ...envelope('connect', true), reader: string, mode: shareMode, latencyMs: number, protocol: nullable(string) }),
+      object({ ...envelope('connect', false), reader: string, mode: shareMode, latencyMs: number, error: codeJson }),
     ],
   },
   readers: object({

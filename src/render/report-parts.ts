@@ -1,6 +1,7 @@
 // The words of a report that text and markdown share: how an expectation, an
 // observation, a tally, a binding, a driver and a call's arguments read.
 import type { ExpectedJson, ReproReport } from '../orchestrator/report.js';
+import type { ScenarioSteps } from '../scenarios/catalog.js';
 import type { ReaderDriver } from '../orchestrator/reader-driver.js';
 import type { BindingFacts, Environment } from '../platform/environment.js';
 import { hasUnsafeCharacters } from '../core/unsafe-text.js';
@@ -65,6 +66,11 @@ export function timelineMoments(timeline: ReproReport['timeline']): [label: stri
     const ms = timeline[key];
     return typeof ms === 'number' ? [[label, ms]] : [];
   }).sort((a, b) => a[1] - b[1]);
+}
+
+/** Each role's calls, leaving out the roles that make none. */
+export function stepsByRole(steps: ScenarioSteps): [role: string, calls: string[]][] {
+  return Object.entries(steps).filter(([, calls]) => calls.length);
 }
 
 /** The judged call, for labels. */

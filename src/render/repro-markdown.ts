@@ -12,6 +12,7 @@ import {
   describeTally,
   formatArgs,
   shellLanguage,
+  stepsByRole,
   timelineMoments,
 } from './report-parts.js';
 
@@ -99,7 +100,7 @@ function stepsToReproduce(report: ReproReport): string {
       indent(codeBlock(report.manual.contender, language)),
     );
   }
-  const steps = Object.entries(report.steps).filter(([, calls]) => calls.length);
+  const steps = stepsByRole(report.steps);
   lines.push('', `What runs (${code(`sc-repro scenarios ${report.scenario.id}`, false)}):`, '', ...steps.map(([role, calls]) => `- ${role}: ${calls.map(stepText).join(' → ')}`));
   return lines.join('\n');
 }

@@ -19,6 +19,7 @@ import {
   describeSpread,
   describeTally,
   formatArgs,
+  stepsByRole,
   timelineMoments,
 } from './report-parts.js';
 
@@ -59,7 +60,7 @@ export function renderReproText(report: ReproReport): string {
   }
   lines.push(...heading('Steps to reproduce'), `  ${report.commandLine}`);
   if (report.manual) lines.push(`  or by hand, in two terminals: ${report.manual.holder}`, `    then, while it holds (${MANUAL_HOLD_SECONDS} s): ${report.manual.contender}`);
-  lines.push(...labelled(Object.entries(report.steps).filter(([, calls]) => calls.length).map(([role, calls]) => [role, calls.join(' → ')])));
+  lines.push(...labelled(stepsByRole(report.steps).map(([role, calls]) => [role, calls.join(' → ')])));
 
   lines.push(
     ...heading('Expected and observed'),

@@ -2,6 +2,7 @@ import type { PlatformId } from '../platform/platform-id.js';
 import type { Scenario } from '../scenarios/types.js';
 import { scenarioJson } from '../scenarios/catalog.js';
 import { out } from './style.js';
+import { stepsByRole } from './report-parts.js';
 
 type ScenarioJson = ReturnType<typeof scenarioJson>;
 
@@ -27,7 +28,7 @@ export function renderScenarios(scenarios: readonly Scenario[], platform: Platfo
 export function renderScenarioDetails(scenarios: readonly Scenario[], platform: PlatformId | null): string {
   const blocks = scenarios.map((scenario) => {
     const json = scenarioJson(scenario, platform);
-    const steps = Object.entries(json.steps).filter(([, calls]) => calls.length);
+    const steps = stepsByRole(json.steps);
     const width = Math.max(...steps.map(([role]) => role.length));
     return [
       heading(scenario),

@@ -37,15 +37,20 @@ export class CallLog {
   }
 
   private add(call: string, args: CallRecord['args'], rv: number, startedAt: number, started: number): CallRecord {
-    const record: CallRecord = {
-      call,
-      args,
-      rv: rv >>> 0,
-      name: rv === 0 ? 'SCARD_S_SUCCESS' : (lookupReturnCode(rv)?.name ?? null),
-      startedAt,
-      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-    };
+    const record = callRecord(call, args, rv, startedAt, started);
     this.records.push(record);
     return record;
   }
+}
+
+/** A call that just returned `rv`: begun at `startedAt` (wall clock) and `started` (performance.now()). */
+export function callRecord(call: string, args: CallRecord['args'], rv: number, startedAt: number, started: number): CallRecord {
+  return {
+    call,
+    args,
+    rv: rv >>> 0,
+    name: rv === 0 ? 'SCARD_S_SUCCESS' : (lookupReturnCode(rv)?.name ?? null),
+    startedAt,
+    durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+  };
 }

@@ -68,7 +68,6 @@ export type RoleMessage = Stamped &
 
 export type RoleMessageType = RoleMessage['type'];
 export type MessageOf<T extends RoleMessageType> = Extract<RoleMessage, { type: T }>;
-export type RoleReply = Exclude<RoleMessage, { type: 'ready' | 'stopping' }>;
 
 /** Removes `t` from every member of the union, for the sender to stamp. */
 export type Unstamped<M> = M extends Stamped ? Omit<M, 't'> : never;

@@ -40,10 +40,6 @@ export class StepRunner {
     private readonly needs: readonly ConnectionCall[],
   ) {}
 
-  get holding(): boolean {
-    return this.handle !== null;
-  }
-
   /** Opens the handle as the holder does: one SCardConnect, thrown on failure. */
   adopt(handle: Connection): void {
     this.handle = handle;

@@ -2,10 +2,8 @@
 // the card, the holder's next SCardTransmit succeeded (with a stale answer)
 // instead of returning SCARD_W_RESET_CARD.
 import { EL_CAPITAN_RESET_NOT_REPORTED } from './known-bugs.js';
-import { SHARED_CONNECT_BLOCKS, SUCCESS, error } from './outcomes.js';
+import { RESET_CARD, SHARED_CONNECT_BLOCKS, SUCCESS } from './outcomes.js';
 import type { Scenario } from './types.js';
-
-const RESET_CARD = error('SCARD_W_RESET_CARD');
 
 export const elCapitanScardTransmit: Scenario = {
   id: 'el-capitan-scardtransmit',

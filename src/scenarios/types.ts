@@ -49,8 +49,6 @@ type StepCall =
   /** A blocking SCardGetStatusChange on the role's context, which the role then cancels: the wait's answer is the step's. */
   | { call: 'SCardCancel' };
 
-export type CallName = StepCall['call'];
-
 /** How the holder takes the reader before it reports it held. */
 export interface HolderPlan {
   mode: ShareMode;
