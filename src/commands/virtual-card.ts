@@ -1,14 +1,14 @@
 import { EXIT } from '../core/exit-codes.js';
 import { interruptSignal } from '../core/interrupt.js';
 import { formatAtr } from '../pcsc/constants.js';
-import { VPCD_DEFAULT_HOST } from '../virtual-card/vpcd-card.js';
 import { insertBuiltInCard } from './built-in-card.js';
 
-export async function virtualCardCommand(options: { port: number; host?: string }): Promise<number> {
+/** `host` and `port` come with the CLI's defaults. */
+export async function virtualCardCommand(options: { port: number; host: string }): Promise<number> {
   const interrupt = interruptSignal();
-  const host = options.host ?? VPCD_DEFAULT_HOST;
-  const card = await insertBuiltInCard({ host, port: options.port });
-  process.stdout.write(`Virtual card inserted into vpcd at ${host}:${options.port} (ATR ${formatAtr(card.atr)}). Ctrl-C removes it.\n`);
+  const { host, port } = options;
+  const card = await insertBuiltInCard({ host, port });
+  process.stdout.write(`Virtual card inserted into vpcd at ${host}:${port} (ATR ${formatAtr(card.atr)}). Ctrl-C removes it.\n`);
   const removedBy = await Promise.race([
     card.closed.then(() => 'vpcd' as const),
     new Promise<'signal'>((resolve) => interrupt.signal.addEventListener('abort', () => resolve('signal'))),
