@@ -8,7 +8,7 @@ import type { Scenario, KnownBug, Outcome } from '../scenarios/types.js';
 import { expectedOn } from '../scenarios/verdict.js';
 import type { RunResult, TraceEntry } from './run-scenario.js';
 import { outcomeName } from '../scenarios/types.js';
-import { overallVerdict, summarize, type RepeatSummary } from './summary.js';
+import { RunTally, type RepeatSummary } from './summary.js';
 import type { PlanResult } from './run-plan.js';
 import { hasUnsafeCharacters, hex4, unicodeEscape, UNSAFE_CHARACTERS } from '../core/unsafe-text.js';
 import type { ReaderDriver } from './reader-driver.js';
@@ -71,21 +71,28 @@ export function outcomeJson(outcome: Outcome | null): ExpectedJson | null {
   return { name, hex: code ? formatHex(code.code) : null, message: code?.message ?? null, ...protocol };
 }
 
+/** A scenario's runs, as a plan keeps them (their tally) or as a list. */
+export type Runs = RunTally | readonly RunResult[];
+
+const tallyOf = (runs: Runs): RunTally => (runs instanceof RunTally ? runs : RunTally.of(runs));
+
 /**
- * The report of one scenario's runs. With several runs the verdict is the
- * overall one and the detail fields come from the first run that gave it.
+ * The report of one scenario's runs (at least one). With several runs the
+ * verdict is the overall one and the detail fields come from the first run
+ * that gave it.
  */
 export function buildReport(
   scenario: Scenario,
-  runs: readonly RunResult[],
+  runs: Runs,
   environment: Environment,
   commandLine: string,
   plan: Pick<PlanResult, 'startupMs' | 'stoppedEarly'> = { startupMs: null, stoppedEarly: null },
   facts: ReportFacts = {},
 ): ReproReport {
-  const verdict = overallVerdict(runs.map((run) => run.verdict));
-  const result = shownRun(runs, verdict);
-  const summary = runs.length > 1 ? summarize(runs, result) : undefined;
+  const tally = tallyOf(runs);
+  const verdict = tally.verdict;
+  const result = tally.shown!;
+  const summary = tally.count > 1 ? tally.summary() : undefined;
   return {
     verdict,
     exitCode: VERDICT_EXIT[verdict],
@@ -101,7 +108,7 @@ export function buildReport(
     timeline: result.timeline,
     evidence: result.evidence,
     precondition: { evidence: result.evidence.precondition },
-    notes: [...new Set(runs.flatMap((run) => run.notes))],
+    notes: tally.notes(),
     startupMs: plan.startupMs === null ? null : Math.round(plan.startupMs),
     stoppedEarly: plan.stoppedEarly,
     ...(summary ? { repeat: summary } : {}),
@@ -166,16 +173,17 @@ export interface MatrixReport {
   commandLine: string;
 }
 
-/** The run a report details: the first that gave the overall verdict. */
-function shownRun(runs: readonly RunResult[], verdict: Verdict): RunResult {
-  return runs.find((run) => run.verdict === verdict) ?? runs[0]!;
+/** What a matrix report needs of a plan; its runs per scenario may also be lists. */
+export interface MatrixPlan extends Pick<PlanResult, 'reader' | 'startupMs' | 'totalMs' | 'stoppedEarly'> {
+  results: readonly { scenario: Scenario; runs: Runs }[];
 }
 
-export function buildMatrixReport(plan: PlanResult, environment: Environment, commandLine: string, facts: ReportFacts = {}): MatrixReport {
-  const ran = plan.results.filter((entry) => entry.runs.length > 0);
-  const rows = ran.map(({ scenario, runs }): MatrixRow => {
-    const report = buildReport(scenario, runs, environment, commandLine);
-    const shown = shownRun(runs, report.verdict);
+export function buildMatrixReport(plan: MatrixPlan, environment: Environment, commandLine: string, facts: ReportFacts = {}): MatrixReport {
+  const results = plan.results.map(({ scenario, runs }) => ({ scenario, tally: tallyOf(runs) }));
+  const ran = results.filter((entry) => entry.tally.count > 0);
+  const rows = ran.map(({ scenario, tally }): MatrixRow => {
+    const report = buildReport(scenario, tally, environment, commandLine);
+    const shown = tally.shown!;
     return {
       scenario: { id: scenario.id, title: scenario.title },
       verdict: report.verdict,
@@ -194,7 +202,7 @@ export function buildMatrixReport(plan: PlanResult, environment: Environment, co
   return {
     exitCode: matrixExit(rows.map((row) => row.verdict)),
     rows,
-    notRun: plan.results.filter((entry) => entry.runs.length === 0).map((entry) => entry.scenario.id),
+    notRun: results.filter((entry) => entry.tally.count === 0).map((entry) => entry.scenario.id),
     stoppedEarly: plan.stoppedEarly,
     reader: plan.reader,
     driver: facts.driver ?? null,

@@ -31,3 +31,15 @@ test('repro --repeat as text shows the tally and the spreads, and nothing on a n
   assert.match(result.stdout, /^ {2}Latency +min [\d.]+ \/ median [\d.]+ \/ max [\d.]+ ms$/m);
   assert.equal(result.stderr, '');
 });
+
+test('repro --repeat 20 --trace --json: the trace is the calls of the one run shown, not of all 20', async () => {
+  const result = await runCli(['repro', '--json', '--trace', '--repeat', '20', '--reader', VIRTUAL_READER]);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const report = jsonOutput(result.stdout);
+  assert.deepEqual([report.repeat.count, report.repeat.shownRun], [20, 1]);
+  const calls = (role: string, call: string) => report.trace.filter((entry: { role: string; call: string }) => entry.role === role && entry.call === call).length;
+  // One run: the holder took the reader once, and the contender made its judged connect once.
+  assert.equal(calls('holder', 'SCardConnect'), 1);
+  assert.equal(calls('contender', 'SCardConnect'), 1);
+  assert.equal(await readerIsFree(), true);
+});

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENVIRONMENT, fixtureRun } from '../support/report-fixtures.js';
-import { overallVerdict, spread } from '../../src/orchestrator/summary.js';
+import { RunTally, spread } from '../../src/orchestrator/summary.js';
 import { buildMatrixReport, buildReport, type MatrixReport } from '../../src/orchestrator/report.js';
 import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
 import { renderReproText } from '../../src/render/repro-text.js';
 import { renderReproMarkdown } from '../../src/render/repro-markdown.js';
-import { matrixExit } from '../../src/core/exit-codes.js';
+import { matrixExit, type Verdict } from '../../src/core/exit-codes.js';
 import { SCENARIOS } from '../../src/scenarios/catalog.js';
 import { renderMatrixText } from '../../src/render/matrix-text.js';
 import { renderMatrixMarkdown } from '../../src/render/matrix-markdown.js';
@@ -19,9 +19,11 @@ test('spread gives min, median and max; none for no values', () => {
 });
 
 test('repeated runs: one bug-reproduced outweighs any number of passes', () => {
-  assert.equal(overallVerdict(['not-affected', 'not-affected', 'bug-reproduced']), 'bug-reproduced');
-  assert.equal(overallVerdict(['not-affected', 'inconclusive']), 'inconclusive');
-  assert.equal(overallVerdict(['not-affected', 'not-affected']), 'not-affected');
+  const verdictOf = (verdicts: Verdict[]) => RunTally.of(verdicts.map((verdict) => ({ ...fixtureRun('SCARD_E_SHARING_VIOLATION', 'Virtual PCD 00 00'), verdict }))).verdict;
+  assert.equal(verdictOf(['not-affected', 'not-affected', 'bug-reproduced']), 'bug-reproduced');
+  assert.equal(verdictOf(['not-affected', 'inconclusive']), 'inconclusive');
+  assert.equal(verdictOf(['not-affected', 'not-affected']), 'not-affected');
+  assert.equal(verdictOf([]), 'inconclusive');
 });
 
 test('repeated runs: the report says which run its details come from, the first that gave the verdict', () => {
@@ -113,4 +115,18 @@ test('an interrupted matrix reports the scenarios it ran and names the rest as n
   assert.deepEqual(interrupted.notRun, [first!.id, second!.id]);
   assert.match(renderMatrixText(interrupted), new RegExp(`Not run \\(interrupted\\) +${first!.id}, ${second!.id}`));
   assert.match(renderMatrixMarkdown(interrupted), /Not run \(interrupted\): `/);
+});
+
+test('a matrix from a plan\'s tallies: one row per scenario that ran, its tally and the run it shows; one that did not is named', () => {
+  const [first, second] = SCENARIOS;
+  const runs = new RunTally();
+  for (const name of ['SCARD_E_SHARING_VIOLATION', 'SCARD_E_PROTO_MISMATCH', 'SCARD_E_SHARING_VIOLATION']) runs.add(fixtureRun(name, 'Virtual PCD 00 00'));
+  const plan = { results: [{ scenario: first!, runs }, { scenario: second!, runs: new RunTally() }], reader: 'Virtual PCD 00 00', startupMs: 100, totalMs: 900, stoppedEarly: null, roleBindings: {} };
+  const matrix = buildMatrixReport(plan, report.environment, 'sc-repro matrix -n 3');
+  assert.equal(matrix.rows.length, 1);
+  const [row] = matrix.rows;
+  assert.deepEqual([row!.scenario.id, row!.verdict, row!.observed, row!.repeat?.count, row!.repeat?.shownRun], [first!.id, 'bug-reproduced', 'SCARD_E_PROTO_MISMATCH', 3, 2]);
+  assert.deepEqual(row!.repeat?.outcomes, { SCARD_E_SHARING_VIOLATION: 2, SCARD_E_PROTO_MISMATCH: 1 });
+  assert.deepEqual(matrix.notRun, [second!.id]);
+  assert.match(renderMatrixText(matrix), /SCARD_E_SHARING_VIOLATION 2\/3, SCARD_E_PROTO_MISMATCH 1\/3 +✖ bug-reproduced 1\/3/);
 });
