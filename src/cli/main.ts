@@ -26,6 +26,7 @@ import {
   parseSecondsAtLeast,
 } from './options.js';
 import { guardOutput, runCommand } from './run-command.js';
+import type { OutputTarget } from '../commands/report-output.js';
 
 const BINDING_CHOICES = ['auto', ...BINDING_NAMES] as const;
 const MODES = Object.keys(SHARE_MODES).filter(isShareMode);
@@ -60,7 +61,7 @@ interface RunOpts {
   trace?: boolean;
   json?: boolean;
   markdown?: boolean;
-  output?: string;
+  output?: OutputTarget;
 }
 
 const roleEnv = (role: 'holder' | 'contender') =>
@@ -154,7 +155,7 @@ export function buildProgram(): Command {
         'sc-repro connect         # terminal 2: shared connect, expect SCARD_E_SHARING_VIOLATION',
         'sc-repro virtual-card    # insert the built-in virtual card into the vpcd reader',
         'sc-repro --binding ffi repro --virtual   # the same through the system library, no native addon',
-      ])}\nExit codes:\n${EXIT_MEANINGS.map(({ code, meaning, repro }) => `  ${String(code).padEnd(7)} ${meaning}${repro === meaning ? '' : ` (repro: ${repro})`}`).join('\n')}\n`,
+      ])}\nExit codes:\n${EXIT_MEANINGS.map(({ code, meaning, repro }) => `  ${String(code).padEnd(11)} ${meaning}${repro === meaning ? '' : ` (repro: ${repro})`}`).join('\n')}\n`,
     );
 
   addRunOptions(
@@ -245,7 +246,7 @@ export function buildProgram(): Command {
     .addHelpText(
       'after',
       examples(['sc-repro lock', 'sc-repro lock --reader "Virtual PCD 00 00" --hold 30', 'sc-repro lock --wait-card 60   # insert the card within a minute', 'sc-repro lock --mode shared --json']) +
-        '\nCtrl-C (or SIGTERM) releases the card at once with SCARD_LEAVE_CARD and exits 130 (143).\n',
+        '\nCtrl-C (SIGTERM, or a closed terminal: SIGHUP) releases the card at once with SCARD_LEAVE_CARD and exits 130 (143, 129).\n',
     )
     .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; hold: number; waitCard?: number; json?: boolean }) => {
       const { lockCommand } = await import('../commands/lock.js');

@@ -1,8 +1,9 @@
 // Option values are validated here, before any PC/SC work, so that bad input
 // always ends in a one-line UsageError (exit 64).
-import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import type { OutputTarget } from '../commands/report-output.js';
 import type { ReaderSelector } from '../pcsc/select-reader.js';
 
 /** Longest accepted duration: one day. Larger values are typos, and timers overflow past ~24.8 days. */
@@ -64,27 +65,45 @@ export function parseEnvAssignment(flag: string, value: string, previous: Record
 }
 
 /**
+ * Opens for writing without ever waiting: a FIFO that nobody reads fails at
+ * once (ENXIO) instead of blocking until someone does. Windows has no
+ * O_NONBLOCK, and no FIFO in its file system either.
+ */
+const OPEN_NEVER_WAITING = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NONBLOCK ?? 0);
+
+/**
  * Checked before the run, so a bad path fails in a second, not after the run.
  * Opening the file is the only check that holds for every cause (permissions,
  * read-only or virtual file systems, root's exemption from access checks); a
- * file that was not there before is removed again.
+ * file that was not there before is removed again. A pipe or a device stays
+ * open for the report: closing it would end what its reader reads, and
+ * opening it again could wait for a reader that is gone.
  */
-export function parseOutputPath(value: string): string {
+export function parseOutputPath(value: string): OutputTarget {
   if (value.trim() === '') throw new UsageError('--output expects a file name, got an empty value');
   const path = resolve(value);
   const folder = dirname(path);
-  const cannotWrite = (error: unknown) => new UsageError(`--output ${value}: cannot write there (${error instanceof Error && 'code' in error ? String(error.code) : String(error)})`);
+  const code = (error: unknown) => (error instanceof Error && 'code' in error ? String(error.code) : String(error));
   let existed: boolean;
+  let fd: number;
   try {
-    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${value} is a folder; give a file name`);
+    const found = statSync(path, { throwIfNoEntry: false });
+    if (found?.isDirectory()) throw new UsageError(`--output ${value} is a folder; give a file name`);
     if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${value}: the folder ${folder} does not exist`);
     existed = existsSync(path);
-    closeSync(openSync(path, 'a'));
+    try {
+      fd = openSync(path, OPEN_NEVER_WAITING);
+    } catch (error) {
+      if (code(error) === 'ENXIO' && found?.isFIFO()) throw new UsageError(`--output ${value}: nobody reads this pipe; start its reader first`);
+      throw error;
+    }
   } catch (error) {
-    throw error instanceof UsageError ? error : cannotWrite(error);
+    throw error instanceof UsageError ? error : new UsageError(`--output ${value}: cannot write there (${code(error)})`);
   }
+  if (!fstatSync(fd).isFile()) return { path, fd };
+  closeSync(fd);
   if (!existed) rmSync(path, { force: true });
-  return path;
+  return { path };
 }
 
 /**

@@ -2,6 +2,7 @@
 // where output that cannot be delivered is dealt with.
 import { exitCodeFor, reportFor } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
+import { interruptedBy, settleExitCode, signalExitCode } from '../core/interrupt.js';
 import { renderErrorLines } from '../render/errors.js';
 import { renderJson, type JsonCommand } from '../render/json.js';
 
@@ -17,7 +18,8 @@ export function guardOutput(): void {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE' || stdoutFailure) return;
     stdoutFailure = error;
-    process.exitCode = EXIT.environment;
+    // A closed terminal fails stdout too: the signal that came with it is what the exit code tells.
+    if (signalExitCode() === undefined) process.exitCode = EXIT.environment;
     process.stderr.write(`${renderErrorLines({ message: `could not write the output (${error.code ?? error.message})` }).join('\n')}\n`);
   });
   // Nowhere left to say anything: stderr's own failures are dropped.
@@ -37,15 +39,23 @@ export interface CommandContext {
  */
 export async function runCommand(context: CommandContext, body: () => Promise<number> | number): Promise<void> {
   let code: number;
+  let failed = false;
   try {
     code = await body();
   } catch (error) {
-    code = exitCodeFor(error);
+    failed = true;
+    // Whatever broke once a signal came (a call cut short, a role gone), the signal is why the command stopped.
+    code = signalExitCode() ?? exitCodeFor(error);
     const report = reportFor(error);
     if (context.json) process.stdout.write(renderJson(context.command, code, report));
     process.stderr.write(`${renderErrorLines(report).join('\n')}\n`);
     // Users get one line; a stack is for debugging sc-repro itself, on request.
     if (process.env.SC_REPRO_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   }
-  process.exitCode = stdoutFailure ? EXIT.environment : code;
+  // A command that stopped on a signal and still had its say (a report, a release) says on stderr why it stopped short.
+  const signal = interruptedBy();
+  if (!failed && signal && code === signalExitCode()) process.stderr.write(`${renderErrorLines({ message: `${signal} (exit ${code})` }, 'interrupted').join('\n')}\n`);
+  const final = stdoutFailure && signalExitCode() === undefined ? EXIT.environment : code;
+  settleExitCode(final);
+  process.exitCode = final;
 }

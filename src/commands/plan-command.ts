@@ -15,14 +15,14 @@ import { renderErrorLines } from '../render/errors.js';
 import { startProgress } from '../render/spinner.js';
 import { VIRTUAL_READER_NAME, withBuiltInCard } from './built-in-card.js';
 import { personAtTerminal, promptedCard } from './prompted-card.js';
-import { emitReport, type Renderers, type ReportFormat } from './report-output.js';
+import { emitReport, type OutputTarget, type Renderers, type ReportFormat } from './report-output.js';
 
 export interface PlanCommandOptions
   extends Pick<PlanOptions, 'holdSeconds' | 'fullHold' | 'timeoutSeconds' | 'blockedAfterSeconds' | 'holderEnv' | 'contenderEnv' | 'repeat' | 'waitCardSeconds' | 'trace'> {
   reader?: ReaderSelector;
   virtual: boolean;
   format: ReportFormat;
-  output?: string;
+  output?: OutputTarget;
   argv: string[];
 }
 
@@ -34,7 +34,7 @@ export interface PlanReporting<T> {
   inconclusive(report: T): { message: string; hint?: string } | null;
 }
 
-export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: readonly Scenario[], reporting: PlanReporting<T>): Promise<number> {
+export async function runPlanCommand<T extends { exitCode: number }>(options: PlanCommandOptions, scenarios: readonly Scenario[], reporting: PlanReporting<T>): Promise<number> {
   const interrupt = interruptSignal();
   const progress = options.format === 'text' || options.output ? await startProgress('preparing') : undefined;
   const { virtual, format, output, argv, ...run } = options;
@@ -84,11 +84,15 @@ export async function runPlanCommand<T>(options: PlanCommandOptions, scenarios: 
       },
     };
     const report = reporting.report(plan, facts, shellQuote(['sc-repro', ...argv]), { driver: driver.driver });
-    const delivery = await emitReport(report, reporting.renderers, format, output);
-    const cause = reporting.inconclusive(report);
+    // One code, said once: after a signal the report, its JSON and the exit all tell the signal's code.
+    const verdictCode = reporting.exitCode(report);
+    const code = interrupt.settle(verdictCode);
+    const delivery = await emitReport({ ...report, exitCode: code }, reporting.renderers, format, output);
+    // An interrupted run says so in one line of its own (runCommand); otherwise why it could not be judged.
+    const cause = code === verdictCode ? reporting.inconclusive(report) : null;
     // On a terminal the text report already says why; elsewhere stderr is where scripts and logs look.
     if (cause && !delivery.textOnTerminal) process.stderr.write(`${renderErrorLines(cause, 'inconclusive').join('\n')}\n`);
-    return interrupt.exitCode() ?? (delivery.written ? reporting.exitCode(report) : EXIT.environment);
+    return delivery.written ? code : EXIT.environment;
   } finally {
     progress?.stop();
   }

@@ -53,11 +53,11 @@ export class EnvironmentError extends ScReproError {
   }
 }
 
-/** SIGINT/SIGTERM arrived before the command could finish: exit 130/143. */
+/** SIGINT/SIGTERM/SIGHUP arrived before the command could finish: exit 130/143/129. */
 export class InterruptedError extends ScReproError {
   override name = 'InterruptedError';
-  constructor(message: string, signal: 'SIGINT' | 'SIGTERM') {
-    super(message, signal === 'SIGINT' ? 'sigint' : 'sigterm');
+  constructor(message: string, signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') {
+    super(message, signal === 'SIGINT' ? 'sigint' : signal === 'SIGTERM' ? 'sigterm' : 'sighup');
   }
 }
 

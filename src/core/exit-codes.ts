@@ -10,6 +10,8 @@ export const EXIT = {
   usage: 64,
   sigint: 130,
   sigterm: 143,
+  /** A closed terminal: interrupted, like Ctrl-C. */
+  sighup: 129,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -26,7 +28,7 @@ export const VERDICT_EXIT: Record<Verdict, ExitCode> = {
 };
 
 /** What made a command fail, independent of how it is shown. */
-export type ErrorKind = 'usage' | 'environment' | 'pcsc' | 'sigint' | 'sigterm' | 'output';
+export type ErrorKind = 'usage' | 'environment' | 'pcsc' | 'sigint' | 'sigterm' | 'sighup' | 'output';
 
 export const ERROR_EXIT: Record<ErrorKind, ExitCode> = {
   usage: EXIT.usage,
@@ -34,6 +36,7 @@ export const ERROR_EXIT: Record<ErrorKind, ExitCode> = {
   pcsc: EXIT.failed,
   sigint: EXIT.sigint,
   sigterm: EXIT.sigterm,
+  sighup: EXIT.sighup,
   // The report could not be delivered (a full disk, an I/O error): the result is not in hand.
   output: EXIT.environment,
 };
@@ -48,8 +51,11 @@ export function matrixExit(verdicts: readonly Verdict[]): ExitCode {
   return EXIT.ok;
 }
 
+/** One row for the three signals that interrupt a command, in the order people meet them. */
+const INTERRUPTED_CODES = `${EXIT.sigint}/${EXIT.sigterm}/${EXIT.sighup}` as const;
+
 /** The contract as people read it: `--help`, the README and the matrix's last line. */
-export const EXIT_MEANINGS: readonly { code: ExitCode | '130/143'; meaning: string; repro: string; matrix: string }[] = [
+export const EXIT_MEANINGS: readonly { code: ExitCode | typeof INTERRUPTED_CODES; meaning: string; repro: string; matrix: string }[] = [
   { code: EXIT.ok, meaning: 'ok', repro: 'not-affected', matrix: 'every scenario as expected' },
   { code: EXIT.failed, meaning: 'the PC/SC call returned an error', repro: 'bug-reproduced or unexpected', matrix: 'deviations found' },
   {
@@ -59,11 +65,11 @@ export const EXIT_MEANINGS: readonly { code: ExitCode | '130/143'; meaning: stri
     matrix: 'some scenarios could not be judged',
   },
   { code: EXIT.usage, meaning: 'bad usage', repro: 'bad usage', matrix: 'bad usage' },
-  { code: '130/143', meaning: 'interrupted by SIGINT/SIGTERM', repro: 'interrupted', matrix: 'interrupted' },
+  { code: INTERRUPTED_CODES, meaning: 'interrupted by SIGINT/SIGTERM/SIGHUP (a closed terminal)', repro: 'interrupted', matrix: 'interrupted' },
 ];
 
 export function exitMeaning(code: ExitCode, command: 'repro' | 'matrix' | 'any' = 'any'): string {
-  const entry = EXIT_MEANINGS.find((candidate) => candidate.code === code);
+  const entry = EXIT_MEANINGS.find((candidate) => String(candidate.code).split('/').includes(String(code)));
   if (!entry) return `exit ${code}`;
   return command === 'any' ? entry.meaning : entry[command];
 }

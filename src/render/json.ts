@@ -20,7 +20,11 @@ export function envelope(command: JsonCommand, exitCode: number): Envelope {
   return { schemaVersion: SCHEMA_VERSION, command, ok: exitCode === 0, exitCode };
 }
 
-/** One command's result (or, from runCommand, the error that kept it from one), pretty-printed as every --json output is. */
+/**
+ * One command's result (or, from runCommand, the error that kept it from one), pretty-printed as every --json output is.
+ * The envelope leads and has the last word: a body's own `exitCode` or `ok` cannot contradict the code the process exits with.
+ */
 export function renderJson(command: JsonCommand, exitCode: number, body: object): string {
-  return `${JSON.stringify({ ...envelope(command, exitCode), ...body }, null, 2)}\n`;
+  const head = envelope(command, exitCode);
+  return `${JSON.stringify({ ...head, ...body, ok: head.ok, exitCode: head.exitCode }, null, 2)}\n`;
 }

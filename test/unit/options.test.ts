@@ -46,8 +46,9 @@ test('--output must name a file in an existing folder', () => {
     // No file system takes a 300-character name, whoever runs the test.
     assert.throws(() => parseOutputPath(join(folder, `${'x'.repeat(300)}.md`)), /cannot write there \(E[A-Z]+\)/);
     const checked = parseOutputPath(join(folder, 'report.md'));
-    assert.match(checked, /report\.md$/);
-    assert.equal(existsSync(checked), false, 'the check left its probe file behind');
+    assert.match(checked.path, /report\.md$/);
+    assert.equal(checked.fd, undefined, 'a file is written by path, once the report is ready');
+    assert.equal(existsSync(checked.path), false, 'the check left its probe file behind');
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
