@@ -58,8 +58,11 @@ export type RoleMessage = Stamped &
     | { type: 'released'; id: number; heldMs: number; releaseStartedAt: number; calls: CallRecord[] }
     /** Sent just before the act's first call. */
     | { type: 'attempting'; id: number; reader: string }
-    /** `calls`: the act's steps, in order, up to the first that failed; `cleanup`: leaving the handle afterwards. */
-    | { type: 'attempted'; id: number; reader: string; calls: CallRecord[]; cleanup: CallRecord[] }
+    /**
+     * `calls`: the act's steps, in order, up to the first that failed; `cleanup`: leaving the handle afterwards;
+     * `side`: calls made beside the steps (the SCardCancel of a cancelled wait), for the trace only.
+     */
+    | { type: 'attempted'; id: number; reader: string; calls: CallRecord[]; cleanup: CallRecord[]; side?: CallRecord[] }
     /** The request could not be carried out; `calls` are the ones made on the way. */
     | { type: 'failed'; id: number; error: ErrorReport; calls: CallRecord[] }
     /** The role is ending on its own (its PC/SC context could not be opened, a signal): the cause and the exit code it will end with. */

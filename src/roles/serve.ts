@@ -78,8 +78,8 @@ function contender(context: PcscContext, channel: ParentChannel): ServedRole {
           channel.send({ type: 'attempting', id: request.id, reader: request.reader });
           const calls = await runSteps(runner, request.steps);
           const left = await leave();
-          runner.log.take();
-          return { type: 'attempted', id: request.id, reader: request.reader, calls, cleanup: left ? [left] : [] };
+          const side = runner.log.take().filter((record) => record !== left && !calls.includes(record));
+          return { type: 'attempted', id: request.id, reader: request.reader, calls, cleanup: left ? [left] : [], ...(side.length ? { side } : {}) };
         }
         default:
           throw new RequestError(`a contender does not ${request.type}`);
@@ -102,7 +102,8 @@ async function runSteps(runner: StepRunner, steps: readonly Step[]): Promise<Cal
 
 /** Serves `role` until the orchestrator goes away or a signal comes; resolves with the exit code. */
 export async function serveRole(role: RoleName, channel: ParentChannel): Promise<ExitCode> {
-  // Ctrl-C in a terminal reaches the whole process group, roles included; the
+  // Ctrl-C in a terminal, and the SIGHUP of a terminal that closes, reach the
+  // whole process group, roles included: each releases what it holds. The
   // orchestrator's SIGTERM is how it ends a role that is stuck in a call.
   const interrupt = interruptSignal();
   const stopping = (error: ErrorReport, exitCode: ExitCode): ExitCode => {

@@ -1,7 +1,7 @@
 // A role carries out a scenario's steps on one handle of its own: SCardConnect
 // opens it, the other calls use it. Every call is recorded, whatever it
 // returned; what a record means is the orchestrator's to judge.
-import { sleep } from '../core/bounded-wait.js';
+import { settlesWithin } from '../core/bounded-wait.js';
 import type { ConnectionCall, Connection, PcscContext } from '../pcsc/binding.js';
 import { ATTRIBUTES } from '../pcsc/constants.js';
 import type { Step } from '../scenarios/types.js';
@@ -11,8 +11,8 @@ import type { CallRecord } from './protocol.js';
 /** Any APDU does: the virtual card and real cards answer something. */
 export const PROBE_APDU = Buffer.from([0x00, 0xa4, 0x04, 0x00, 0x00]);
 
-/** How long a status wait runs before the role cancels it: long enough to be inside the blocking call. */
-const CANCEL_AFTER_MS = 50;
+/** How often SCardCancel is made again while the status wait has not returned; also the wait's head start before the first. */
+const CANCEL_EVERY_MS = 20;
 /** The wait's own bound, as in pcsc-lite's SCardCancel test: a stack that ignores the cancel answers SCARD_E_TIMEOUT. */
 const STATUS_WAIT_MS = 10_000;
 
@@ -84,14 +84,24 @@ export class StepRunner {
   }
 
   /**
-   * SCardGetStatusChange waiting for a change of the reader, then SCardCancel
-   * on the same context: the wait's answer (SCARD_E_CANCELLED on a correct
-   * stack) is the step's.
+   * SCardGetStatusChange waiting for a change of the reader, and SCardCancel
+   * on the same context until the wait has returned: the wait's answer
+   * (SCARD_E_CANCELLED on a correct stack) is the step's, and says whether a
+   * cancel took effect. Of the cancels, the first and the last are recorded,
+   * each with which of how many it was (`nth`, `of`): on an idle machine
+   * there is one, under load a few, and a long run of identical records
+   * would bury the wait in a trace.
    */
   private async cancelledWait(): Promise<CallRecord> {
     const waiting = this.log.attempt('SCardGetStatusChange', { reader: this.reader, timeout: STATUS_WAIT_MS }, () => this.context.waitForChange(this.reader, STATUS_WAIT_MS));
-    await sleep(CANCEL_AFTER_MS);
-    await this.log.attempt('SCardCancel', {}, () => this.context.cancel());
+    // A cancel that throws (not a PC/SC answer) ends the step; the wait must not then become an unhandled rejection.
+    waiting.catch(() => {});
+    const cancels = new CallLog();
+    await cancelUntilSettled(waiting, () => cancels.attempt('SCardCancel', {}, () => this.context.cancel()), CANCEL_EVERY_MS, STATUS_WAIT_MS);
+    const made = cancels.records;
+    const kept = made.length > 2 ? [made[0]!, made.at(-1)!] : made;
+    for (const record of kept) record.args = { nth: made.indexOf(record) + 1, of: made.length };
+    this.log.records.push(...kept);
     return (await waiting).record;
   }
 
@@ -99,4 +109,34 @@ export class StepRunner {
   async leave(): Promise<CallRecord | null> {
     return this.handle ? this.run({ call: 'SCardDisconnect', disposition: 'leave' }) : null;
   }
+}
+
+/**
+ * Makes `cancel` until `waiting` has settled, and resolves with how many were
+ * made. pcsc-lite's SCardCancel ends only a wait that pcscd has already
+ * registered; one that comes earlier is lost, and answers SCARD_S_SUCCESS (or,
+ * before pcsc-lite 2.0.1, SCARD_E_INVALID_HANDLE once the client library has
+ * begun the wait: winscard_svc.c). Nothing outside the library shows when the
+ * wait is registered, so the cancel is repeated every `everyMs` (the wait gets
+ * that long before the first) until the wait has returned, for at most
+ * `forMs`, the wait's own bound, whatever each cancel answered. Each
+ * SCardCancel returns only once the service has answered it, so none is still
+ * on its way when the next call on the context begins.
+ *
+ * Repeating is harmless on the other stacks: Microsoft's SCardCancel
+ * reference (winscard.h) has it terminate the context's outstanding actions
+ * and names no error for a context with none; Apple's
+ * SmartCardServices (src/PCSC/winscard_clnt.c) has SCardCancel set the
+ * context's block status to RESUME and return SCARD_S_SUCCESS, and
+ * SCardGetStatusChange set it back to BLOCKING when it starts, so a cancel
+ * made while no wait runs neither fails nor reaches a later wait.
+ */
+export async function cancelUntilSettled(waiting: Promise<unknown>, cancel: () => Promise<unknown>, everyMs: number, forMs: number): Promise<number> {
+  const deadline = performance.now() + forMs;
+  let made = 0;
+  while (!(await settlesWithin(waiting, everyMs)) && performance.now() < deadline) {
+    await cancel();
+    made++;
+  }
+  return made;
 }
