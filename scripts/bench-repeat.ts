@@ -3,7 +3,8 @@
 // process start-up included), and `matrix --virtual` over the whole catalog
 // under 5 s not counting the deliberate `blocked` waits: a blocked row holds
 // the reader for (1 + BLOCKED_RULE.confirmFactor) × --blocked-after before the
-// holder lets go, and a holder judged while the contender waits first waits
+// holder lets go, then, to confirm the wait, once more and for releasePromptMs
+// + --blocked-after longer; and a holder judged while the contender waits first waits
 // --blocked-after for the contender to be waiting. Taking the built-in card
 // out and putting it back is counted: pcscd's polling of the reader is part
 // of the run. `node -e 0` and a single `repro` run are measured alongside, as
@@ -21,7 +22,8 @@ const reader = ['--reader', 'Virtual PCD 00 00'];
 const BLOCKED_AFTER = 0.3;
 const blockedRows = SCENARIOS.filter((scenario) => scenario.expected['linux-pcsclite']?.kind === 'blocked').length;
 const waitingRows = SCENARIOS.filter((scenario) => scenario.judge.role === 'holder' && scenario.judge.whileContenderWaits).length;
-const deliberateMs = (blockedRows * (1 + BLOCKED_RULE.confirmFactor) + waitingRows) * BLOCKED_AFTER * 1000;
+const blockedRowMs = (2 * (1 + BLOCKED_RULE.confirmFactor) + 1) * BLOCKED_AFTER * 1000 + BLOCKED_RULE.releasePromptMs;
+const deliberateMs = blockedRows * blockedRowMs + waitingRows * BLOCKED_AFTER * 1000;
 
 console.log(`${runs} runs each, round-robin, on ${process.platform}/${process.arch}, Node ${process.version}\n`);
 // The repro runs use a card served by its own process; matrix --virtual brings its own, so that one is gone by then.

@@ -13,10 +13,11 @@ import type { PlatformId } from '../platform/platform-id.js';
 import { platformId } from '../platform/platform-id.js';
 import { hint, hintForCode } from '../platform/hints.js';
 import type { CallRecord, MessageOf, RoleMessage, RoleName } from '../roles/protocol.js';
-import { outcomeOfCall, type Outcome, type Scenario, type Step } from '../scenarios/types.js';
+import { outcomeName, outcomeOfCall, type Outcome, type Scenario, type Step } from '../scenarios/types.js';
 import { judge, type Judgement } from '../scenarios/verdict.js';
 import { BLOCKED_RULE } from './blocked-rule.js';
 import { TracingObserver, type ObserverCall, type ReaderObserver, type ReaderView } from './observer.js';
+import { HELD_FLAG, handleAfter, NO_HANDLES, unexplainedMark, type RoleHandles } from './reader-accounting.js';
 import type { Wait } from './mailbox.js';
 import type { RoleLink } from './role-process.js';
 import { RoleStartError, type RolePair } from './warm-roles.js';
@@ -103,6 +104,21 @@ export interface Evidence {
   /** The holder released only after the answer (or after blocking was confirmed). */
   holderHeldThroughAnswer: boolean | null;
   attemptInsideHold: boolean | null;
+  /** For a blocked act: why it was a wait for the holder and not a delay that happened to end near the release. */
+  blocked: BlockedEvidence | null;
+}
+
+/**
+ * A blocked act is confirmed by a second hold that the holder lets go of
+ * later, and by the same act on the free reader. A fixed delay can end near
+ * one release, never near two that are further apart than the window a
+ * waiting call has to return in.
+ */
+export interface BlockedEvidence {
+  /** The longest call of the same act on the free reader, before the second hold. */
+  controlMs: number;
+  /** Each hold, ms from its attempt: when the holder began to let go, and when the call that waited returned. */
+  holds: { releasedAfterMs: number; returnedAfterMs: number }[];
 }
 
 /** A PC/SC call of one role, for notes and traces. */
@@ -159,9 +175,6 @@ const CARD_GONE: ReadonlySet<string> = new Set(['SCARD_W_REMOVED_CARD', 'SCARD_E
 /** How far the clocks of two processes may disagree (epochMs aligns them to microseconds; this is ample). */
 const CLOCK_TOLERANCE_MS = 1;
 
-/** The mark a share mode leaves on the reader state, as a third party sees it. */
-const HELD_FLAG = { exclusive: 'EXCLUSIVE', shared: 'INUSE', direct: 'INUSE' } as const;
-
 const isSuccess = (call: CallRecord) => call.rv === 0;
 
 function describeCall(role: RoleName, call: CallRecord): string {
@@ -182,6 +195,8 @@ class Run {
   outcome: Outcome | null = null;
   /** When the answer came, or blocking was confirmed: the holder must still hold then. */
   answeredAt: number | null = null;
+  /** A blocked act: when the holder began to let go, ms from the attempt. */
+  releasedAfterAttemptMs: number | null = null;
   /** Set once the release was requested: by the hold's end, by the blocked check, or after the answer. */
   release: Promise<Wait<MessageOf<'released'> | MessageOf<'failed'>>> | null = null;
   released: MessageOf<'released'> | null = null;
@@ -189,6 +204,13 @@ class Run {
   /** The scenario took the card out (and, `cardBack`, put it in again): the hold's own checks stop there. */
   cardChanged = false;
   cardBack = false;
+  /** The handles the roles have open now: what a third party may see on the reader. */
+  readonly handles: RoleHandles = { ...NO_HANDLES };
+  /**
+   * The second hold of a blocked act: the holder keeps the reader this much
+   * longer after the call was suspected blocked than in the first hold.
+   */
+  holdLongerMs = 0;
 
   constructor(
     readonly options: RunOptions,
@@ -203,6 +225,18 @@ class Run {
 
   restart(role: RoleName): Promise<void> {
     return this.roles.restart(role);
+  }
+
+  /** A second hold of the same scenario, on the same roles, whose facts are kept apart from this one's. */
+  again(): Run {
+    const next = new Run(this.options, this.holder, this.contender, this.observer, this.roles);
+    next.proveByStatus = this.proveByStatus;
+    return next;
+  }
+
+  /** ms from the attempt to a wall-clock stamp of any process. */
+  afterAttempt(epoch: number): number {
+    return roundMs(epoch - (this.started + this.timeline.attempt!));
   }
 
   get timeoutMs(): number {
@@ -220,6 +254,12 @@ class Run {
 
   record(role: RoleName, calls: readonly CallRecord[]): void {
     this.calls.push(...calls.map((call) => ({ role, ...call })));
+  }
+
+  /** The contender's act came back: it has left every handle it had. */
+  recordAct(answer: MessageOf<'attempted'>): void {
+    this.record('contender', [...answer.calls, ...(answer.side ?? []), ...answer.cleanup]);
+    this.handles.contender = null;
   }
 
   /** A failed call that does not break the precondition is a note, never the observation. */
@@ -334,7 +374,7 @@ function needReply<T extends RoleMessage['type']>(
 }
 
 /**
- * 3. The holder takes the reader. If another process has it (a second sc-repro
+ * 4. The holder takes the reader. If another process has it (a second sc-repro
  * run, scdaemon, a browser), the holder's own connect meets a sharing
  * violation: wait, as the observer sees it, until that process lets go, and
  * try again, all within --timeout. Meeting the other process's holder as our
@@ -354,6 +394,7 @@ async function holderTakesReader(run: Run): Promise<void> {
       const held = needReply(run, holder, wait, ['held'], 'report holding the reader', 'the holder could not take the reader');
       run.record('holder', held.calls);
       if (held.reader !== options.reader) throw new Inconclusive(`the holder held ${JSON.stringify(held.reader)}, not ${JSON.stringify(options.reader)}`);
+      run.handles.holder = options.scenario.holder.mode;
       run.timeline.readerHeld = run.since(held.t);
       // The hold ends at --hold even if the contender is still busy, as lock.py's sleep did.
       clearTimeout(run.releaseTimer);
@@ -371,7 +412,7 @@ async function holderTakesReader(run: Run): Promise<void> {
 }
 
 /**
- * 4. A third party sees the hold: EXCLUSIVE for an exclusive holder, INUSE
+ * 5. A third party sees the hold: EXCLUSIVE for an exclusive holder, INUSE
  * for the others. A stack that shows neither to anyone while the card is
  * there keeps no share-mode state for third parties: the holder then takes
  * the reader again and proves its hold with its own SCardStatus, and the
@@ -395,18 +436,20 @@ async function observerSeesHold(run: Run): Promise<void> {
     run.proveByStatus = true;
     const released = needReply(run, run.holder, await run.holder.reply(run.holder.request({ type: 'release' }), ['released'], run.timeoutMs), ['released'], 'report its release', 'the holder could not release the reader');
     run.record('holder', released.calls);
+    run.handles.holder = null;
     await holderTakesReader(run);
   }
   run.evidence.precondition = 'holder';
 }
 
-/** 2b. Steps the contender makes before the hold, so that its handle exists when the hold begins. */
+/** 4. Steps the contender makes before the hold, so that its handle exists when the hold begins. */
 async function contenderPrepares(run: Run): Promise<void> {
   const { contender, options } = run;
   const { before = [], act } = options.scenario.contender;
   const request = { type: 'prepare', reader: options.reader, steps: before, later: act } as const;
   const prepared = needReply(run, contender, await contender.reply(contender.request(request), ['prepared'], run.timeoutMs), ['prepared'], 'prepare', 'the contender could not prepare');
   run.record('contender', prepared.calls);
+  run.handles.contender = handleAfter(before);
   const failed = prepared.calls.find((call) => !isSuccess(call));
   if (failed) throw new Inconclusive(`${describeCall('contender', failed)} before the hold, so the scenario could not go on`, null, isEnvironmentCode(failed.rv));
 }
@@ -414,6 +457,7 @@ async function contenderPrepares(run: Run): Promise<void> {
 /** The contender is asked to act and says it is about to: the request's id, for its answer. */
 async function startAttempt(run: Run): Promise<number> {
   const { contender, options } = run;
+  await onlyRolesOnReader(run, 'right before the contender acted');
   run.timeline.contenderStarted = run.now();
   const id = contender.request({ type: 'attempt', reader: options.reader, steps: options.scenario.contender.act });
   const attempting = needReply(run, contender, await run.whileHeld(contender.reply(id, ['attempting'], run.timeoutMs)), ['attempting'], 'start its attempt', 'the contender failed');
@@ -422,7 +466,7 @@ async function startAttempt(run: Run): Promise<number> {
 }
 
 /**
- * 5. The contender acts: its steps while the reader is held, the last one
+ * 6. The contender acts: its steps while the reader is held, the last one
  * judged unless the holder's call is. An act that does not return is put to
  * the blocked rule (6).
  */
@@ -433,6 +477,7 @@ async function contenderActs(run: Run): Promise<void> {
   if (options.scenario.contenderActsAfterRelease) {
     // Nothing is held: a call that waits has nobody to wait for, and --timeout bounds it.
     takeAnswer(run, needReply(run, contender, await contender.reply(id, ['attempted'], run.timeoutMs), ['attempted'], 'answer', 'the contender failed'));
+    await onlyRolesOnReader(run, 'right after the contender acted');
     return;
   }
   const blockedAfterMs = options.blockedAfterSeconds * 1000;
@@ -441,20 +486,31 @@ async function contenderActs(run: Run): Promise<void> {
     options.onPhase?.('the call has not returned: confirming that it waits for the holder');
     wait = await run.whileHeld(contender.reply(id, ['attempted'], blockedAfterMs * BLOCKED_RULE.confirmFactor));
   }
+  if ('timedOut' in wait && run.holdLongerMs > 0 && !run.release) {
+    options.onPhase?.('holding on longer this time: a call that waits for the holder returns only when it lets go');
+    wait = await run.whileHeld(contender.reply(id, ['attempted'], run.holdLongerMs));
+  }
   if (!('timedOut' in wait)) {
     const answer = needReply(run, contender, wait, ['attempted'], 'answer', 'the contender failed');
     if (run.release) {
       // --hold ended the hold meanwhile: an answer that came after the release may have waited for it.
       const released = await holderReleased(run);
       if (actReturnedAt(answer) >= released.releaseStartedAt) {
-        run.record('contender', [...answer.calls, ...answer.cleanup]);
+        run.recordAct(answer);
         throw new Inconclusive(`the contender's ${lastCall(answer)} returned only after --hold (${options.holdSeconds} s) ended the hold`, hint('holdTooShort'));
       }
     }
     takeAnswer(run, answer);
+    await onlyRolesOnReader(run, 'right after the contender acted');
     return;
   }
   await confirmBlocked(run, id);
+  await onlyRolesOnReader(run, 'right after the call that waited returned');
+}
+
+/** The protocol is part of the outcome only where the scenario's data speaks of one. */
+function protocolMatters(scenario: Scenario): boolean {
+  return [...Object.values(scenario.expected), ...scenario.signatures.map((signature) => signature.observed)].some((pattern) => pattern?.kind === 'success' && pattern.protocol !== undefined);
 }
 
 /** The judged call's answer becomes the observation. */
@@ -463,8 +519,7 @@ function observe(run: Run, call: CallRecord): void {
   const outcome = outcomeOfCall(call);
   // The protocol is part of the outcome only where the scenario's data speaks of one.
   const { scenario } = run.options;
-  const protocolMatters = [...Object.values(scenario.expected), ...scenario.signatures.map((signature) => signature.observed)].some((pattern) => pattern?.kind === 'success' && pattern.protocol !== undefined);
-  run.outcome = outcome.kind === 'success' && !protocolMatters ? { kind: 'success' } : outcome;
+  run.outcome = outcome.kind === 'success' && !protocolMatters(scenario) ? { kind: 'success' } : outcome;
   run.answeredAt = run.since(returnedAt(call));
   run.timeline.answer = run.answeredAt;
   run.timeline.connectLatencyMs = roundMs(call.durationMs);
@@ -483,7 +538,7 @@ function observe(run: Run, call: CallRecord): void {
  */
 function takeAnswer(run: Run, answer: MessageOf<'attempted'>): void {
   const { scenario } = run.options;
-  run.record('contender', [...answer.calls, ...answer.cleanup]);
+  run.recordAct(answer);
   if (answer.reader !== run.options.reader) throw new Inconclusive(`the contender acted on ${JSON.stringify(answer.reader)}, not ${JSON.stringify(run.options.reader)}`);
   const { act } = scenario.contender;
   const last = answer.calls.at(-1);
@@ -498,7 +553,7 @@ function takeAnswer(run: Run, answer: MessageOf<'attempted'>): void {
 }
 
 /**
- * 6. The act has not returned for (1 + confirmFactor) × --blocked-after while
+ * 7. The act has not returned for (1 + confirmFactor) × --blocked-after while
  * the reader was held. The holder now lets go: an act that waited for it
  * returns promptly after the release, and only then.
  */
@@ -528,7 +583,7 @@ async function confirmBlocked(run: Run, id: number): Promise<void> {
     takeAnswer(run, answer);
     return;
   }
-  run.record('contender', [...answer.calls, ...answer.cleanup]);
+  run.recordAct(answer);
   const afterReleaseMs = returnedAt(waited) - released.t;
   if (afterReleaseMs > BLOCKED_RULE.releasePromptMs) {
     throw new Inconclusive(
@@ -537,6 +592,7 @@ async function confirmBlocked(run: Run, id: number): Promise<void> {
     );
   }
   run.noteFailures('contender', answer.cleanup);
+  run.releasedAfterAttemptMs = run.afterAttempt(released.releaseStartedAt);
   run.answeredAt = suspectedAt;
   run.timeline.answer = run.since(returnedAt(waited));
   const code = codeJson(waited.rv, waited.call);
@@ -551,6 +607,8 @@ async function confirmBlocked(run: Run, id: number): Promise<void> {
   };
   run.outcome = { kind: 'blocked', call: waited.call, ...(mode ? { mode } : {}) };
 }
+
+const isDeviation = (judgement: Judgement) => judgement.verdict === 'unexpected' || judgement.verdict === 'bug-reproduced';
 
 /** When a call returned. */
 const returnedAt = (made: CallRecord) => made.startedAt + made.durationMs;
@@ -598,17 +656,18 @@ async function cardEvent(run: Run): Promise<void> {
   }
 }
 
-/** 5, when the holder is judged: its own call on its handle, after the contender acted (and the card event). */
-async function holderJudged(run: Run, step: Step): Promise<void> {
+/** 6, when the holder is judged: its own call on its handle, after the contender acted (and the card event). */
+async function holderJudged(run: Run, step: Step): Promise<CallRecord> {
   const { holder } = run;
   if (run.options.scenario.card) await cardEvent(run);
   const called = needReply(run, holder, await run.whileHeld(holder.reply(holder.request({ type: 'call', step }), ['called'], run.timeoutMs)), ['called'], `make its ${step.call}`, `the holder could not make its ${step.call}`);
   run.record('holder', [called.call]);
   observe(run, called.call);
+  return called.call;
 }
 
 /**
- * 5, when the holder is judged while the contender waits: the contender's act
+ * 6, when the holder is judged while the contender waits: the contender's act
  * must be waiting for the holder; the holder's call then is the observation,
  * and the contender's act must come back after it.
  */
@@ -618,22 +677,28 @@ async function holderJudgedWhileContenderWaits(run: Run, step: Step): Promise<vo
   const early = await run.whileHeld(contender.reply(id, ['attempted'], options.blockedAfterSeconds * 1000));
   if (!('timedOut' in early)) {
     const answer = needReply(run, contender, early, ['attempted'], 'answer', 'the contender failed');
-    run.record('contender', [...answer.calls, ...answer.cleanup]);
+    run.recordAct(answer);
     throw new Inconclusive(`the contender's ${lastCall(answer)} came back (${answer.calls.at(-1)?.name ?? '?'}) instead of waiting for the holder: there was nothing to make the holder's call against`);
   }
-  await holderJudged(run, step);
+  const judged = await holderJudged(run, step);
   const after = await contender.reply(id, ['attempted'], run.timeoutMs);
   if (!('message' in after) || after.message.type !== 'attempted') {
     await run.restart('contender');
     run.notes.push(`the contender's ${options.scenario.contender.act.at(-1)!.call} did not come back within ${options.timeoutSeconds} s after the holder's ${step.call}`);
     return;
   }
-  run.record('contender', [...after.message.calls, ...after.message.cleanup]);
+  run.recordAct(after.message);
+  // No answer within --blocked-after stood for "waiting"; the records say whether it was already waiting when the holder called.
+  const waited = longestCall(after.message.calls);
+  if (waited && waited.startedAt > judged.startedAt + CLOCK_TOLERANCE_MS) {
+    throw new Inconclusive(`the contender's ${waited.call} began only after the holder's ${step.call}: it was not yet waiting for the holder when the holder's call was made`);
+  }
   run.noteFailures('contender', [...after.message.calls, ...after.message.cleanup]);
 }
 
 function takeRelease(run: Run, released: MessageOf<'released'>): void {
   run.released = released;
+  run.handles.holder = null;
   run.record('holder', released.calls);
   if (run.evidence.precondition === 'holder') {
     // The proof's second half: the holder's handle still held the reader after the answer.
@@ -647,7 +712,7 @@ function takeRelease(run: Run, released: MessageOf<'released'>): void {
   run.timeline.holdMs = released.heldMs;
 }
 
-/** 8. The holder lets go (at once, or at the end of --hold with --full-hold); the attempt must fall inside the hold. */
+/** 10. The holder lets go (at once, or at the end of --hold with --full-hold); the attempt must fall inside the hold. */
 async function holderReleases(run: Run): Promise<void> {
   const { options } = run;
   options.onPhase?.('releasing the holder');
@@ -664,6 +729,166 @@ async function holderReleases(run: Run): Promise<void> {
   const actedInside = !contenderActed || (run.timeline.attempt !== null && run.timeline.attempt + CLOCK_TOLERANCE_MS >= run.timeline.readerHeld!);
   run.evidence.attemptInsideHold = actedInside && run.evidence.holderHeldThroughAnswer;
   if (!run.evidence.attemptInsideHold) throw new Inconclusive('the attempt fell outside the hold window', hint('holdTooShort'));
+}
+
+/**
+ * The observer's look on the context it has had since the plan began. A
+ * service that went away, or restarted, no longer answers that context: the
+ * run cannot tell an answer of the stack from one of a dying service.
+ */
+async function lookAtReader(run: Run, when: string): Promise<ReaderView> {
+  try {
+    return run.observer.look(run.options.reader);
+  } catch (error) {
+    const report = reportFor((await run.observer.serviceFailure()) ?? error);
+    throw new Inconclusive(`the service stopped answering the third party ${when}: ${report.message}`, report.hint ?? null, true);
+  }
+}
+
+/**
+ * 3. The reader is ours: every hold a third party sees is a handle of the
+ * holder or the contender. The reader state may take STATE_LAG_MS to show
+ * a handle a role has just closed; before the holder takes the reader,
+ * `waitForOthers` gives another process all of --timeout to finish with it.
+ */
+async function onlyRolesOnReader(run: Run, when: string, waitForOthers = false): Promise<void> {
+  const deadline = performance.now() + (waitForOthers ? run.timeoutMs : STATE_LAG_MS);
+  for (let waited = false; ; waited = true) {
+    const view = await lookAtReader(run, when);
+    const mark = unexplainedMark(view.flags, run.handles);
+    if (!mark) return;
+    run.throwIfInterrupted();
+    if (performance.now() >= deadline) {
+      const stayed = waitForOthers ? ` for all of --timeout (${run.options.timeoutSeconds} s)` : '';
+      throw new Inconclusive(`another process is using the reader: a third party saw ${view.flags.join(' ')} ${when}${stayed}, and no handle of the holder or the contender explains ${mark}`, hint('readerBusy'));
+    }
+    if (!waited && waitForOthers) run.options.onPhase?.('another process is using the reader: waiting for it to let go');
+    await sleep(POLL_MS);
+  }
+}
+
+/** The act alone, on the free reader: how long its longest call took. */
+async function controlAct(run: Run): Promise<number> {
+  const { contender, options } = run;
+  if (options.scenario.contender.before?.length) await contenderPrepares(run);
+  const id = contender.request({ type: 'attempt', reader: options.reader, steps: options.scenario.contender.act });
+  needReply(run, contender, await contender.reply(id, ['attempting'], run.timeoutMs), ['attempting'], 'start its attempt', 'the contender failed');
+  const answer = needReply(run, contender, await contender.reply(id, ['attempted'], run.timeoutMs), ['attempted'], 'answer', 'the contender failed');
+  run.recordAct(answer);
+  return Math.round(longestCall(answer.calls)?.durationMs ?? 0);
+}
+
+type BlockedObservation = Extract<Observed, { blocked: true }>;
+
+/**
+ * 7, confirmed. A blocked act must have waited for the holder, not taken a time that
+ * happened to end near the release: the act alone on the free reader answers
+ * well under --blocked-after, and in a second hold that the holder keeps
+ * longer, the call again returns only once the holder lets go. A fixed delay
+ * fits one release window, never two that lie further apart than a window.
+ */
+async function confirmWaitFollowsRelease(first: Run): Promise<void> {
+  const { options } = first;
+  const blocked = first.observed as BlockedObservation;
+  const firstHold = { releasedAfterMs: Math.round(first.releasedAfterAttemptMs!), returnedAfterMs: blocked.thenReturned.afterMs };
+  if (options.scenario.contender.act.some((step) => step.call === 'SCardCancel')) {
+    const late = blocked.thenReturned.name === 'SCARD_E_CANCELLED'
+      ? 'the SCardCancel took effect only then, too late to tell from a wait the release ended'
+      : 'the SCardCancel did not take effect';
+    throw new Inconclusive(`the ${blocked.call} returned ${blocked.thenReturned.name} only when the holder let go (${firstHold.returnedAfterMs} ms after the attempt): ${late}, so it has no answer to judge`);
+  }
+  const blockedAfterMs = options.blockedAfterSeconds * 1000;
+  await onlyRolesOnReader(first, 'before the act on the free reader');
+  options.onPhase?.('confirming the wait: the same act on the free reader');
+  const controlMs = await controlAct(first);
+  if (controlMs >= blockedAfterMs * BLOCKED_RULE.controlFraction) {
+    throw new Inconclusive(
+      `the stack is slow here: the same act on the free reader took ${controlMs} ms, not well under --blocked-after (${blockedAfterMs} ms), so the ${blocked.call} that returned ${firstHold.returnedAfterMs} ms after the attempt, just after the holder let go, cannot be told from a slow call`,
+      'raise --blocked-after above what the act takes on a free reader',
+    );
+  }
+  options.onPhase?.('confirming the wait: a second hold, let go later');
+  const second = first.again();
+  second.holdLongerMs = BLOCKED_RULE.releasePromptMs + blockedAfterMs;
+  try {
+    await trial(second);
+  } finally {
+    first.calls.push(...second.calls);
+    first.notes.push(...second.notes);
+  }
+  const again = second.observed && 'blocked' in second.observed ? second.observed : null;
+  if (!again) {
+    const returned = second.timeline.answer !== null && second.timeline.attempt !== null ? `${Math.round(second.timeline.answer - second.timeline.attempt)} ms after the attempt, while the holder still held the reader` : 'while the holder still held the reader';
+    throw new Inconclusive(
+      `the ${blocked.call} did not follow the release: in the first hold it returned ${firstHold.returnedAfterMs} ms after the attempt, just after the holder let go at ${firstHold.releasedAfterMs} ms; in a second hold, let go ${second.holdLongerMs} ms later, it returned ${returned}`,
+      'a call slowed by something other than the holder (a driver, an interposer, a loaded machine) looks like this',
+    );
+  }
+  const secondHold = { releasedAfterMs: Math.round(second.releasedAfterAttemptMs!), returnedAfterMs: again.thenReturned.afterMs };
+  if (again.call !== blocked.call || again.mode !== blocked.mode) {
+    throw new Inconclusive(`a different call waited in the second hold: ${again.call}${again.mode ? `(${again.mode.toUpperCase()})` : ''}, not ${blocked.call}${blocked.mode ? `(${blocked.mode.toUpperCase()})` : ''}`);
+  }
+  // Two windows a fixed delay could fit both of: the holder's release came too late the first time.
+  if (secondHold.releasedAfterMs - firstHold.releasedAfterMs <= BLOCKED_RULE.releasePromptMs) {
+    throw new Inconclusive(`the two releases came ${secondHold.releasedAfterMs - firstHold.releasedAfterMs} ms apart, too close to tell a wait for the holder from a fixed delay`, hint('slowRole'));
+  }
+  first.evidence.blocked = { controlMs, holds: [firstHold, secondHold] };
+}
+
+/** How many more times a hold is made whose protocol deviates, before the protocol counts as the stack's. */
+const PROTOCOL_CONFIRMATIONS = 2;
+
+/**
+ * 8. A protocol that deviates must be the stack's own. pcsc-lite's
+ * SCardConnect powers the card and negotiates its protocol before it checks
+ * the share mode (winscard.c), so another process that merely tries an
+ * exclusive connect, and is refused, can power the card between two calls of
+ * the act, and no third party sees it. The same hold is made again
+ * PROTOCOL_CONFIRMATIONS times: a stack's answer repeats, a power-up that
+ * nobody in the run asked for does not.
+ */
+async function confirmProtocolRepeats(first: Run): Promise<void> {
+  const seen = JSON.stringify(first.outcome);
+  const protocol = (run: Run) => (run.outcome?.kind === 'success' ? (run.outcome.protocol ?? 'none') : 'none');
+  for (let i = 0; i < PROTOCOL_CONFIRMATIONS; i++) {
+    await onlyRolesOnReader(first, 'before the hold was made again');
+    first.options.onPhase?.('the protocol deviates: making the same hold again');
+    const again = first.again();
+    try {
+      await trial(again);
+    } finally {
+      first.calls.push(...again.calls);
+      first.notes.push(...again.notes);
+    }
+    if (JSON.stringify(again.outcome) !== seen) {
+      const call = first.observed?.call ?? 'judged call';
+      throw new Inconclusive(
+        `a card power-up nobody in the run asked for: the ${call} reported protocol ${protocol(first)} in the first hold and ${again.outcome?.kind === 'success' ? `protocol ${protocol(again)}` : outcomeName(again.outcome)} when the same hold was made again, so another process may have powered the card in between`,
+        hint('readerBusy'),
+      );
+    }
+  }
+}
+
+/** Steps 4 to 10: one hold, from the contender's preparation to the holder's release. */
+async function trial(run: Run): Promise<void> {
+  const { scenario } = run.options;
+  try {
+    if (scenario.contender.before?.length) await contenderPrepares(run);
+    await holderTakesReader(run);
+    await observerSeesHold(run);
+    if (scenario.contenderActsAfterRelease) await holderReleased(run);
+    if (scenario.judge.role === 'holder' && scenario.judge.whileContenderWaits) {
+      await holderJudgedWhileContenderWaits(run, scenario.judge.step);
+    } else {
+      if (scenario.contender.act.length) await contenderActs(run);
+      // A blocked act is the observation itself.
+      if (scenario.judge.role === 'holder' && !run.outcome) await holderJudged(run, scenario.judge.step);
+    }
+    await holderReleases(run);
+  } finally {
+    clearTimeout(run.releaseTimer);
+  }
 }
 
 export interface RunContext {
@@ -689,19 +914,13 @@ export async function runOnce({ roles, observer }: RunContext, options: RunOptio
     if (scenario.card && !options.card) {
       throw new Inconclusive('needs card removal: the card must be taken out of the reader during this scenario', hint('needsCardRemoval'));
     }
-    if (scenario.contender.before?.length) await contenderPrepares(run);
-    await holderTakesReader(run);
-    await observerSeesHold(run);
-    if (scenario.contenderActsAfterRelease) await holderReleased(run);
-    if (scenario.judge.role === 'holder' && scenario.judge.whileContenderWaits) {
-      await holderJudgedWhileContenderWaits(run, scenario.judge.step);
-    } else {
-      if (scenario.contender.act.length) await contenderActs(run);
-      // A blocked act is the observation itself.
-      if (scenario.judge.role === 'holder' && !run.outcome) await holderJudged(run, scenario.judge.step);
-    }
-    await holderReleases(run);
-    // 9. The observation is judged against the scenario's data.
+    await onlyRolesOnReader(run, 'before the holder took it', true);
+    await trial(run);
+    if (run.outcome?.kind === 'blocked') await confirmWaitFollowsRelease(run);
+    else if (run.outcome?.kind === 'success' && protocolMatters(scenario) && isDeviation(judge(scenario, run.outcome, platform))) await confirmProtocolRepeats(run);
+    // 3 and 11: nobody else's hold, and the same service, to the end.
+    await onlyRolesOnReader(run, 'after the run');
+    // 12. The observation is judged against the scenario's data.
     return result(run, judge(options.scenario, run.outcome!, platform), null, false);
   } catch (error) {
     if (error instanceof UsageError) throw error;
@@ -778,7 +997,7 @@ function asInconclusive(error: unknown): Inconclusive {
 }
 
 export function emptyEvidence(): Evidence {
-  return { precondition: null, readerStateWhileHeld: null, holderHeldThroughAnswer: null, attemptInsideHold: null };
+  return { precondition: null, readerStateWhileHeld: null, holderHeldThroughAnswer: null, attemptInsideHold: null, blocked: null };
 }
 
 export function emptyTimeline(): Timeline {

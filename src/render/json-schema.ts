@@ -116,6 +116,7 @@ const reproFields: Record<string, Schema> = {
     readerStateWhileHeld: nullable(array({ enum: READER_STATE_NAMES })),
     holderHeldThroughAnswer: nullable(boolean),
     attemptInsideHold: nullable(boolean),
+    blocked: nullable(object({ controlMs: number, holds: array(object({ releasedAfterMs: number, returnedAfterMs: number })) })),
   }),
   precondition: ref('precondition'),
   notes: array(string),

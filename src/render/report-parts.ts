@@ -43,6 +43,12 @@ export function describePrecondition(report: Pick<ReproReport, 'precondition' | 
   return `seen by a third party (${report.evidence.readerStateWhileHeld?.join(' ') ?? '-'})`;
 }
 
+/** Why a blocked call waited for the holder: it followed two releases, and the act alone is quick. */
+export function describeBlockedEvidence(blocked: NonNullable<ReproReport['evidence']['blocked']>): string {
+  const holds = blocked.holds.map((hold) => `let go at ${hold.releasedAfterMs} ms, returned at ${hold.returnedAfterMs} ms`).join('; then ');
+  return `followed the release in two holds (${holds}, from the attempt); the act alone on the free reader: ${blocked.controlMs} ms`;
+}
+
 export function describeSpread(spread: { min: number; median: number; max: number } | null): string {
   return spread ? `min ${spread.min} / median ${spread.median} / max ${spread.max} ms` : '-';
 }

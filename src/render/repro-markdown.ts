@@ -5,6 +5,7 @@ import type { Environment } from '../platform/environment.js';
 import { code, codeBlock, details, prose, table } from './markdown.js';
 import {
   blockedCall,
+  describeBlockedEvidence,
   callOf,
   describeBinding,
   describePrecondition,
@@ -34,6 +35,7 @@ export function renderReproMarkdown(report: ReproReport): string {
         ['Observed', observedCell(report)],
         ...report.notes.map((note) => ['Note', prose(note)]),
         ...(report.precondition.evidence ? [['Hold', prose(describePrecondition(report))]] : []),
+        ...(report.evidence.blocked ? [['Wait', prose(describeBlockedEvidence(report.evidence.blocked))]] : []),
         ...(report.repeat
           ? [
               ['Runs', prose(describeTally(report.repeat.verdicts, report.repeat.count))],

@@ -15,6 +15,7 @@ import {
   describeDriver,
   describeExpected,
   describeObserved,
+  describeBlockedEvidence,
   describePrecondition,
   describeSpread,
   describeTally,
@@ -71,6 +72,7 @@ export function renderReproText(report: ReproReport): string {
       ['Observed', describeObserved(report.observed)],
       ...report.notes.map((note): [string, string] => ['Note', oneLine(note)]),
       ...(report.precondition.evidence ? [['Hold', describePrecondition(report)] as [string, string]] : []),
+      ...(report.evidence.blocked ? [['Wait', describeBlockedEvidence(report.evidence.blocked)] as [string, string]] : []),
       ...(report.repeat
         ? ([
             ['Runs', describeTally(report.repeat.verdicts, report.repeat.count)],

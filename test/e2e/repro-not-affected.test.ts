@@ -79,16 +79,22 @@ test('repro --json --trace: the holder\'s connect, the observer\'s look and the 
   const trace = report.trace as { role: string; call: string; args: Record<string, string | number>; result: string; startMs: number; durationMs: number }[];
   const at = (role: string, call: string, code: string) => trace.find((entry) => entry.role === role && entry.call === call && entry.result === code);
   const held = at('holder', 'SCardConnect', 'SCARD_S_SUCCESS');
-  const seen = at('observer', 'SCardGetStatusChange', 'SCARD_S_SUCCESS');
+  const looks = trace.filter((entry) => entry.role === 'observer' && entry.call === 'SCardGetStatusChange' && entry.result === 'SCARD_S_SUCCESS');
+  const seen = held && looks.find((look) => look.startMs >= held.startMs + held.durationMs - 1);
   const refused = at('contender', 'SCardConnect', 'SCARD_E_SHARING_VIOLATION');
   assert.ok(held && seen && refused, JSON.stringify(trace, null, 1));
+  // The third party saw the reader free before the holder took it, and looked again once everything was let go.
+  assert.ok(looks[0]!.startMs <= held.startMs, JSON.stringify(trace, null, 1));
   assert.deepEqual(held.args, { reader: VIRTUAL_READER, mode: 'exclusive', protocols: 'any' });
   assert.deepEqual(refused.args, { reader: VIRTUAL_READER, mode: 'shared', protocols: 'any' });
   // One timeline, in the order the calls happened: held, seen held, refused, released.
   assert.ok(held.startMs + held.durationMs <= seen.startMs + 1 && seen.startMs <= refused.startMs, JSON.stringify(trace, null, 1));
   assert.deepEqual(trace.map((entry) => entry.startMs), [...trace.map((entry) => entry.startMs)].sort((a, b) => a - b));
   assert.ok(refused.startMs >= report.timeline.readerHeld - 1 && refused.startMs <= report.timeline.answer, JSON.stringify(report.timeline));
-  assert.equal(trace.at(-1)!.role === 'holder' && trace.at(-1)!.call, 'SCardDisconnect');
+  const released = trace.filter((entry) => entry.role === 'holder').at(-1);
+  assert.equal(released?.call, 'SCardDisconnect');
+  assert.deepEqual([trace.at(-1)!.role, trace.at(-1)!.call], ['observer', 'SCardGetStatusChange']);
+  assert.ok(trace.at(-1)!.startMs >= released!.startMs, JSON.stringify(trace, null, 1));
   // The same trace in text and markdown.
   const text = await runCli(['repro', '--trace', '--reader', VIRTUAL_READER]);
   assert.match(text.stdout, /^Trace \(\d+ PC\/SC calls, ms from start\)\n {2} +ms {2}role {7}call/m);

@@ -26,6 +26,8 @@ export type ContenderScript =
   | { kind: 'answers'; afterMs: number; rv: number }
   /** The step at `step` (the last by default) waits for the release; the steps after it answer at once. */
   | { kind: 'waits-for-release'; rv: number; lagMs?: number; step?: number }
+  /** Takes `afterMs` whenever the reader is held, and answers at once on a free one: a delay that waits for nobody. */
+  | { kind: 'slow-when-held'; afterMs: number; rv: number }
   | { kind: 'never-returns' }
   | { kind: 'dies' };
 
@@ -47,6 +49,10 @@ export interface Script {
   statusBeforeReleaseRv?: number;
   /** The holder's judged call returns this. */
   holderCallRv?: number;
+  /** The protocol the act's last call reports, one per attempt in turn (a card another process powered between two calls). */
+  protocols?: string[];
+  /** What else happens when the contender's act comes back: another process takes the reader, the service goes. */
+  onAct?: (observer: FakeObserver) => void;
 }
 
 class FakeRole implements RoleLink {
@@ -88,11 +94,14 @@ class FakeRole implements RoleLink {
 export class FakeObserver implements ReaderObserver {
   flags: ReaderStateFlag[] = ['PRESENT'];
   looks = 0;
+  /** The service is gone: every look throws this. */
+  gone: Error | null = null;
   readers(): string[] {
     return [READER];
   }
   look(): ReaderView {
     this.looks++;
+    if (this.gone) throw this.gone;
     return { flags: [...this.flags], atr: '3B 80 80 01 01' };
   }
   async serviceFailure() {
@@ -110,6 +119,7 @@ export class FakeRoles implements RolePair {
   readonly bindings = {};
   private releaseWaiters: (() => void)[] = [];
   private proving = false;
+  private holding = false;
   private busy: boolean;
 
   constructor(private readonly script: Script) {
@@ -136,12 +146,14 @@ export class FakeRoles implements RolePair {
       }
       if (!script.hidesShareState) this.observer.flags = ['PRESENT', HELD_FLAG[request.plan.mode]];
       this.proving = request.proveByStatus;
+      this.holding = true;
       const calls = [call('SCardConnect'), ...(request.proveByStatus ? [call('SCardStatus')] : [])];
       role.send({ type: 'held', id: request.id, reader: request.reader, protocol: 'T1', calls }, epochMs() + (script.heldClockSkewMs ?? 0));
     } else if (request.type === 'release') {
       if (script.holderDiesOn === 'release') return role.die();
       const status = this.proving ? [call('SCardStatus', script.statusBeforeReleaseRv ?? 0)] : [];
       const releaseStartedAt = epochMs();
+      this.holding = false;
       this.observer.flags = this.observer.flags.filter((flag) => flag === 'PRESENT');
       role.send({ type: 'released', id: request.id, heldMs: 10, releaseStartedAt, calls: [...status, call('SCardDisconnect', 0, releaseStartedAt, 0.2)] });
       for (const wake of this.releaseWaiters.splice(0)) wake();
@@ -167,8 +179,11 @@ export class FakeRoles implements RolePair {
           ? call(step.call, index === request.steps.length - 1 ? rv : 0, started, returned - started, stepArgs(step))
           : call(step.call, 0, index < slow ? started : returned, 0.1, stepArgs(step)),
       );
+      const protocol = script.protocols?.shift();
+      if (protocol) calls.at(-1)!.protocol = protocol;
       const cleanup = rv === 0 ? [call('SCardDisconnect', script.disconnectRv ?? 0)] : [];
       role.send({ type: 'attempted', id: request.id, reader: script.contenderReader ?? request.reader, calls, cleanup });
+      script.onAct?.(this.observer);
     };
     const behaviour = script.contender;
     switch (behaviour.kind) {
@@ -176,7 +191,15 @@ export class FakeRoles implements RolePair {
         setTimeout(() => answer(behaviour.rv), behaviour.afterMs);
         return;
       case 'waits-for-release':
+        // Nobody holds the reader: there is nothing to wait for.
+        if (!this.holding) {
+          setTimeout(() => answer(behaviour.rv, behaviour.step), 1);
+          return;
+        }
         this.releaseWaiters.push(() => setTimeout(() => answer(behaviour.rv, behaviour.step), behaviour.lagMs ?? 5));
+        return;
+      case 'slow-when-held':
+        setTimeout(() => answer(behaviour.rv), this.holding ? behaviour.afterMs : 1);
         return;
       case 'never-returns':
         return;

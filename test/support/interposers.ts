@@ -1,8 +1,10 @@
 // Shims that make pcsc-lite on Linux misbehave the way a given macOS release
 // did, or the way a slow, failing or lying stack would, so the e2e tests can
 // check what sc-repro reports. Each is loaded into one role with LD_PRELOAD,
-// or as the whole PC/SC library of the ffi binding with --pcsc-library. Built on demand with the system compiler; the sources live in
-// test/fixtures/interposers and the objects in test/fixtures/build.
+// or as the whole PC/SC library of the ffi binding with --pcsc-library. Also
+// the foreign client: another PC/SC process on the reader. Built on demand
+// with the system compiler; the sources live in test/fixtures/interposers and
+// test/fixtures/clients, the objects in test/fixtures/build.
 import { execFile } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -22,7 +24,8 @@ export type InterposerName =
   | 'disconnect-fails'
   | 'hide-held-state'
   | 'begin-transaction-reset-for-removed'
-  | 'reset-not-reported';
+  | 'reset-not-reported'
+  | 'slow-when-held';
 
 function mtimeMs(path: string): number | undefined {
   try {
@@ -32,34 +35,34 @@ function mtimeMs(path: string): number | undefined {
   }
 }
 
-/** Compiles the named interposer if its source changed; returns the .so's absolute path. */
-export async function buildInterposer(name: InterposerName): Promise<string> {
-  const source = join(FIXTURES, 'interposers', `${name}.c`);
-  const outDir = join(FIXTURES, 'build');
-  const output = join(outDir, `${name}.so`);
-
-  const sourceTime = mtimeMs(source);
-  if (sourceTime === undefined) throw new Error(`interposer source not found: ${source}`);
-  const newest = Math.max(sourceTime, mtimeMs(join(FIXTURES, 'interposers', 'pcsc-real.h')) ?? 0);
+/** Whether `output` is missing or older than any of `sources`. */
+function stale(output: string, sources: string[]): boolean {
+  const times = sources.map((source) => {
+    const time = mtimeMs(source);
+    if (time === undefined) throw new Error(`fixture source not found: ${source}`);
+    return time;
+  });
   const outputTime = mtimeMs(output);
-  if (outputTime !== undefined && outputTime >= newest) return output;
+  return outputTime === undefined || outputTime < Math.max(...times);
+}
 
-  mkdirSync(outDir, { recursive: true });
+/**
+ * Compiles `source` with the system compiler against libpcsclite, to a
+ * temporary name and then renamed, so a concurrent test run never loads a
+ * half-written file.
+ */
+async function compile(what: string, source: string, output: string, flags: string[]): Promise<void> {
+  mkdirSync(dirname(output), { recursive: true });
   // No shell: pkg-config's output is split here instead of by $(...).
   const { stdout: cflags } = await run('pkg-config', ['--cflags', 'libpcsclite']);
-  // Linked to libpcsclite, an interposer is also a whole PC/SC library: the
-  // ffi binding loads it with --pcsc-library, and finds every call it does
-  // not wrap in libpcsclite behind it.
   const { stdout: libs } = await run('pkg-config', ['--libs', 'libpcsclite']);
-  // Compile to a temporary name and rename, so a concurrent test run never
-  // preloads a half-written library.
   const partial = `${output}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     await run('cc', [
-      '-shared', '-fPIC', '-O2', '-Wall',
+      ...flags, '-O2', '-Wall',
       '-o', partial, source,
       ...cflags.trim().split(/\s+/).filter(Boolean),
-      // Kept even though no symbol of it is used directly (the linker's --as-needed would drop it).
+      // Kept even though no symbol of it may be used directly (the linker's --as-needed would drop it).
       '-Wl,--no-as-needed',
       ...libs.trim().split(/\s+/).filter(Boolean),
       '-ldl', '-lpthread',
@@ -67,8 +70,30 @@ export async function buildInterposer(name: InterposerName): Promise<string> {
   } catch (error) {
     rmSync(partial, { force: true });
     const stderr = (error as { stderr?: string }).stderr ?? '';
-    throw new Error(`failed to build interposer ${name}: ${stderr || String(error)}`);
+    throw new Error(`failed to build ${what}: ${stderr || String(error)}`);
   }
   renameSync(partial, output);
+}
+
+/** Compiles the named interposer if its source changed; returns the .so's absolute path. */
+export async function buildInterposer(name: InterposerName): Promise<string> {
+  const source = join(FIXTURES, 'interposers', `${name}.c`);
+  const output = join(FIXTURES, 'build', `${name}.so`);
+  // Linked to libpcsclite, an interposer is also a whole PC/SC library: the
+  // ffi binding loads it with --pcsc-library, and finds every call it does
+  // not wrap in libpcsclite behind it.
+  if (stale(output, [source, join(FIXTURES, 'interposers', 'pcsc-real.h')])) await compile(`interposer ${name}`, source, output, ['-shared', '-fPIC']);
+  return output;
+}
+
+/**
+ * Compiles the foreign PC/SC client (test/fixtures/clients/foreign-client.c:
+ * another process on the reader, neither holder nor contender) if its source
+ * changed; returns the executable's absolute path.
+ */
+export async function buildForeignClient(): Promise<string> {
+  const source = join(FIXTURES, 'clients', 'foreign-client.c');
+  const output = join(FIXTURES, 'build', 'foreign-client');
+  if (stale(output, [source])) await compile('the foreign client', source, output, []);
   return output;
 }

@@ -30,7 +30,7 @@ export function fixtureRun(name: string, reader: string, message = 'Sharing viol
     observed: { ok: false, code, hex: formatHex(code), name, message, call: 'SCardConnect' },
     reader: { name: reader, atr: '3B 80 80 01 01' },
     timeline: { holderStarted: 1, readerHeld: 120.5, contenderStarted: 130, attempt: 250, answer: 252, holderReleased: 260, holdMs: 140, connectLatencyMs: 1.8, totalMs: 270 },
-    evidence: { precondition: 'observer', readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true },
+    evidence: { precondition: 'observer', readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true, blocked: null },
     hint: null,
     notes: [],
     calls: [],

@@ -12,6 +12,8 @@ import { yosemiteSharedConnect } from '../../src/scenarios/yosemite-shared-conne
 import { exclusiveConnectDuringTransaction } from '../../src/scenarios/exclusive-connect-during-transaction.js';
 import { transmitAfterReinsertion, transmitAfterRemoval } from '../../src/scenarios/card-state.js';
 import { directConnectProtocol } from '../../src/scenarios/direct-mode.js';
+import { cancelBlockedStatusChange } from '../../src/scenarios/cancel.js';
+import { exclusiveConnectAfterTransaction } from '../../src/scenarios/transaction-rules.js';
 import type { Scenario } from '../../src/scenarios/types.js';
 import { FakeRoles, READER, type Script } from '../support/fake-roles.js';
 
@@ -41,7 +43,7 @@ test('an answer while the reader is held is judged by its code', async () => {
   const { result } = await run({ contender: { kind: 'answers', afterMs: 2, rv: SHARING_VIOLATION } });
   assert.equal(result.verdict, 'not-affected', result.reason);
   assert.deepEqual(result.outcome, { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' });
-  assert.deepEqual(result.evidence, { precondition: 'observer', readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true });
+  assert.deepEqual(result.evidence, { precondition: 'observer', readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true, blocked: null });
   const t = result.timeline;
   assert.ok(t.readerHeld! <= t.contenderStarted! && t.contenderStarted! <= t.attempt! && t.attempt! <= t.answer! && t.answer! <= t.holderReleased!, JSON.stringify(t));
   assert.equal(result.reader.name, READER);
@@ -187,7 +189,10 @@ test('a third party that sees the wrong share mode is not a missing state: incon
   // A holder that said exclusive while the reader shows only INUSE (a shared connect).
   const roles = new FakeRoles({ contender: { kind: 'answers', afterMs: 1, rv: 0 } });
   const original = roles.observer.look.bind(roles.observer);
-  roles.observer.look = () => ({ ...original(), flags: ['PRESENT', 'INUSE'] });
+  roles.observer.look = () => {
+    const view = original();
+    return { ...view, flags: view.flags.map((flag) => (flag === 'EXCLUSIVE' ? 'INUSE' : flag)) };
+  };
   const result = await runOnce({ roles, observer: roles.observer }, options());
   assert.equal(result.verdict, 'inconclusive');
   assert.match(result.reason, /a third party saw PRESENT INUSE, not EXCLUSIVE/);
@@ -257,4 +262,103 @@ test('a blocked act names the call that waited: only a SHARED connect waiting is
   assert.deepEqual(shared.result.outcome, { kind: 'blocked', call: 'SCardConnect', mode: 'shared' });
   assert.equal(shared.result.verdict, 'bug-reproduced', shared.result.reason);
   assert.equal(shared.result.knownBug?.vendorBug, '21703315');
+});
+
+// Blocked needs evidence that the call waited for the holder: it follows the
+// release in two holds let go at different moments, and the act alone is quick.
+
+test('a blocked call is confirmed: it follows the release in two holds let go at moments further apart than the release window', async () => {
+  const { result } = await run({ contender: { kind: 'waits-for-release', rv: 0 } }, { scenario: yosemiteSharedConnect });
+  assert.equal(result.verdict, 'bug-reproduced', result.reason);
+  const blocked = result.evidence.blocked!;
+  assert.equal(blocked.holds.length, 2);
+  const [first, second] = blocked.holds;
+  assert.ok(second!.releasedAfterMs - first!.releasedAfterMs > BLOCKED_RULE.releasePromptMs, JSON.stringify(blocked));
+  for (const hold of blocked.holds) assert.ok(hold.returnedAfterMs >= hold.releasedAfterMs && hold.returnedAfterMs - hold.releasedAfterMs <= BLOCKED_RULE.releasePromptMs, JSON.stringify(hold));
+  assert.ok(blocked.controlMs < BLOCKED_AFTER * 1000 * BLOCKED_RULE.controlFraction, String(blocked.controlMs));
+  // Both holds and the act on the free reader are in the calls: three contender connects, two holder connects.
+  assert.equal(result.calls.filter((c) => c.role === 'contender' && c.call === 'SCardConnect').length, 3);
+  assert.equal(result.calls.filter((c) => c.role === 'holder' && c.call === 'SCardConnect').length, 2);
+});
+
+test('a fixed delay that ends just after the release is not blocked: the act alone on the free reader is as slow, inconclusive', async () => {
+  const afterMs = BLOCKED_AFTER * 1000 * (1 + BLOCKED_RULE.confirmFactor) + 60;
+  for (const scenario of [yosemiteSharedConnect, elCapitanScardConnect]) {
+    const { result } = await run({ contender: { kind: 'answers', afterMs, rv: 0 } }, { scenario });
+    assert.equal(result.verdict, 'inconclusive', `${scenario.id}: ${result.reason}`);
+    assert.match(result.reason, /^the stack is slow here: the same act on the free reader took \d+ ms/);
+    assert.equal(result.knownBug, null);
+  }
+});
+
+test('a delay only while the reader is held, that waits for nobody, does not follow a later release: inconclusive', async () => {
+  const afterMs = BLOCKED_AFTER * 1000 * (1 + BLOCKED_RULE.confirmFactor) + 60;
+  const { result } = await run({ contender: { kind: 'slow-when-held', afterMs, rv: 0 } }, { scenario: yosemiteSharedConnect });
+  assert.equal(result.verdict, 'inconclusive', result.reason);
+  assert.match(result.reason, /^the SCardConnect did not follow the release: in the first hold it returned \d+ ms after the attempt, just after the holder let go at \d+ ms; in a second hold, let go 600 ms later, it returned \d+ ms after the attempt, while the holder still held the reader$/);
+});
+
+test('a status-change wait that returns at the release was not cancelled: inconclusive, never blocked', async () => {
+  const { result } = await run({ contender: { kind: 'waits-for-release', rv: 0 } }, { scenario: cancelBlockedStatusChange });
+  assert.equal(result.verdict, 'inconclusive');
+  assert.match(result.reason, /returned SCARD_S_SUCCESS only when the holder let go \(\d+ ms after the attempt\): the SCardCancel did not take effect/);
+});
+
+// The reader must be ours: a hold that neither role explains is another process's.
+
+test('another process holds the reader before the run and keeps it: inconclusive, the state seen, the scdaemon hint', async () => {
+  const roles = new FakeRoles({ contender: { kind: 'answers', afterMs: 1, rv: SHARING_VIOLATION } });
+  roles.observer.flags = ['PRESENT', 'INUSE'];
+  const result = await runOnce({ roles, observer: roles.observer }, options({ timeoutSeconds: 0.2 }));
+  assert.equal(result.verdict, 'inconclusive');
+  assert.equal(result.reason, 'another process is using the reader: a third party saw PRESENT INUSE before the holder took it for all of --timeout (0.2 s), and no handle of the holder or the contender explains INUSE');
+  assert.match(result.hint ?? '', /gpgconf --kill scdaemon/);
+  assert.deepEqual(result.calls, [], 'no role acted');
+});
+
+test('another process that lets go of the reader within --timeout: the run waits for it, then goes on', async () => {
+  const roles = new FakeRoles({ contender: { kind: 'answers', afterMs: 1, rv: SHARING_VIOLATION } });
+  roles.observer.flags = ['PRESENT', 'INUSE'];
+  setTimeout(() => (roles.observer.flags = ['PRESENT']), 50);
+  const result = await runOnce({ roles, observer: roles.observer }, options());
+  assert.equal(result.verdict, 'not-affected', result.reason);
+});
+
+test('another process takes the reader right after the judged call: inconclusive, not the stack\'s answer', async () => {
+  const { result } = await run(
+    { contender: { kind: 'answers', afterMs: 1, rv: 0 }, onAct: (observer) => (observer.flags = ['PRESENT', 'EXCLUSIVE']) },
+    { scenario: exclusiveConnectAfterTransaction },
+  );
+  assert.equal(result.verdict, 'inconclusive');
+  assert.match(result.reason, /^another process is using the reader: a third party saw PRESENT EXCLUSIVE right after the contender acted/);
+});
+
+test('the service goes away between the answer and the end of the run: inconclusive, environment lost, never judged', async () => {
+  const gone = Object.assign(new Error('SCARD_E_NO_SERVICE (0x8010001D): Service not available.'), { code: codeOf('SCARD_E_NO_SERVICE') });
+  const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: codeOf('SCARD_W_SECURITY_VIOLATION') }, onAct: (observer) => (observer.gone = gone) });
+  assert.equal(result.verdict, 'inconclusive');
+  assert.match(result.reason, /SCARD_E_NO_SERVICE/);
+  assert.equal(result.environmentLost, true);
+});
+
+// A protocol is the stack's answer only if it repeats: another process that is
+// refused a connect may still have powered the card (pcsc-lite's winscard.c).
+
+test('a deviating protocol that does not repeat in the same hold made again: inconclusive, a power-up nobody asked for', async () => {
+  const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, protocols: ['T1', 'undefined', 'undefined'] }, { scenario: directConnectProtocol });
+  assert.equal(result.verdict, 'inconclusive');
+  assert.equal(result.reason, 'a card power-up nobody in the run asked for: the SCardConnect reported protocol T1 in the first hold and protocol undefined when the same hold was made again, so another process may have powered the card in between');
+});
+
+test('a deviating protocol that repeats in three holds is the stack\'s answer: unexpected', async () => {
+  const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, protocols: ['T1', 'T1', 'T1'] }, { scenario: directConnectProtocol });
+  assert.equal(result.verdict, 'unexpected', result.reason);
+  assert.deepEqual(result.outcome, { kind: 'success', protocol: 'T1' });
+  assert.equal(result.calls.filter((c) => c.role === 'holder' && c.call === 'SCardConnect').length, 3);
+});
+
+test('an expected protocol is not made again', async () => {
+  const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, protocols: ['undefined'] }, { scenario: directConnectProtocol });
+  assert.equal(result.verdict, 'not-affected', result.reason);
+  assert.equal(result.calls.filter((c) => c.role === 'holder' && c.call === 'SCardConnect').length, 1);
 });
