@@ -38,3 +38,13 @@ export function unexplainedMark(flags: readonly ReaderStateFlag[], handles: Role
   if (flags.includes('INUSE') && modes.length === 0) return 'INUSE';
   return null;
 }
+
+/**
+ * Whether a mark may still be one of the handles the roles have just closed,
+ * which the reader state can take a moment to drop. Any other mark is
+ * another process's at once: EXCLUSIVE right after a contender was refused
+ * its exclusive connect is the handle that refused it.
+ */
+export function mayBeClosedHandle(mark: 'EXCLUSIVE' | 'INUSE', closed: readonly ShareMode[]): boolean {
+  return mark === 'EXCLUSIVE' ? closed.includes('exclusive') : closed.length > 0;
+}

@@ -17,7 +17,7 @@ import { outcomeName, outcomeOfCall, type Outcome, type Scenario, type Step } fr
 import { judge, type Judgement } from '../scenarios/verdict.js';
 import { BLOCKED_RULE } from './blocked-rule.js';
 import { TracingObserver, type ObserverCall, type ReaderObserver, type ReaderView } from './observer.js';
-import { HELD_FLAG, handleAfter, NO_HANDLES, unexplainedMark, type RoleHandles } from './reader-accounting.js';
+import { HELD_FLAG, handleAfter, mayBeClosedHandle, NO_HANDLES, unexplainedMark, type RoleHandles } from './reader-accounting.js';
 import type { Wait } from './mailbox.js';
 import type { RoleLink } from './role-process.js';
 import { RoleStartError, type RolePair } from './warm-roles.js';
@@ -206,6 +206,8 @@ class Run {
   cardBack = false;
   /** The handles the roles have open now: what a third party may see on the reader. */
   readonly handles: RoleHandles = { ...NO_HANDLES };
+  /** The share modes of the handles the roles closed since the third party last looked. */
+  closedSinceLook: ShareMode[] = [];
   /**
    * The second hold of a blocked act: the holder keeps the reader this much
    * longer after the call was suspected blocked than in the first hold.
@@ -259,7 +261,15 @@ class Run {
   /** The contender's act came back: it has left every handle it had. */
   recordAct(answer: MessageOf<'attempted'>): void {
     this.record('contender', [...answer.calls, ...(answer.side ?? []), ...answer.cleanup]);
-    this.handles.contender = null;
+    const opened = answer.calls.filter((call) => call.call === 'SCardConnect' && isSuccess(call)).map((call) => call.args.mode);
+    this.handleClosed('contender', ...opened.filter(isShareMode));
+  }
+
+  /** A role let go of its handle (and of any it opened and closed in between). */
+  handleClosed(role: RoleName, ...modes: ShareMode[]): void {
+    const mode = this.handles[role];
+    this.closedSinceLook.push(...(mode ? [mode] : []), ...modes);
+    this.handles[role] = null;
   }
 
   /** A failed call that does not break the precondition is a note, never the observation. */
@@ -436,7 +446,7 @@ async function observerSeesHold(run: Run): Promise<void> {
     run.proveByStatus = true;
     const released = needReply(run, run.holder, await run.holder.reply(run.holder.request({ type: 'release' }), ['released'], run.timeoutMs), ['released'], 'report its release', 'the holder could not release the reader');
     run.record('holder', released.calls);
-    run.handles.holder = null;
+    run.handleClosed('holder');
     await holderTakesReader(run);
   }
   run.evidence.precondition = 'holder';
@@ -698,7 +708,7 @@ async function holderJudgedWhileContenderWaits(run: Run, step: Step): Promise<vo
 
 function takeRelease(run: Run, released: MessageOf<'released'>): void {
   run.released = released;
-  run.handles.holder = null;
+  run.handleClosed('holder');
   run.record('holder', released.calls);
   if (run.evidence.precondition === 'holder') {
     // The proof's second half: the holder's handle still held the reader after the answer.
@@ -747,18 +757,20 @@ async function lookAtReader(run: Run, when: string): Promise<ReaderView> {
 
 /**
  * 3. The reader is ours: every hold a third party sees is a handle of the
- * holder or the contender. The reader state may take STATE_LAG_MS to show
- * a handle a role has just closed; before the holder takes the reader,
- * `waitForOthers` gives another process all of --timeout to finish with it.
+ * holder or the contender. The reader state may take STATE_LAG_MS to drop a
+ * handle a role has just closed, and only such a mark is given that long;
+ * before the holder takes the reader, `waitForOthers` gives another process
+ * all of --timeout to finish with it.
  */
 async function onlyRolesOnReader(run: Run, when: string, waitForOthers = false): Promise<void> {
   const deadline = performance.now() + (waitForOthers ? run.timeoutMs : STATE_LAG_MS);
+  const closed = run.closedSinceLook.splice(0);
   for (let waited = false; ; waited = true) {
     const view = await lookAtReader(run, when);
     const mark = unexplainedMark(view.flags, run.handles);
     if (!mark) return;
     run.throwIfInterrupted();
-    if (performance.now() >= deadline) {
+    if (performance.now() >= deadline || (!waitForOthers && !mayBeClosedHandle(mark, closed))) {
       const stayed = waitForOthers ? ` for all of --timeout (${run.options.timeoutSeconds} s)` : '';
       throw new Inconclusive(`another process is using the reader: a third party saw ${view.flags.join(' ')} ${when}${stayed}, and no handle of the holder or the contender explains ${mark}`, hint('readerBusy'));
     }
@@ -835,24 +847,34 @@ async function confirmWaitFollowsRelease(first: Run): Promise<void> {
   first.evidence.blocked = { controlMs, holds: [firstHold, secondHold] };
 }
 
-/** How many more times a hold is made whose protocol deviates, before the protocol counts as the stack's. */
-const PROTOCOL_CONFIRMATIONS = 2;
+/** How many more times a hold is made whose deviation another process could have caused, before it counts as the stack's. */
+const DEVIATION_CONFIRMATIONS = 2;
 
 /**
- * 8. A protocol that deviates must be the stack's own. pcsc-lite's
- * SCardConnect powers the card and negotiates its protocol before it checks
- * the share mode (winscard.c), so another process that merely tries an
- * exclusive connect, and is refused, can power the card between two calls of
- * the act, and no third party sees it. The same hold is made again
- * PROTOCOL_CONFIRMATIONS times: a stack's answer repeats, a power-up that
- * nobody in the run asked for does not.
+ * Deviations that another process can cause without a third party seeing
+ * it. pcsc-lite's SCardConnect powers the card and negotiates its protocol
+ * before it checks the share mode (winscard.c), so a process that merely
+ * tries an exclusive connect, and is refused, can power the card between two
+ * calls of the act: a protocol. And a contender that acts on a free reader
+ * meets whoever takes the reader in the moment between the third party's
+ * look and its call: an answer after the release.
  */
-async function confirmProtocolRepeats(first: Run): Promise<void> {
+function couldBeAnotherProcess(scenario: Scenario, outcome: Outcome): 'protocol' | 'free reader' | null {
+  if (outcome.kind === 'success' && protocolMatters(scenario)) return 'protocol';
+  if (scenario.contenderActsAfterRelease) return 'free reader';
+  return null;
+}
+
+/**
+ * 8. Such a deviation must be the stack's own: the same hold is made again
+ * DEVIATION_CONFIRMATIONS times. A stack's answer repeats; another process's
+ * doing, which lasts a moment, does not.
+ */
+async function confirmDeviationRepeats(first: Run, cause: 'protocol' | 'free reader'): Promise<void> {
   const seen = JSON.stringify(first.outcome);
-  const protocol = (run: Run) => (run.outcome?.kind === 'success' ? (run.outcome.protocol ?? 'none') : 'none');
-  for (let i = 0; i < PROTOCOL_CONFIRMATIONS; i++) {
+  for (let i = 0; i < DEVIATION_CONFIRMATIONS; i++) {
     await onlyRolesOnReader(first, 'before the hold was made again');
-    first.options.onPhase?.('the protocol deviates: making the same hold again');
+    first.options.onPhase?.('the answer deviates: making the same hold again');
     const again = first.again();
     try {
       await trial(again);
@@ -862,8 +884,12 @@ async function confirmProtocolRepeats(first: Run): Promise<void> {
     }
     if (JSON.stringify(again.outcome) !== seen) {
       const call = first.observed?.call ?? 'judged call';
+      const firstly = outcomeName(first.outcome);
+      const then = outcomeName(again.outcome);
       throw new Inconclusive(
-        `a card power-up nobody in the run asked for: the ${call} reported protocol ${protocol(first)} in the first hold and ${again.outcome?.kind === 'success' ? `protocol ${protocol(again)}` : outcomeName(again.outcome)} when the same hold was made again, so another process may have powered the card in between`,
+        cause === 'protocol'
+          ? `a card power-up nobody in the run asked for: the ${call} answered ${firstly} in the first hold and ${then} when the same hold was made again, so another process may have powered the card in between`
+          : `the deviation did not repeat: the ${call} answered ${firstly} on the free reader and ${then} when the same hold was made again, so another process may have taken the reader in between`,
         hint('readerBusy'),
       );
     }
@@ -917,7 +943,10 @@ export async function runOnce({ roles, observer }: RunContext, options: RunOptio
     await onlyRolesOnReader(run, 'before the holder took it', true);
     await trial(run);
     if (run.outcome?.kind === 'blocked') await confirmWaitFollowsRelease(run);
-    else if (run.outcome?.kind === 'success' && protocolMatters(scenario) && isDeviation(judge(scenario, run.outcome, platform))) await confirmProtocolRepeats(run);
+    else if (run.outcome && isDeviation(judge(scenario, run.outcome, platform))) {
+      const cause = couldBeAnotherProcess(scenario, run.outcome);
+      if (cause) await confirmDeviationRepeats(run, cause);
+    }
     // 3 and 11: nobody else's hold, and the same service, to the end.
     await onlyRolesOnReader(run, 'after the run');
     // 12. The observation is judged against the scenario's data.

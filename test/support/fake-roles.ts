@@ -49,6 +49,8 @@ export interface Script {
   statusBeforeReleaseRv?: number;
   /** The holder's judged call returns this. */
   holderCallRv?: number;
+  /** The return code of the act's scripted call, one per attempt in turn, before `contender.rv` (another process in the moment of one call). */
+  rvs?: number[];
   /** The protocol the act's last call reports, one per attempt in turn (a card another process powered between two calls). */
   protocols?: string[];
   /** What else happens when the contender's act comes back: another process takes the reader, the service goes. */
@@ -187,9 +189,11 @@ export class FakeRoles implements RolePair {
     };
     const behaviour = script.contender;
     switch (behaviour.kind) {
-      case 'answers':
-        setTimeout(() => answer(behaviour.rv), behaviour.afterMs);
+      case 'answers': {
+        const rv = script.rvs?.shift() ?? behaviour.rv;
+        setTimeout(() => answer(rv), behaviour.afterMs);
         return;
+      }
       case 'waits-for-release':
         // Nobody holds the reader: there is nothing to wait for.
         if (!this.holding) {

@@ -3,7 +3,7 @@
 // taken for the stack's answer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { handleAfter, unexplainedMark } from '../../src/orchestrator/reader-accounting.js';
+import { handleAfter, mayBeClosedHandle, unexplainedMark } from '../../src/orchestrator/reader-accounting.js';
 
 test('a free reader is explained by no handle; any hold on it is someone else\'s', () => {
   const none = { holder: null, contender: null };
@@ -32,4 +32,13 @@ test('the handle a role keeps after its steps: the last connect, unless a discon
   assert.equal(handleAfter([{ call: 'SCardConnect', mode: 'shared' }, { call: 'SCardBeginTransaction' }]), 'shared');
   assert.equal(handleAfter([{ call: 'SCardConnect', mode: 'shared' }, { call: 'SCardDisconnect', disposition: 'unpower' }]), null);
   assert.equal(handleAfter([{ call: 'SCardConnect', mode: 'shared' }, { call: 'SCardDisconnect', disposition: 'leave' }, { call: 'SCardConnect', mode: 'direct' }]), 'direct');
+});
+
+test('only a mark that a handle the roles just closed could leave gets time to go: any other is another process\'s at once', () => {
+  // A contender refused its exclusive connect opened nothing: an EXCLUSIVE right after is the handle that refused it.
+  assert.equal(mayBeClosedHandle('EXCLUSIVE', []), false);
+  assert.equal(mayBeClosedHandle('EXCLUSIVE', ['shared']), false);
+  assert.equal(mayBeClosedHandle('EXCLUSIVE', ['exclusive']), true);
+  assert.equal(mayBeClosedHandle('INUSE', []), false);
+  assert.equal(mayBeClosedHandle('INUSE', ['direct']), true);
 });

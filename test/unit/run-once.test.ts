@@ -347,7 +347,7 @@ test('the service goes away between the answer and the end of the run: inconclus
 test('a deviating protocol that does not repeat in the same hold made again: inconclusive, a power-up nobody asked for', async () => {
   const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, protocols: ['T1', 'undefined', 'undefined'] }, { scenario: directConnectProtocol });
   assert.equal(result.verdict, 'inconclusive');
-  assert.equal(result.reason, 'a card power-up nobody in the run asked for: the SCardConnect reported protocol T1 in the first hold and protocol undefined when the same hold was made again, so another process may have powered the card in between');
+  assert.equal(result.reason, 'a card power-up nobody in the run asked for: the SCardConnect answered SCARD_S_SUCCESS (protocol T1) in the first hold and SCARD_S_SUCCESS (protocol undefined) when the same hold was made again, so another process may have powered the card in between');
 });
 
 test('a deviating protocol that repeats in three holds is the stack\'s answer: unexpected', async () => {
@@ -361,4 +361,31 @@ test('an expected protocol is not made again', async () => {
   const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, protocols: ['undefined'] }, { scenario: directConnectProtocol });
   assert.equal(result.verdict, 'not-affected', result.reason);
   assert.equal(result.calls.filter((c) => c.role === 'holder' && c.call === 'SCardConnect').length, 1);
+});
+
+test('a deviation on the free reader that does not repeat: inconclusive, another process may have taken the reader', async () => {
+  const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, rvs: [SHARING_VIOLATION, 0, 0] }, { scenario: exclusiveConnectAfterTransaction });
+  assert.equal(result.verdict, 'inconclusive');
+  assert.equal(result.reason, 'the deviation did not repeat: the SCardConnect answered SCARD_E_SHARING_VIOLATION on the free reader and SCARD_S_SUCCESS when the same hold was made again, so another process may have taken the reader in between');
+});
+
+test('a deviation on the free reader that repeats in three holds is the stack\'s answer: unexpected', async () => {
+  const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: SHARING_VIOLATION } }, { scenario: exclusiveConnectAfterTransaction });
+  assert.equal(result.verdict, 'unexpected', result.reason);
+  assert.equal(result.calls.filter((c) => c.role === 'holder' && c.call === 'SCardConnect').length, 3);
+});
+
+test('a contender refused on the free reader while another process briefly holds it: inconclusive at once, the mark cannot be a handle of the roles', async () => {
+  const { result } = await run(
+    {
+      contender: { kind: 'answers', afterMs: 1, rv: SHARING_VIOLATION },
+      onAct: (observer) => {
+        observer.flags = ['PRESENT', 'EXCLUSIVE'];
+        setTimeout(() => (observer.flags = ['PRESENT']), 30);
+      },
+    },
+    { scenario: exclusiveConnectAfterTransaction },
+  );
+  assert.equal(result.verdict, 'inconclusive');
+  assert.equal(result.reason, 'another process is using the reader: a third party saw PRESENT EXCLUSIVE right after the contender acted, and no handle of the holder or the contender explains EXCLUSIVE');
 });
