@@ -61,5 +61,6 @@ export async function runCommand(context: CommandContext, body: () => Promise<nu
   // After the last callback, Node's own teardown (some ms) takes a signal's default action and would end
   // the process with another code than the one said. By 'beforeExit' nothing is left running, so ending
   // there cannot hide a leak: a native thread or handle still alive keeps 'beforeExit' from coming at all.
-  process.once('beforeExit', () => process.exit(final));
+  // process.exitCode, not `final`: stdout can still fail after this (a full disk), which guardOutput records.
+  process.once('beforeExit', () => process.exit(process.exitCode ?? final));
 }
