@@ -71,11 +71,6 @@ export function outcomeJson(outcome: Outcome | null): ExpectedJson | null {
   return { name, hex: code ? formatHex(code.code) : null, message: code?.message ?? null, ...protocol };
 }
 
-/** A scenario's runs, as a plan keeps them (their tally) or as a list. */
-export type Runs = RunTally | readonly RunResult[];
-
-const tallyOf = (runs: Runs): RunTally => (runs instanceof RunTally ? runs : RunTally.of(runs));
-
 /**
  * The report of one scenario's runs (at least one). With several runs the
  * verdict is the overall one and the detail fields come from the first run
@@ -83,13 +78,12 @@ const tallyOf = (runs: Runs): RunTally => (runs instanceof RunTally ? runs : Run
  */
 export function buildReport(
   scenario: Scenario,
-  runs: Runs,
+  tally: RunTally,
   environment: Environment,
   commandLine: string,
   plan: Pick<PlanResult, 'startupMs' | 'stoppedEarly'> = { startupMs: null, stoppedEarly: null },
   facts: ReportFacts = {},
 ): ReproReport {
-  const tally = tallyOf(runs);
   const verdict = tally.verdict;
   const result = tally.shown!;
   const summary = tally.count > 1 ? tally.summary() : undefined;
@@ -173,13 +167,8 @@ export interface MatrixReport {
   commandLine: string;
 }
 
-/** What a matrix report needs of a plan; its runs per scenario may also be lists. */
-export interface MatrixPlan extends Pick<PlanResult, 'reader' | 'startupMs' | 'totalMs' | 'stoppedEarly'> {
-  results: readonly { scenario: Scenario; runs: Runs }[];
-}
-
-export function buildMatrixReport(plan: MatrixPlan, environment: Environment, commandLine: string, facts: ReportFacts = {}): MatrixReport {
-  const results = plan.results.map(({ scenario, runs }) => ({ scenario, tally: tallyOf(runs) }));
+export function buildMatrixReport(plan: PlanResult, environment: Environment, commandLine: string, facts: ReportFacts = {}): MatrixReport {
+  const results = plan.results.map(({ scenario, runs }) => ({ scenario, tally: runs }));
   const ran = results.filter((entry) => entry.tally.count > 0);
   const rows = ran.map(({ scenario, tally }): MatrixRow => {
     const report = buildReport(scenario, tally, environment, commandLine);

@@ -5,7 +5,7 @@
 // or ends the run inconclusive with the reason.
 import { epochMs, roundMs, settlesWithin, sleep } from '../core/bounded-wait.js';
 import { reportFor, UsageError } from '../core/errors.js';
-import { EXIT } from '../core/exit-codes.js';
+import { EXIT, VERDICT_EXIT } from '../core/exit-codes.js';
 import { isShareMode, type ShareMode } from '../pcsc/constants.js';
 import { codeJson, isEnvironmentCode, PcscError } from '../pcsc/pcsc-error.js';
 import { formatHex } from '../pcsc/return-codes.js';
@@ -236,9 +236,9 @@ class Run {
     return next;
   }
 
-  /** ms from the attempt to a wall-clock stamp of any process. */
+  /** Whole ms from the attempt to a wall-clock stamp of any process. */
   afterAttempt(epoch: number): number {
-    return roundMs(epoch - (this.started + this.timeline.attempt!));
+    return Math.round(epoch - (this.started + this.timeline.attempt!));
   }
 
   get timeoutMs(): number {
@@ -478,7 +478,7 @@ async function startAttempt(run: Run): Promise<number> {
 /**
  * 6. The contender acts: its steps while the reader is held, the last one
  * judged unless the holder's call is. An act that does not return is put to
- * the blocked rule (6).
+ * the blocked rule (7).
  */
 async function contenderActs(run: Run): Promise<void> {
   const { contender, options } = run;
@@ -527,7 +527,6 @@ function protocolMatters(scenario: Scenario): boolean {
 function observe(run: Run, call: CallRecord): void {
   run.observed = isSuccess(call) ? { ok: true, call: call.call, ...(call.protocol ? { protocol: call.protocol } : {}) } : { ok: false, ...codeJson(call.rv, call.call) };
   const outcome = outcomeOfCall(call);
-  // The protocol is part of the outcome only where the scenario's data speaks of one.
   const { scenario } = run.options;
   run.outcome = outcome.kind === 'success' && !protocolMatters(scenario) ? { kind: 'success' } : outcome;
   run.answeredAt = run.since(returnedAt(call));
@@ -613,12 +612,13 @@ async function confirmBlocked(run: Run, id: number): Promise<void> {
     ...(mode ? { mode } : {}),
     blocked: true,
     afterMs,
-    thenReturned: { ok: isSuccess(waited), name: code.name ?? code.hex, afterMs: Math.round(returnedAt(waited) - (run.started + run.timeline.attempt!)), afterReleaseMs: roundMs(Math.max(0, afterReleaseMs)) },
+    thenReturned: { ok: isSuccess(waited), name: code.name ?? code.hex, afterMs: run.afterAttempt(returnedAt(waited)), afterReleaseMs: roundMs(Math.max(0, afterReleaseMs)) },
   };
   run.outcome = { kind: 'blocked', call: waited.call, ...(mode ? { mode } : {}) };
 }
 
-const isDeviation = (judgement: Judgement) => judgement.verdict === 'unexpected' || judgement.verdict === 'bug-reproduced';
+/** A deviation is what exits 1, as matrixExit reads it too. */
+const isDeviation = (judgement: Judgement) => VERDICT_EXIT[judgement.verdict] === EXIT.failed;
 
 /** When a call returned. */
 const returnedAt = (made: CallRecord) => made.startedAt + made.durationMs;
@@ -802,7 +802,7 @@ type BlockedObservation = Extract<Observed, { blocked: true }>;
 async function confirmWaitFollowsRelease(first: Run): Promise<void> {
   const { options } = first;
   const blocked = first.observed as BlockedObservation;
-  const firstHold = { releasedAfterMs: Math.round(first.releasedAfterAttemptMs!), returnedAfterMs: blocked.thenReturned.afterMs };
+  const firstHold = { releasedAfterMs: first.releasedAfterAttemptMs!, returnedAfterMs: blocked.thenReturned.afterMs };
   if (options.scenario.contender.act.some((step) => step.call === 'SCardCancel')) {
     const late = blocked.thenReturned.name === 'SCARD_E_CANCELLED'
       ? 'the SCardCancel took effect only then, too late to tell from a wait the release ended'
@@ -820,14 +820,7 @@ async function confirmWaitFollowsRelease(first: Run): Promise<void> {
     );
   }
   options.onPhase?.('confirming the wait: a second hold, let go later');
-  const second = first.again();
-  second.holdLongerMs = BLOCKED_RULE.releasePromptMs + blockedAfterMs;
-  try {
-    await trial(second);
-  } finally {
-    first.calls.push(...second.calls);
-    first.notes.push(...second.notes);
-  }
+  const second = await holdAgain(first, BLOCKED_RULE.releasePromptMs + blockedAfterMs);
   const again = second.observed && 'blocked' in second.observed ? second.observed : null;
   if (!again) {
     const returned = second.timeline.answer !== null && second.timeline.attempt !== null ? `${Math.round(second.timeline.answer - second.timeline.attempt)} ms after the attempt, while the holder still held the reader` : 'while the holder still held the reader';
@@ -836,7 +829,7 @@ async function confirmWaitFollowsRelease(first: Run): Promise<void> {
       'a call slowed by something other than the holder (a driver, an interposer, a loaded machine) looks like this',
     );
   }
-  const secondHold = { releasedAfterMs: Math.round(second.releasedAfterAttemptMs!), returnedAfterMs: again.thenReturned.afterMs };
+  const secondHold = { releasedAfterMs: second.releasedAfterAttemptMs!, returnedAfterMs: again.thenReturned.afterMs };
   if (again.call !== blocked.call || again.mode !== blocked.mode) {
     throw new Inconclusive(`a different call waited in the second hold: ${again.call}${again.mode ? `(${again.mode.toUpperCase()})` : ''}, not ${blocked.call}${blocked.mode ? `(${blocked.mode.toUpperCase()})` : ''}`);
   }
@@ -875,13 +868,7 @@ async function confirmDeviationRepeats(first: Run, cause: 'protocol' | 'free rea
   for (let i = 0; i < DEVIATION_CONFIRMATIONS; i++) {
     await onlyRolesOnReader(first, 'before the hold was made again');
     first.options.onPhase?.('the answer deviates: making the same hold again');
-    const again = first.again();
-    try {
-      await trial(again);
-    } finally {
-      first.calls.push(...again.calls);
-      first.notes.push(...again.notes);
-    }
+    const again = await holdAgain(first);
     if (JSON.stringify(again.outcome) !== seen) {
       const call = first.observed?.call ?? 'judged call';
       const firstly = outcomeName(first.outcome);
@@ -894,6 +881,22 @@ async function confirmDeviationRepeats(first: Run, cause: 'protocol' | 'free rea
       );
     }
   }
+}
+
+/**
+ * The same hold once more, on the same roles, kept longer by `holdLongerMs`
+ * when a call is suspected blocked; its calls and notes join the first's.
+ */
+async function holdAgain(first: Run, holdLongerMs = 0): Promise<Run> {
+  const again = first.again();
+  again.holdLongerMs = holdLongerMs;
+  try {
+    await trial(again);
+  } finally {
+    first.calls.push(...again.calls);
+    first.notes.push(...again.notes);
+  }
+  return again;
 }
 
 /** Steps 4 to 10: one hold, from the contender's preparation to the holder's release. */
@@ -942,15 +945,16 @@ export async function runOnce({ roles, observer }: RunContext, options: RunOptio
     }
     await onlyRolesOnReader(run, 'before the holder took it', true);
     await trial(run);
-    if (run.outcome?.kind === 'blocked') await confirmWaitFollowsRelease(run);
-    else if (run.outcome && isDeviation(judge(scenario, run.outcome, platform))) {
-      const cause = couldBeAnotherProcess(scenario, run.outcome);
+    // 12. The observation is judged against the scenario's data; the confirmations below keep it or end the run.
+    const judgement = judge(scenario, run.outcome!, platform);
+    if (run.outcome!.kind === 'blocked') await confirmWaitFollowsRelease(run);
+    else if (isDeviation(judgement)) {
+      const cause = couldBeAnotherProcess(scenario, run.outcome!);
       if (cause) await confirmDeviationRepeats(run, cause);
     }
     // 3 and 11: nobody else's hold, and the same service, to the end.
     await onlyRolesOnReader(run, 'after the run');
-    // 12. The observation is judged against the scenario's data.
-    return result(run, judge(options.scenario, run.outcome!, platform), null, false);
+    return result(run, judgement, null, false);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     clearTimeout(run?.releaseTimer);

@@ -7,12 +7,12 @@ import type { ReaderStateFlag } from '../../src/pcsc/constants.js';
 import type { Step } from '../../src/scenarios/types.js';
 import { Mailbox, type Wait } from '../../src/orchestrator/mailbox.js';
 import type { ReaderObserver, ReaderView } from '../../src/orchestrator/observer.js';
+import { HELD_FLAG } from '../../src/orchestrator/reader-accounting.js';
 import type { NewRequest, RoleLink } from '../../src/orchestrator/role-process.js';
 import type { RolePair } from '../../src/orchestrator/warm-roles.js';
 import type { CallRecord, MessageOf, RoleMessage, RoleName, RoleRequest, Unstamped } from '../../src/roles/protocol.js';
 
 export const READER = 'Fake Reader 00 00';
-const HELD_FLAG = { exclusive: 'EXCLUSIVE', shared: 'INUSE', direct: 'INUSE' } as const;
 
 export function call(name: string, rv = 0, startedAt = epochMs(), durationMs = 1, args: CallRecord['args'] = {}): CallRecord {
   return { call: name, args, rv, name: lookupReturnCode(rv)?.name ?? null, startedAt, durationMs };

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { buildMatrixReport, buildReport, shellQuote, type MatrixReport } from '../../src/orchestrator/report.js';
+import { RunTally } from '../../src/orchestrator/summary.js';
 import { renderJson } from '../../src/render/json.js';
 import type { RunResult } from '../../src/orchestrator/run-scenario.js';
 import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
@@ -47,10 +48,10 @@ const environment = ENVIRONMENT;
 
 const run = (name: string): RunResult => fixtureRun('SCARD_E_SHARING_VIOLATION', name);
 
-const reproReport = (name: string) => buildReport(elCapitanScardConnect, [run(name)], environment, shellQuote(['sc-repro', 'repro', '--reader', name]));
+const reproReport = (name: string) => buildReport(elCapitanScardConnect, RunTally.of([run(name)]), environment, shellQuote(['sc-repro', 'repro', '--reader', name]));
 
 function matrixReport(name: string): MatrixReport {
-  const plan = { results: [{ scenario: elCapitanScardConnect, runs: [run(name)] }], reader: name, startupMs: 200, totalMs: 1234, stoppedEarly: null, roleBindings: {} };
+  const plan = { results: [{ scenario: elCapitanScardConnect, runs: RunTally.of([run(name)]) }], reader: name, startupMs: 200, totalMs: 1234, stoppedEarly: null, roleBindings: {} };
   return buildMatrixReport(plan, environment, shellQuote(['sc-repro', 'matrix', '--reader', name]));
 }
 

@@ -7,6 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { JSON_SCHEMA } from '../../src/render/json-schema.js';
 import { renderJson } from '../../src/render/json.js';
 import { buildMatrixReport, buildReport } from '../../src/orchestrator/report.js';
+import { RunTally } from '../../src/orchestrator/summary.js';
 import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
 import type { RunResult } from '../../src/orchestrator/run-scenario.js';
 import { ENVIRONMENT, fixtureRun } from '../support/report-fixtures.js';
@@ -20,7 +21,7 @@ const run: RunResult = {
   trace: [{ role: 'observer', call: 'SCardGetStatusChange', args: { reader: 'Virtual PCD 00 00', timeout: 0 }, result: 'SCARD_S_SUCCESS', startMs: 3.5, durationMs: 0.2 }],
 };
 const driver = { name: 'libifdvpcd.so', version: 'vsmartcard-vpcd 3.3', vendor: null, model: null, firmware: null, sources: ['/etc/reader.conf.d/vpcd'] };
-const repro = () => JSON.parse(renderJson('repro', 0, buildReport(elCapitanScardConnect, [run], ENVIRONMENT, 'sc-repro repro', undefined, { driver })));
+const repro = () => JSON.parse(renderJson('repro', 0, buildReport(elCapitanScardConnect, RunTally.of([run]), ENVIRONMENT, 'sc-repro repro', undefined, { driver })));
 
 test('the schema itself compiles under draft 2020-12 in strict mode', () => {
   assert.equal(JSON_SCHEMA.$schema, 'https://json-schema.org/draft/2020-12/schema');
@@ -28,7 +29,7 @@ test('the schema itself compiles under draft 2020-12 in strict mode', () => {
 
 test('repro, matrix and error outputs as rendered are valid', () => {
   valid(repro());
-  const plan = { results: [{ scenario: elCapitanScardConnect, runs: [run] }], reader: 'Virtual PCD 00 00', startupMs: 100, totalMs: 200, stoppedEarly: null, roleBindings: {} };
+  const plan = { results: [{ scenario: elCapitanScardConnect, runs: RunTally.of([run]) }], reader: 'Virtual PCD 00 00', startupMs: 100, totalMs: 200, stoppedEarly: null, roleBindings: {} };
   valid(JSON.parse(renderJson('matrix', 0, buildMatrixReport(plan, ENVIRONMENT, 'sc-repro matrix'))));
   valid(JSON.parse(renderJson('repro', 2, { message: 'SCARD_E_NO_SERVICE (0x8010001D): Service not available.', hint: 'start pcscd', error: { code: 0x8010001d, hex: '0x8010001D', name: 'SCARD_E_NO_SERVICE', message: 'Service not available.', call: 'SCardEstablishContext' } })));
 });

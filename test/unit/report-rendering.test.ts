@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildReport, shellQuote } from '../../src/orchestrator/report.js';
+import { RunTally } from '../../src/orchestrator/summary.js';
 import type { RunResult } from '../../src/orchestrator/run-scenario.js';
 import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
 import { code, codeBlock, prose } from '../../src/render/markdown.js';
@@ -47,7 +48,7 @@ test('code blocks use a fence longer than any backtick run inside', () => {
 });
 
 test('the markdown report: verdict, bug, steps to reproduce, expected and observed, timeline, environment', () => {
-  const report = buildReport(elCapitanScardConnect, [result('SCARD_E_PROTO_MISMATCH')], environment, shellQuote(['sc-repro', 'repro', '--reader', HOSTILE]));
+  const report = buildReport(elCapitanScardConnect, RunTally.of([result('SCARD_E_PROTO_MISMATCH')]), environment, shellQuote(['sc-repro', 'repro', '--reader', HOSTILE]));
   const markdown = renderReproMarkdown(report);
   assert.match(markdown, /^### sc-repro: bug-reproduced — /);
   assert.match(markdown, /\*\*Verdict: `bug-reproduced`\*\*/);
@@ -84,7 +85,7 @@ test('the markdown report: verdict, bug, steps to reproduce, expected and observ
 
 test('the text report carries the same sections as the markdown, with no colour codes off a terminal', () => {
   const plain = { ...result('SCARD_E_PROTO_MISMATCH'), reader: { name: 'Virtual PCD 00 00', atr: '3B 80 80 01 01' } };
-  const report = buildReport(elCapitanScardConnect, [plain], environment, shellQuote(['sc-repro', 'repro', '--reader', 'Virtual PCD 00 00']));
+  const report = buildReport(elCapitanScardConnect, RunTally.of([plain]), environment, shellQuote(['sc-repro', 'repro', '--reader', 'Virtual PCD 00 00']));
   const text = renderReproText(report);
   assert.deepEqual(
     text.split('\n').filter((line) => /^[A-Z][a-z]/.test(line) && !/^(Known bug|hint:)/.test(line)),
@@ -97,7 +98,7 @@ test('the text report carries the same sections as the markdown, with no colour 
 });
 
 test('the text report puts the verdict line first', () => {
-  const report = buildReport(elCapitanScardConnect, [result('SCARD_E_PROTO_MISMATCH')], environment, 'sc-repro repro');
+  const report = buildReport(elCapitanScardConnect, RunTally.of([result('SCARD_E_PROTO_MISMATCH')]), environment, 'sc-repro repro');
   const text = renderReproText(report);
   assert.match(text.split('\n')[0]!, /BUG-REPRODUCED {2}SCARD_E_PROTO_MISMATCH is the signature of Apple bug 23646838/);
   assert.match(text, /^ {2}Observed +SCARD_E_PROTO_MISMATCH \(0x8010000F\) from SCardConnect: Card protocol mismatch\.$/m);
@@ -106,7 +107,7 @@ test('the text report puts the verdict line first', () => {
 });
 
 test('the JSON report carries the envelope and the report fields', () => {
-  const report = buildReport(elCapitanScardConnect, [result('SCARD_E_SHARING_VIOLATION')], environment, 'sc-repro repro');
+  const report = buildReport(elCapitanScardConnect, RunTally.of([result('SCARD_E_SHARING_VIOLATION')]), environment, 'sc-repro repro');
   const json = JSON.parse(renderJson('repro', report.exitCode, report));
   for (const key of ['schemaVersion', 'command', 'ok', 'exitCode', 'verdict', 'scenario', 'steps', 'manual', 'expected', 'observed', 'knownBug', 'timeline', 'reader', 'environment', 'commandLine', 'startupMs']) {
     assert.ok(key in json, key);
@@ -121,7 +122,7 @@ test('the JSON report carries the envelope and the report fields', () => {
 test('repeated runs: an intermittent bug is the verdict, with its tally and spreads', () => {
   const runs = [result('SCARD_E_SHARING_VIOLATION'), result('SCARD_E_PROTO_MISMATCH'), result('SCARD_E_PROTO_MISMATCH')];
   runs[0]!.timeline.connectLatencyMs = 5;
-  const report = buildReport(elCapitanScardConnect, runs, environment, 'sc-repro repro --repeat 3');
+  const report = buildReport(elCapitanScardConnect, RunTally.of(runs), environment, 'sc-repro repro --repeat 3');
   assert.equal(report.verdict, 'bug-reproduced');
   assert.match(report.reason, /^bug-reproduced in 2\/3 runs; /);
   assert.deepEqual(report.repeat?.verdicts, { 'bug-reproduced': 2, 'not-affected': 1 });
@@ -146,7 +147,7 @@ test('shellQuote quotes only what needs it, for the shell of the platform that r
 
 test('a note on a side call shows in text and markdown, after the observation', () => {
   const noted: RunResult = { ...result('SCARD_E_SHARING_VIOLATION'), notes: ["the contender's SCardDisconnect returned SCARD_E_INVALID_HANDLE (0x80100003)"] };
-  const report = buildReport(elCapitanScardConnect, [noted], ENVIRONMENT, 'sc-repro repro');
+  const report = buildReport(elCapitanScardConnect, RunTally.of([noted]), ENVIRONMENT, 'sc-repro repro');
   assert.deepEqual(report.notes, noted.notes);
   assert.match(renderReproText(report), /^ {2}Observed .*\n {2}Note +the contender's SCardDisconnect returned SCARD_E_INVALID_HANDLE \(0x80100003\)$/m);
   assert.match(renderReproMarkdown(report), /^\| Note \| the contender's SCardDisconnect returned `SCARD_E_INVALID_HANDLE` \(0x80100003\) \|$/m);
@@ -170,7 +171,7 @@ test('a blocked observation names the call that waited, with its share mode', ()
   assert.match(describeObserved({ ok: false, call: 'SCardConnect', mode: 'direct', blocked: true, afterMs: 902, thenReturned }), /^blocked: SCardConnect\(DIRECT\) had not returned after 902 ms/);
   assert.match(describeObserved({ ok: false, call: 'SCardBeginTransaction', blocked: true, afterMs: 902, thenReturned }), /^blocked: SCardBeginTransaction had not returned/);
   // The markdown says the same, in code spans.
-  const report = buildReport(elCapitanScardConnect, [fixtureRun('SCARD_E_SHARING_VIOLATION', 'Virtual PCD 00 00')], environment, 'sc-repro repro');
+  const report = buildReport(elCapitanScardConnect, RunTally.of([fixtureRun('SCARD_E_SHARING_VIOLATION', 'Virtual PCD 00 00')]), environment, 'sc-repro repro');
   const markdown = renderReproMarkdown({ ...report, observed: { ok: false, call: 'SCardConnect', mode: 'direct', blocked: true, afterMs: 902, thenReturned } });
   assert.match(markdown, /^\| Observed \| blocked: `SCardConnect\(DIRECT\)` had not returned after 902 ms/m);
 });

@@ -29,7 +29,7 @@ test('repeated runs: one bug-reproduced outweighs any number of passes', () => {
 test('repeated runs: the report says which run its details come from, the first that gave the verdict', () => {
   const pass = fixtureRun('SCARD_E_SHARING_VIOLATION', 'Virtual PCD 00 00');
   const bug = fixtureRun('SCARD_E_PROTO_MISMATCH', 'Virtual PCD 00 00');
-  const report = buildReport(elCapitanScardConnect, [pass, pass, bug, bug], ENVIRONMENT, 'sc-repro repro -n 4');
+  const report = buildReport(elCapitanScardConnect, RunTally.of([pass, pass, bug, bug]), ENVIRONMENT, 'sc-repro repro -n 4');
   assert.deepEqual([report.verdict, report.repeat?.shownRun, report.repeat?.count], ['bug-reproduced', 3, 4]);
   assert.equal(report.observed && 'name' in report.observed ? report.observed.name : null, 'SCARD_E_PROTO_MISMATCH');
   assert.match(renderReproText(report), /^Timeline of run 3 of 4, the first that gave the verdict \(ms from its start\)$/m);
@@ -109,7 +109,7 @@ test('the matrix markdown keeps hostile names inside their cells', () => {
 
 test('an interrupted matrix reports the scenarios it ran and names the rest as not run', () => {
   const [first, second] = SCENARIOS;
-  const plan = { results: [{ scenario: first!, runs: [] }, { scenario: second!, runs: [] }], reader: null, startupMs: null, totalMs: 12, stoppedEarly: null, roleBindings: {} };
+  const plan = { results: [{ scenario: first!, runs: RunTally.of([]) }, { scenario: second!, runs: RunTally.of([]) }], reader: null, startupMs: null, totalMs: 12, stoppedEarly: null, roleBindings: {} };
   const interrupted = buildMatrixReport(plan, report.environment, 'sc-repro matrix');
   assert.deepEqual(interrupted.rows, []);
   assert.deepEqual(interrupted.notRun, [first!.id, second!.id]);
