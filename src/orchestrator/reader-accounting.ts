@@ -30,7 +30,11 @@ export function handleAfter(steps: readonly Step[]): ShareMode | null {
  * The mark on the reader that the roles' handles do not explain, or null.
  * Only what shows can be accounted for: another process's shared handle
  * beside a role's own shared one leaves the same INUSE, and a stack that
- * shows no share mode at all hides every hold.
+ * shows no share mode at all hides every hold. Any handle of a role explains
+ * INUSE, an exclusive one too: a stack may show an exclusive hold as INUSE
+ * (what CryptoTokenKit's PC/SC shows is not documented), and beside a role's
+ * exclusive handle no other process can have one on a stack that keeps the
+ * share modes, so that INUSE is the role's.
  */
 export function unexplainedMark(flags: readonly ReaderStateFlag[], handles: RoleHandles): 'EXCLUSIVE' | 'INUSE' | null {
   const modes = [handles.holder, handles.contender].filter((mode): mode is ShareMode => mode !== null);
@@ -48,3 +52,20 @@ export function unexplainedMark(flags: readonly ReaderStateFlag[], handles: Role
 export function mayBeClosedHandle(mark: 'EXCLUSIVE' | 'INUSE', closed: readonly ShareMode[]): boolean {
   return mark === 'EXCLUSIVE' ? closed.includes('exclusive') : closed.length > 0;
 }
+
+/**
+ * Whether what a third party saw on the held reader is the holder's handle
+ * alone on a stack that cannot show its share mode: the card there (PRESENT,
+ * and no EMPTY, MUTE, UNAVAILABLE or UNKNOWN), and no mark of a stronger
+ * hold than the holder's. For an exclusive holder INUSE is such a stack's
+ * way of showing it; EXCLUSIVE beside a shared or direct holder is a
+ * different holder than ours. The flags of a hold the third party does see
+ * (HELD_FLAG) are not asked about here.
+ */
+export function holdUnseen(flags: readonly ReaderStateFlag[], mode: ShareMode): boolean {
+  const cardThere = flags.includes('PRESENT') && !flags.some((flag) => CARD_NOT_THERE.has(flag));
+  const marks = flags.filter((flag) => flag === 'EXCLUSIVE' || flag === 'INUSE');
+  return cardThere && marks.every((mark) => mark === 'INUSE' && mode === 'exclusive');
+}
+
+const CARD_NOT_THERE: ReadonlySet<ReaderStateFlag> = new Set(['EMPTY', 'MUTE', 'UNAVAILABLE', 'UNKNOWN']);

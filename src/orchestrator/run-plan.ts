@@ -103,7 +103,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
       return finish(reader);
     }
     const total = options.scenarios.length * options.repeat;
-    const memory: PlanMemory = { stateBitsMissing: false };
+    const memory: PlanMemory = { holdsUnseen: new Set() };
     let done = 0;
     const gone = { runs: 0, since: 0 };
     for (const entry of results) {

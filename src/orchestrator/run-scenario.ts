@@ -17,7 +17,7 @@ import { outcomeName, outcomeOfCall, type Outcome, type Scenario, type Step } fr
 import { judge, type Judgement } from '../scenarios/verdict.js';
 import { BLOCKED_RULE } from './blocked-rule.js';
 import { TracingObserver, type ObserverCall, type ReaderObserver, type ReaderView } from './observer.js';
-import { HELD_FLAG, handleAfter, mayBeClosedHandle, NO_HANDLES, unexplainedMark, type RoleHandles } from './reader-accounting.js';
+import { HELD_FLAG, handleAfter, holdUnseen, mayBeClosedHandle, NO_HANDLES, unexplainedMark, type RoleHandles } from './reader-accounting.js';
 import type { Wait } from './mailbox.js';
 import type { RoleLink } from './role-process.js';
 import { RoleStartError, type RolePair } from './warm-roles.js';
@@ -56,8 +56,12 @@ export interface CardControl {
 
 /** What a run learns about the stack that the next runs of the plan use. */
 export interface PlanMemory {
-  /** The third party saw neither EXCLUSIVE nor INUSE on a held reader: holds are proved by the holder's own SCardStatus. */
-  stateBitsMissing: boolean;
+  /**
+   * The holder's share modes whose hold the third party could not see as
+   * such (neither mark, or INUSE for an exclusive holder): holds in these
+   * modes are proved by the holder's own SCardStatus from the start.
+   */
+  holdsUnseen: Set<ShareMode>;
 }
 
 /** Milliseconds from the start of the repetition. */
@@ -94,9 +98,10 @@ export interface LateAnswer {
 export interface Evidence {
   /**
    * What proved the hold: a third party seeing EXCLUSIVE/INUSE (`observer`),
-   * or, on a stack that shows neither to third parties, the holder's own
+   * or, on a stack that cannot show the holder's share mode to third parties
+   * (neither mark, or INUSE for an exclusive holder), the holder's own
    * SCardStatus on its handle after taking the reader and before letting go
-   * (`holder`).
+   * (`holder`). readerStateWhileHeld says what the third party saw.
    */
   precondition: 'observer' | 'holder' | null;
   /** Reader state flags the observer saw while the holder held the reader. */
@@ -222,11 +227,16 @@ class Run {
     private readonly roles: RolePair,
   ) {
     this.reader = { name: options.reader, atr: null };
-    this.proveByStatus = options.memory?.stateBitsMissing ?? false;
+    this.proveByStatus = options.memory?.holdsUnseen.has(options.scenario.holder.mode) ?? false;
   }
 
   restart(role: RoleName): Promise<void> {
     return this.roles.restart(role);
+  }
+
+  /** The platform interface the holder calls its PC/SC library with (BindingInfo.layout), once it said. */
+  get layout(): string | null {
+    return this.roles.bindings.holder?.layout ?? null;
   }
 
   /** A second hold of the same scenario, on the same roles, whose facts are kept apart from this one's. */
@@ -423,14 +433,17 @@ async function holderTakesReader(run: Run): Promise<void> {
 
 /**
  * 5. A third party sees the hold: EXCLUSIVE for an exclusive holder, INUSE
- * for the others. A stack that shows neither to anyone while the card is
- * there keeps no share-mode state for third parties: the holder then takes
- * the reader again and proves its hold with its own SCardStatus, and the
- * report says which evidence was used.
+ * for the others. A stack that cannot show the holder's share mode to a third
+ * party (neither mark while the card is there, or INUSE for an exclusive
+ * holder) is not a hold of someone else: the holder then takes the reader
+ * again and proves its hold with its own SCardStatus, and the report says
+ * which evidence was used and what the third party saw. Anything else (no
+ * card, EXCLUSIVE beside a shared holder) is a state our hold does not explain.
  */
 async function observerSeesHold(run: Run): Promise<void> {
   const { observer, options } = run;
-  const flag = HELD_FLAG[options.scenario.holder.mode];
+  const { mode } = options.scenario.holder;
+  const flag = HELD_FLAG[mode];
   const seen = await lookUntil(observer, options.reader, (view) => view.flags.includes(flag), STATE_LAG_MS);
   run.reader.atr = seen.atr;
   run.evidence.readerStateWhileHeld = seen.flags;
@@ -438,11 +451,11 @@ async function observerSeesHold(run: Run): Promise<void> {
     run.evidence.precondition = 'observer';
     return;
   }
-  const noShareState = seen.flags.includes('PRESENT') && !seen.flags.includes('EXCLUSIVE') && !seen.flags.includes('INUSE');
-  if (!noShareState) throw new Inconclusive(`the holder said it held the reader, but a third party saw ${seen.flags.join(' ') || 'no state'}, not ${flag}`);
+  if (!holdUnseen(seen.flags, mode)) throw new Inconclusive(`the holder said it held the reader, but a third party saw ${seen.flags.join(' ') || 'no state'}, not ${flag}`);
   if (!run.proveByStatus) {
-    options.onPhase?.('this stack shows no EXCLUSIVE/INUSE to a third party: the holder proves its hold itself');
-    if (options.memory) options.memory.stateBitsMissing = true;
+    const saw = seen.flags.includes('INUSE') ? `shows this ${mode} hold as INUSE, not ${flag}` : 'shows no EXCLUSIVE/INUSE';
+    options.onPhase?.(`this stack ${saw} to a third party: the holder proves its hold itself`);
+    options.memory?.holdsUnseen.add(mode);
     run.proveByStatus = true;
     const released = needReply(run, run.holder, await run.holder.reply(run.holder.request({ type: 'release' }), ['released'], run.timeoutMs), ['released'], 'report its release', 'the holder could not release the reader');
     run.record('holder', released.calls);
@@ -730,6 +743,7 @@ async function holderReleases(run: Run): Promise<void> {
     await run.holdFor(options.holdSeconds * 1000 - (run.now() - run.timeline.readerHeld!));
   }
   await holderReleased(run);
+  holderTransactionLasted(run);
   // A scenario about what the hold left behind has the contender act outside it, by design.
   if (options.scenario.contenderActsAfterRelease) return;
   // Stamps of different processes: equal within CLOCK_TOLERANCE_MS.
@@ -739,6 +753,58 @@ async function holderReleases(run: Run): Promise<void> {
   const actedInside = !contenderActed || (run.timeline.attempt !== null && run.timeline.attempt + CLOCK_TOLERANCE_MS >= run.timeline.readerHeld!);
   run.evidence.attemptInsideHold = actedInside && run.evidence.holderHeldThroughAnswer;
   if (!run.evidence.attemptInsideHold) throw new Inconclusive('the attempt fell outside the hold window', hint('holdTooShort'));
+}
+
+/**
+ * Microsoft's SCardBeginTransaction remarks: "If a transaction is held on the
+ * card for more than five seconds with no operations happening on that card,
+ * then the card is reset", and any card call on the handle restarts the timer.
+ * The page names no Windows version for it, so the rule is taken to hold wherever the Windows interface is in use.
+ */
+const WINDOWS_TRANSACTION_IDLE_MS = 5000;
+const WINDOWS_IDLE_RULE = 'Windows resets the card when a transaction stays idle for more than 5 s (Microsoft, SCardBeginTransaction)';
+/** The dispositions with which a contender's call may reset or power off the card the holder's transaction is on. */
+const RESETTING: ReadonlySet<string | number | undefined> = new Set(['reset', 'unpower', 'eject']);
+
+/**
+ * 10. The holder's transaction lasted the hold. Windows resets the card of a
+ * transaction idle for more than 5 s, and the holder's next call on
+ * its handle (its judged call, or the SCardStatus it makes before letting go)
+ * returns SCARD_W_RESET_CARD. Such a reset is no answer of the stack to the
+ * contender: a call that waited for the transaction returns at the reset, and
+ * a holder's call sees the reset it did not cause. A reset that no act of the
+ * contender or the scenario explains makes the run inconclusive on any stack;
+ * one the contender may have caused too, when the layout is Windows' and the
+ * transaction had been idle longer than the rule allows, cannot be told from
+ * the rule's and is inconclusive as well.
+ */
+function holderTransactionLasted(run: Run): void {
+  const holderCalls = run.calls.filter((made) => made.role === 'holder');
+  // The handle of the hold: from the holder's last connect (a hold proved by the holder is taken twice).
+  let fromConnect = holderCalls.length - 1;
+  while (fromConnect > 0 && holderCalls[fromConnect]!.call !== 'SCardConnect') fromConnect--;
+  const onHandle = holderCalls.slice(fromConnect);
+  const began = onHandle.findIndex((made) => made.call === 'SCardBeginTransaction' && isSuccess(made));
+  if (began < 0) return;
+  const resetAt = onHandle.findIndex((made, index) => index > began && made.name === 'SCARD_W_RESET_CARD');
+  if (resetAt < 0) return;
+  const reset = onHandle[resetAt]!;
+  let idleMs = 0;
+  for (let i = began + 1; i <= resetAt; i++) idleMs = Math.max(idleMs, onHandle[i]!.startedAt - returnedAt(onHandle[i - 1]!));
+  idleMs = Math.round(idleMs);
+  const resetter = run.calls.find((made) => made.role === 'contender' && (RESETTING.has(made.args.disposition) || RESETTING.has(made.args.initialization)));
+  const cardEvent = run.options.scenario.card ? `the card ${run.options.scenario.card === 'removed' ? 'taken out' : 'taken out and put back'}` : null;
+  const explainedBy = resetter ? `the contender's ${resetter.call}(SCARD_${String(resetter.args.disposition ?? resetter.args.initialization).toUpperCase()}_CARD)` : cardEvent;
+  const windows = run.layout === 'windows';
+  const seen = `the holder's ${reset.call} returned SCARD_W_RESET_CARD after its transaction had been idle for ${idleMs} ms`;
+  const shorter = windows ? 'keep a transaction hold under 5 s on Windows: a shorter --hold, no --full-hold, a lower --blocked-after' : hint('readerBusy');
+  if (!explainedBy) {
+    const why = windows && idleMs > WINDOWS_TRANSACTION_IDLE_MS ? WINDOWS_IDLE_RULE : 'another process may have reset the card';
+    throw new Inconclusive(`the holder's transaction was reset during the hold, by no act of the contender: ${seen}; ${why}, and such a reset is not the stack's answer`, shorter);
+  }
+  if (windows && idleMs > WINDOWS_TRANSACTION_IDLE_MS) {
+    throw new Inconclusive(`the holder's transaction was reset during the hold: ${seen}; ${WINDOWS_IDLE_RULE}, so whether ${explainedBy} or that rule reset the card cannot be told`, shorter);
+  }
 }
 
 /**

@@ -5,16 +5,18 @@
 // runs; the choice is made once per process, from the environment.
 import { EnvironmentError, UsageError } from '../core/errors.js';
 import { ATTRIBUTES, decodeReaderState, formatAtr, type AttributeName, type Disposition, type ProtocolChoice, type ReaderStateFlag, type ShareMode } from './constants.js';
+import { LAYOUT_ENV, LAYOUT_IDS, layoutOverride, type LayoutId } from './ffi-layouts.js';
 import { PcscError } from './pcsc-error.js';
 
 export const BINDING_NAMES = ['pcsclite', 'ffi'] as const;
 export type BindingName = (typeof BINDING_NAMES)[number];
 
-/** What ran, for reports: the adapter, its package's version, and the PC/SC library it called. */
+/** What ran, for reports: the adapter, its package's version, the PC/SC library it called, and the platform interface it called it with. */
 export interface BindingInfo {
   name: BindingName;
   version: string | null;
   library: string;
+  layout: LayoutId;
 }
 
 export interface ReaderStatus {
@@ -33,6 +35,7 @@ export function readerStatus(reader: string, state: number, atr: Buffer | undefi
 /** SCardStatus on a card handle. */
 export interface CardStatus {
   reader: string;
+  /** pcsc-lite's bit flags (SCARD_PRESENT = 0x0004, ...), whatever form the library gave. */
   state: number;
   protocol: string;
   atr: string | null;
@@ -102,6 +105,8 @@ export interface BindingSetting {
   choice: BindingName | 'auto';
   /** Another PC/SC client library for ffi. */
   library: string | null;
+  /** SC_REPRO_FFI_LAYOUT: ffi calls its library with that platform's interface. */
+  layout: LayoutId | null;
 }
 
 export function bindingSetting(env: NodeJS.ProcessEnv = process.env): BindingSetting {
@@ -110,7 +115,10 @@ export function bindingSetting(env: NodeJS.ProcessEnv = process.env): BindingSet
   if (!choice) throw new UsageError(`${BINDING_ENV.name} must be one of auto, ${BINDING_NAMES.join(', ')}, got '${env[BINDING_ENV.name]}'`);
   const library = env[BINDING_ENV.library]?.trim() || null;
   if (library && choice === 'pcsclite') throw new UsageError('--pcsc-library is loaded through ffi: leave out --binding pcsclite');
-  return { choice, library };
+  const layout = layoutOverride(env);
+  if (layout === undefined) throw new UsageError(`${LAYOUT_ENV} must be one of ${LAYOUT_IDS.join(', ')}, got '${env[LAYOUT_ENV]}'`);
+  if (layout && choice === 'pcsclite') throw new UsageError(`${LAYOUT_ENV} sets the interface of the ffi binding: leave out --binding pcsclite`);
+  return { choice, library, layout };
 }
 
 /** A binding that cannot be loaded: exit 2, with what to do. */
@@ -122,7 +130,7 @@ let loaded: Promise<Binding> | undefined;
 
 /**
  * The binding this process uses. `auto` takes pcsclite when it loads, else
- * ffi; `--pcsc-library` means ffi.
+ * ffi; `--pcsc-library` and SC_REPRO_FFI_LAYOUT mean ffi.
  */
 export function binding(): Promise<Binding> {
   loaded ??= load(bindingSetting());
@@ -131,7 +139,7 @@ export function binding(): Promise<Binding> {
 
 async function load(setting: BindingSetting): Promise<Binding> {
   const ffi = async () => (await import('./ffi-adapter.js')).ffiBinding(setting.library);
-  if (setting.choice === 'ffi' || setting.library) return ffi();
+  if (setting.choice === 'ffi' || setting.library || setting.layout) return ffi();
   const { pcscliteBinding } = await import('./pcsclite-adapter.js');
   try {
     return pcscliteBinding();

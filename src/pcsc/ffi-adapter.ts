@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { packageVersion } from '../core/version.js';
 import { BindingUnavailableError, readerStatus, type Binding, type CardStatus, type Connection, type PcscContext, type ReaderStatus, type StateQuery } from './binding.js';
 import { DISPOSITIONS, SHARE_MODES, formatAtr, type Disposition, type ProtocolChoice, type ShareMode } from './constants.js';
-import { ffiTypes, layoutFor, protocolMask, protocolName, readerStateFields, type Layout } from './ffi-layouts.js';
+import { activeLayout, cardStateBits, ffiTypes, protocolMask, protocolName, readerStateFields, type Layout } from './ffi-layouts.js';
 import { PcscError } from './pcsc-error.js';
 import { codeOf } from './return-codes.js';
 
@@ -59,10 +59,10 @@ class Api {
     koffi.struct('SC_REPRO_IO_REQUEST', { dwProtocol: this.types.dword, cbPciLength: this.types.dword });
   }
 
-  /** `returns name(params)` with the layout's suffix and calling convention. */
-  fn(name: string, params: string, ansi = false): KoffiFunction {
+  /** `returns name(params)` with the layout's calling convention, and its suffix for a call that takes or returns text. */
+  fn(name: string, params: string, text = false): KoffiFunction {
     const { long } = this.types;
-    const prototype = `${long} ${this.layout.stdcall ? '__stdcall ' : ''}${name}${ansi ? this.layout.ansiSuffix : ''}(${params})`;
+    const prototype = `${long} ${this.layout.stdcall ? '__stdcall ' : ''}${name}${text ? this.layout.stringCalls.suffix : ''}(${params})`;
     let fn = this.declared.get(prototype);
     if (!fn) this.declared.set(prototype, (fn = this.lib.func(prototype)));
     return fn;
@@ -84,7 +84,21 @@ class Api {
   }
 
   protocolMask(mode: ShareMode, protocol: ProtocolChoice): number {
-    return protocolMask(this.layout.protocols, mode, protocol);
+    return protocolMask(this.layout, mode, protocol);
+  }
+
+  /** A buffer for `chars` characters of the library's text. */
+  textBuffer(chars: number): Buffer {
+    return Buffer.alloc(chars * this.charBytes);
+  }
+
+  /** "a\0b\0\0", `chars` characters long → ["a", "b"]. */
+  multiString(buffer: Buffer, chars: number): string[] {
+    return buffer.subarray(0, chars * this.charBytes).toString(this.layout.stringCalls.encoding).split('\0').filter(Boolean);
+  }
+
+  private get charBytes(): number {
+    return this.layout.stringCalls.encoding === 'utf16le' ? 2 : 1;
   }
 }
 
@@ -127,16 +141,16 @@ class FfiConnection implements Connection {
   async status(): Promise<CardStatus> {
     const { dword, handle } = this.api.types;
     const fn = this.api.fn('SCardStatus', `${handle} card, uint8_t *reader, _Inout_ ${dword} *readerLength, _Out_ ${dword} *state, _Out_ ${dword} *protocol, uint8_t *atr, _Inout_ ${dword} *atrLength`, true);
-    const reader = Buffer.alloc(READER_NAME_SIZE);
-    const readerLength = [reader.length];
+    const reader = this.api.textBuffer(READER_NAME_SIZE);
+    const readerLength = [READER_NAME_SIZE];
     const state = [0];
     const protocol = [0];
     const atr = Buffer.alloc(this.api.layout.atrSize);
     const atrLength = [atr.length];
     await this.api.call(fn, 'SCardStatus', this.handle, reader, readerLength, state, protocol, atr, atrLength);
     return {
-      reader: multiString(reader, readerLength[0]!)[0] ?? '',
-      state: state[0]!,
+      reader: this.api.multiString(reader, readerLength[0]!)[0] ?? '',
+      state: cardStateBits(this.api.layout, state[0]!),
       protocol: this.api.protocolName(protocol[0]!),
       atr: formatAtr(atr.subarray(0, atrLength[0])),
     };
@@ -174,11 +188,6 @@ class FfiConnection implements Connection {
   }
 }
 
-/** "a\0b\0\0" → ["a", "b"]. */
-function multiString(buffer: Buffer, length: number): string[] {
-  return buffer.subarray(0, length).toString('utf8').split('\0').filter(Boolean);
-}
-
 /** An SCardEstablishContext of the platform library. */
 class FfiContext implements PcscContext {
   private readonly connections = new Set<FfiConnection>();
@@ -213,20 +222,20 @@ class FfiContext implements PcscContext {
 
   /** SCardListReaders, at once. */
   readerNames(): string[] {
-    const { dword, handle } = this.api.types;
-    const fn = this.api.fn('SCardListReaders', `${handle} context, const char *groups, uint8_t *readers, _Inout_ ${dword} *length`, true);
+    const { dword, handle, string } = this.api.types;
+    const fn = this.api.fn('SCardListReaders', `${handle} context, ${string} groups, uint8_t *readers, _Inout_ ${dword} *length`, true);
     for (;;) {
       const length = [0];
       const sized = fn(this.context, null, null, length) >>> 0;
       if (sized === NO_READERS) return [];
       check(sized, 'SCardListReaders');
-      const buffer = Buffer.alloc(length[0]!);
+      const buffer = this.api.textBuffer(length[0]!);
       const rv = fn(this.context, null, buffer, length) >>> 0;
       if (rv === NO_READERS) return [];
       // A reader plugged in between the two calls makes the list longer: ask again.
       if (rv === INSUFFICIENT_BUFFER) continue;
       check(rv, 'SCardListReaders');
-      return multiString(buffer, length[0]!);
+      return this.api.multiString(buffer, length[0]!);
     }
   }
 
@@ -288,8 +297,8 @@ class FfiContext implements PcscContext {
   }
 
   async connect(reader: string, mode: ShareMode, protocol: ProtocolChoice): Promise<FfiConnection> {
-    const { dword, handle } = this.api.types;
-    const fn = this.api.fn('SCardConnect', `${handle} context, const char *reader, ${dword} share, ${dword} protocols, _Out_ ${handle} *card, _Out_ ${dword} *active`, true);
+    const { dword, handle, string } = this.api.types;
+    const fn = this.api.fn('SCardConnect', `${handle} context, ${string} reader, ${dword} share, ${dword} protocols, _Out_ ${handle} *card, _Out_ ${dword} *active`, true);
     const card = [0];
     const active = [0];
     await this.api.call(fn, 'SCardConnect', this.context, reader, SHARE_MODES[mode], this.api.protocolMask(mode, protocol), card, active);
@@ -341,7 +350,7 @@ class FfiStateQuery implements StateQuery {
 let loaded: { api: Api; library: string } | undefined;
 
 function loadApi(library: string | null): Api {
-  const layout = layoutFor();
+  const layout = activeLayout();
   const path = library ?? layout.library;
   if (loaded) return loaded.api;
   let koffi: Koffi;
@@ -367,7 +376,7 @@ function loadApi(library: string | null): Api {
 export function ffiBinding(library: string | null): Binding {
   const api = loadApi(library);
   return {
-    info: { name: 'ffi', version: packageVersion('koffi'), library: loaded!.library },
+    info: { name: 'ffi', version: packageVersion('koffi'), library: loaded!.library, layout: api.layout.id },
     openContext: async () => FfiContext.open(api),
   };
 }

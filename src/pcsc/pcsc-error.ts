@@ -4,6 +4,7 @@
 import type { CodeJson, ErrorReport } from '../core/errors.js';
 import { ScReproError } from '../core/errors.js';
 import { hintForCode } from '../platform/hints.js';
+import { activeLayout, platformOfLayout } from './ffi-layouts.js';
 import { codeOf, formatHex, lookupReturnCode, type ScardName } from './return-codes.js';
 
 /**
@@ -21,7 +22,7 @@ const ENVIRONMENT_CODES: readonly ScardName[] = [
   'SCARD_E_READER_UNAVAILABLE',
   'SCARD_W_REMOVED_CARD',
 ];
-const ENVIRONMENT_VALUES = new Set(ENVIRONMENT_CODES.map(codeOf));
+const ENVIRONMENT_VALUES = new Set(ENVIRONMENT_CODES.map((name) => codeOf(name)));
 
 export function isEnvironmentCode(code: number): boolean {
   return ENVIRONMENT_VALUES.has(code >>> 0);
@@ -122,7 +123,8 @@ export class PcscError extends ScReproError {
   /** `context` replaces the table's meaning in the message: what this tool saw, in its words. */
   constructor(info: CodeJson, context?: string) {
     const name = info.name ?? 'unknown PC/SC code';
-    super(context ? `${name}: ${context}` : `${name} (${info.hex}): ${info.message}`, isEnvironmentCode(info.code) ? 'environment' : 'pcsc', hintForCode(info.name));
+    // The hint is for the platform that answered, as the code's name is.
+    super(context ? `${name}: ${context}` : `${name} (${info.hex}): ${info.message}`, isEnvironmentCode(info.code) ? 'environment' : 'pcsc', hintForCode(info.name, platformOfLayout(activeLayout().id)));
     this.code = info.code;
     this.scardName = info.name;
     this.call = info.call;

@@ -300,7 +300,7 @@ class PcscliteContext implements PcscContext {
 
   private connectThroughAddon(name: string, mode: ShareMode, protocol: ProtocolChoice): Promise<CardConnection> {
     const native = this.idle.get(name)?.pop() ?? new this.addon.CardReader(name);
-    const protocols = protocolMask(protocolValues(native), mode, protocol);
+    const protocols = protocolMask({ protocols: protocolValues(native), directNeedsProtocol: layoutFor().directNeedsProtocol }, mode, protocol);
     const recycle = () => {
       if (this.closed) return;
       this.idle.set(name, [...(this.idle.get(name) ?? []), native]);
@@ -374,7 +374,7 @@ function protocolValues(reader: NativeCardReader): ProtocolValues {
 export function pcscliteBinding(): Binding {
   const loaded = loadAddon();
   return {
-    info: { name: 'pcsclite', version: packageVersion('pcsclite'), library: layoutFor().library },
+    info: { name: 'pcsclite', version: packageVersion('pcsclite'), library: layoutFor().library, layout: layoutFor().id },
     openContext: async () => new PcscliteContext(loaded),
   };
 }

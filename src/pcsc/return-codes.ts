@@ -1,7 +1,9 @@
 // Every PC/SC return code, as pcsc-lite (pcsclite.h), Windows (winerror.h) and
 // macOS define them. The meaning is pcsc-lite's pcsc_stringify_error() text
 // where it has one, so it matches what the binding prints on Linux and macOS;
-// otherwise a short form of the winerror.h description.
+// otherwise a short form of the winerror.h description. A value that the
+// platforms name differently is named as the platform that answered names it.
+import { activeLayout, type LayoutId } from './ffi-layouts.js';
 
 export interface ReturnCode {
   readonly name: string;
@@ -43,14 +45,8 @@ export const RETURN_CODES = [
   { name: 'SCARD_E_CARD_UNSUPPORTED', code: 0x8010001c, message: 'Card is unsupported.' },
   { name: 'SCARD_E_NO_SERVICE', code: 0x8010001d, message: 'Service not available.' },
   { name: 'SCARD_E_SERVICE_STOPPED', code: 0x8010001e, message: 'Service was stopped.' },
-  // pcsc-lite and macOS also define SCARD_E_UNSUPPORTED_FEATURE as 0x8010001F (and
-  // pcsc_stringify_error prints its text for it); Windows uses 0x80100022.
-  {
-    name: 'SCARD_E_UNEXPECTED',
-    code: 0x8010001f,
-    message: 'Unexpected card error (pcsc-lite: "Feature not supported.").',
-    alias: 'SCARD_E_UNSUPPORTED_FEATURE',
-  },
+  // pcsc-lite and macOS name this value SCARD_E_UNSUPPORTED_FEATURE: PLATFORM_NAMES.
+  { name: 'SCARD_E_UNEXPECTED', code: 0x8010001f, message: 'An unexpected card error has occurred.', alias: 'SCARD_E_UNSUPPORTED_FEATURE' },
   { name: 'SCARD_E_ICC_INSTALLATION', code: 0x80100020, message: 'No primary provider for the card.' },
   { name: 'SCARD_E_ICC_CREATEORDER', code: 0x80100021, message: 'The requested order of object creation is not supported.' },
   { name: 'SCARD_E_UNSUPPORTED_FEATURE', code: 0x80100022, message: 'Feature not supported.' },
@@ -94,6 +90,27 @@ export const RETURN_CODES = [
 /** Every return-code name the table knows: code is written by name, never as a literal. */
 export type ScardName = (typeof RETURN_CODES)[number]['name'];
 
+/**
+ * Values a platform names otherwise than Windows does. pcsc-lite's pcsclite.h
+ * defines SCARD_E_UNSUPPORTED_FEATURE as 0x8010001F, beside SCARD_E_UNEXPECTED,
+ * and pcsc_stringify_error() prints "Feature not supported." for it; Windows'
+ * SCARD_E_UNSUPPORTED_FEATURE is 0x80100022 (winerror.h; the Rust pcsc-sys
+ * crate encodes both per target). Apple's PCSC.framework comes from pcsc-lite
+ * 1.4, whose pcsclite.h has SCARD_E_UNSUPPORTED_FEATURE 0x8010001F and
+ * SCARD_W_INSERTED_CARD 0x8010006A (Windows' SCARD_W_SECURITY_VIOLATION).
+ */
+const UNSUPPORTED_FEATURE_1F: ReturnCode = { name: 'SCARD_E_UNSUPPORTED_FEATURE', code: 0x8010001f, message: 'Feature not supported.', alias: 'SCARD_E_UNEXPECTED' };
+const PLATFORM_NAMES: Record<LayoutId, readonly ReturnCode[]> = {
+  pcsclite: [UNSUPPORTED_FEATURE_1F],
+  macos: [UNSUPPORTED_FEATURE_1F, { name: 'SCARD_W_INSERTED_CARD', code: 0x8010006a, message: 'Card was inserted.', alias: 'SCARD_W_SECURITY_VIOLATION' }],
+  windows: [],
+};
+
+/** Whose names: the platform interface this process calls PC/SC through. */
+function namingNow(): LayoutId {
+  return activeLayout().id;
+}
+
 const byCode = new Map<number, ReturnCode>();
 const byName = new Map<string, ReturnCode>();
 for (const entry of RETURN_CODES) {
@@ -102,17 +119,19 @@ for (const entry of RETURN_CODES) {
   byName.set(entry.name, entry);
 }
 
-export function lookupReturnCode(code: number): ReturnCode | undefined {
-  return byCode.get(code >>> 0);
+export function lookupReturnCode(code: number, naming: LayoutId = namingNow()): ReturnCode | undefined {
+  const value = code >>> 0;
+  return PLATFORM_NAMES[naming].find((entry) => entry.code === value) ?? byCode.get(value);
 }
 
-export function returnCodeByName(name: string): ReturnCode | undefined {
-  return byName.get(name.trim().toUpperCase());
+export function returnCodeByName(name: string, naming: LayoutId = namingNow()): ReturnCode | undefined {
+  const wanted = name.trim().toUpperCase();
+  return PLATFORM_NAMES[naming].find((entry) => entry.name === wanted) ?? byName.get(wanted);
 }
 
-/** The value of a return code, by its name. */
-export function codeOf(name: ScardName): number {
-  return byName.get(name)!.code;
+/** The value of a return code, by its name, on the platform this process calls. */
+export function codeOf(name: ScardName, naming: LayoutId = namingNow()): number {
+  return returnCodeByName(name, naming)!.code;
 }
 
 export function formatHex(code: number): string {

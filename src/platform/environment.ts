@@ -34,6 +34,8 @@ export interface BindingFacts {
   name: string;
   version: string | null;
   library: string;
+  /** The platform interface the library was called with (pcsclite, macos, windows). */
+  layout: string;
   roles: { holder: string | null; contender: string | null };
 }
 

@@ -7,8 +7,27 @@ const HINTS = {
   noService: {
     linux: 'start the PC/SC daemon: `sudo systemctl start pcscd.socket`, or run `sudo pcscd` (Debian/Ubuntu package: pcscd)',
     darwin: 'PC/SC is built into macOS; check `system_profiler SPSmartCardsDataType` and reconnect the reader',
-    win32: 'start the Smart Card service: `sc start SCardSvr` (Services > Smart Card)',
+    // From Windows 8 the Smart Card service starts when a reader is connected and stops when the last one is removed (and a minute after
+    // the last call when none is attached); where no reader was ever connected it does not start at all. Microsoft, "What's New in Smart
+    // Cards" (Windows 8 / Windows Server 2012), "Smart Card Service start and stop behavior", quoted in Ludovic Rousseau's "Windows PC/SC
+    // and SCARD_E_SERVICE_STOPPED (part 2)", 2021-12-27 (ludovicrousseau.blogspot.com/2021/12/, now on blog.apdu.fr); pyscard issue 87
+    // (github.com/LudovicRousseau/pyscard/issues/87: SCARD_E_NO_SERVICE once the reader is unplugged). A service started by hand stops again.
+    win32:
+      'connect a smart-card reader and wait a few seconds: from Windows 8 the Smart Card service (SCardSvr) runs only while a reader is attached, ' +
+      'so `sc start SCardSvr` does not help; if it still does not start, check that it is not disabled (Services > Smart Card). ' +
+      'On Windows 7 and earlier: `sc start SCardSvr`',
     other: 'start the PC/SC service (pcscd) and try again',
+  },
+  serviceStopped: {
+    // pcsc-lite answers SCARD_E_SERVICE_STOPPED only when pcscd and libpcsclite speak different versions of their protocol
+    // (Ludovic Rousseau, "FAQ: pcsc-lite and SCARD_E_SERVICE_STOPPED error", blog.apdu.fr/posts/2023/04/faq-pcsc-lite-and-scardeservicestopped/).
+    linux: 'pcscd and the PC/SC client library speak different protocol versions: two pcsc-lite installs (one in /usr/local?) or a flatpak sandbox; keep one',
+    darwin: 'PC/SC is built into macOS; check `system_profiler SPSmartCardsDataType` and reconnect the reader',
+    // From Windows 8 the service stops with the last reader (see noService), and every context open then gets this code.
+    win32:
+      'the Smart Card service (SCardSvr) stopped: from Windows 8 it stops when the last reader is removed. ' +
+      'Reconnect the reader, wait for the service to start, and re-run; on Windows 7 and earlier: `sc start SCardSvr`',
+    other: 'the PC/SC service stopped: start it again (pcscd) and re-run',
   },
   noReader: {
     linux: 'connect a reader, or use the built-in virtual card: install vsmartcard-vpcd, restart pcscd, and run `sc-repro virtual-card`',
@@ -42,7 +61,7 @@ export type HintKind = keyof typeof HINTS;
 /** Return codes that have a hint, by name. */
 const CODE_HINTS: Record<string, HintKind> = {
   SCARD_E_NO_SERVICE: 'noService',
-  SCARD_E_SERVICE_STOPPED: 'noService',
+  SCARD_E_SERVICE_STOPPED: 'serviceStopped',
   SCARD_F_COMM_ERROR: 'noService',
   SCARD_E_NO_READERS_AVAILABLE: 'noReader',
   SCARD_E_NO_SMARTCARD: 'noCard',

@@ -52,7 +52,7 @@ const defs: Record<string, Schema> = {
     arch: string,
     node: string,
     scRepro: string,
-    binding: nullable(object({ name: string, version: nullable(string), library: string, roles: object({ holder: nullable(string), contender: nullable(string) }) })),
+    binding: nullable(object({ name: string, version: nullable(string), library: string, layout: string, roles: object({ holder: nullable(string), contender: nullable(string) }) })),
     pcscService: nullable(string),
     pcscClient: nullable(string),
     debugLog: string,

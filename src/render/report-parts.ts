@@ -35,10 +35,13 @@ export function describeObserved(observed: ReproReport['observed']): string {
   return `${observed.name ?? 'unknown PC/SC code'} (${observed.hex})${observed.call ? ` from ${observed.call}` : ''}: ${oneLine(observed.message)}`;
 }
 
-/** What proved the hold, in words. */
+/** What proved the hold, in words, with what the third party saw when the holder's own word was needed. */
 export function describePrecondition(report: Pick<ReproReport, 'precondition' | 'evidence'>): string {
   if (report.precondition.evidence === 'holder') {
-    return "proved by the holder's own SCardStatus before and after the attempt: this stack shows no EXCLUSIVE/INUSE to a third party";
+    const proof = "proved by the holder's own SCardStatus before and after the attempt";
+    // Only an exclusive hold is taken on the holder's word while INUSE shows (holdUnseen).
+    const seen = report.evidence.readerStateWhileHeld ?? [];
+    return seen.includes('INUSE') ? `a third party saw INUSE, not EXCLUSIVE (${seen.join(' ')}): ${proof}` : `${proof}: this stack shows no EXCLUSIVE/INUSE to a third party`;
   }
   return `seen by a third party (${report.evidence.readerStateWhileHeld?.join(' ') ?? '-'})`;
 }
@@ -84,10 +87,11 @@ export function callOf(report: Pick<ReproReport, 'observed'>): string {
   return report.observed?.call ?? 'SCardConnect';
 }
 
-/** e.g. `pcsclite 1.0.1 (libpcsclite.so.1)`, and the roles' own when one differs. */
+/** e.g. `pcsclite 1.0.1 (libpcsclite.so.1)`, the interface the ffi binding called it with, and the roles' own when one differs. */
 export function describeBinding(binding: BindingFacts | null): string {
   if (!binding) return 'unknown';
-  const own = `${binding.name}${binding.version ? ` ${binding.version}` : ''} (${binding.library})`;
+  const called = binding.name === 'ffi' ? `${binding.library}, ${binding.layout} interface` : binding.library;
+  const own = `${binding.name}${binding.version ? ` ${binding.version}` : ''} (${called})`;
   const { holder, contender } = binding.roles;
   return holder === binding.name && contender === binding.name ? own : `${own}; holder: ${holder ?? '-'}, contender: ${contender ?? '-'}`;
 }

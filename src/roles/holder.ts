@@ -38,11 +38,22 @@ export interface Hold {
  * connection is left again and the error thrown, with the calls in `log`.
  * With `proveByStatus` the holder also asks SCardStatus on its own handle,
  * now and again just before it lets go: the proof of the hold on a stack
- * that shows no share mode to third parties.
+ * that cannot show its share mode to third parties.
+ *
+ * A transaction's owner asks SCardStatus just before it lets go too: Windows
+ * resets the card of a transaction left idle for more than 5 seconds
+ * (Microsoft's SCardBeginTransaction remarks), and only the
+ * owner's next call on the handle tells (SCARD_W_RESET_CARD). The holder does
+ * not keep the transaction alive with calls of its own during the hold: they
+ * would be calls the scenario does not make, on a handle the contender's act
+ * is measured against, and they would hide what the stack does to an idle
+ * transaction. The orchestrator reads the reset instead, and does not take it
+ * for the stack's answer to the contender.
  */
 export async function takeHold(context: PcscContext, reader: string, plan: HolderPlan, log = new CallLog(), options: { then?: Step | null; proveByStatus?: boolean } = {}): Promise<Hold> {
   const { proveByStatus = false, then = null } = options;
-  const planned: Step[] = [...(plan.transaction ? [{ call: 'SCardBeginTransaction' as const }] : []), ...(proveByStatus ? [{ call: 'SCardStatus' as const }] : []), ...(then ? [then] : [])];
+  const statusAtRelease = proveByStatus || !!plan.transaction;
+  const planned: Step[] = [...(plan.transaction ? [{ call: 'SCardBeginTransaction' as const }] : []), ...(statusAtRelease ? [{ call: 'SCardStatus' as const }] : []), ...(then ? [then] : [])];
   const calls: ConnectionCall[] = callsNeeded(planned);
   const connection: Connection = await log.run('SCardConnect', { reader, mode: plan.mode, protocols: 'any' }, () => context.connect(reader, plan.mode, 'any', { calls }));
   try {
@@ -67,7 +78,7 @@ export async function takeHold(context: PcscContext, reader: string, plan: Holde
       return record;
     },
     async release() {
-      if (proveByStatus) await log.attempt('SCardStatus', {}, () => connection.status());
+      if (statusAtRelease) await log.attempt('SCardStatus', {}, () => connection.status());
       const releaseStartedAt = epochMs();
       // SCardDisconnect ends a transaction too. Ending it first would let a
       // connect that waited on it run while our handle is still open, and meet

@@ -5,8 +5,15 @@
 // pcsc-lite 1.9.9 (Debian 12, real pcscd), measured: an exclusive holder
 // refuses every contender; any holder refuses an exclusive contender; shared
 // and direct contenders share with shared and direct holders. Windows and macOS
-// expectations are recorded only where the vendor documents them (exclusive
-// means "not willing to share"); the direct-mode cells there have no reference.
+// expectations are recorded only where the vendor documents them. Microsoft's
+// SCardConnect: SCARD_SHARE_EXCLUSIVE is "not willing to share the card with
+// other applications", and SCARD_SHARE_DIRECT is "allocating the reader for
+// its private use [...] No other applications are allowed access to it": on
+// Windows a direct holder refuses every contender, unlike pcsc-lite, where it
+// shares. What Windows does to a direct contender beside a shared or
+// exclusive holder, the text does not say (it speaks of the direct
+// application's own hold), and macOS's direct cells have no reference either:
+// those cells are left out there.
 import type { ShareMode } from '../pcsc/constants.js';
 import { elCapitanScardConnect } from './el-capitan-scardconnect.js';
 import { SHARED_CONNECT_BLOCKS, SHARING_VIOLATION, SUCCESS } from './outcomes.js';
@@ -22,7 +29,8 @@ const CONNECT = { exclusive: 'Exclusive', shared: 'Shared', direct: 'Direct' } a
 function expectedCell(holder: ShareMode, contender: ShareMode): Partial<Record<PlatformId, Outcome>> {
   const refused = holder === 'exclusive' || contender === 'exclusive';
   const linux = refused ? SHARING_VIOLATION : SUCCESS;
-  const documented = holder !== 'direct' && contender !== 'direct';
+  if (holder === 'direct') return { 'linux-pcsclite': linux, windows: SHARING_VIOLATION };
+  const documented = contender !== 'direct';
   return documented ? { 'linux-pcsclite': linux, macos: linux, windows: linux } : { 'linux-pcsclite': linux };
 }
 

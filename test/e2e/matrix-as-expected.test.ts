@@ -106,7 +106,7 @@ test('scenarios lists the catalog with what this platform expects and the bugs c
   for (const call of ['SCardBeginTransaction', 'SCardEndTransaction', 'SCardReconnect', 'SCardStatus', 'SCardTransmit', 'SCardCancel']) assert.ok(calls.has(call), `${call} among the steps`);
   const detail = await runCli(['scenarios', 'end-transaction-after-card-reinserted']);
   assert.equal(detail.code, 0, detail.stderr);
-  assert.match(detail.stdout, /^ {2}holder: +SCardConnect\(SHARED\) → SCardBeginTransaction → SCardEndTransaction\(SCARD_LEAVE_CARD\) \(judged\) → SCardDisconnect\(SCARD_LEAVE_CARD\)$/m);
+  assert.match(detail.stdout, /^ {2}holder: +SCardConnect\(SHARED\) → SCardBeginTransaction → SCardEndTransaction\(SCARD_LEAVE_CARD\) \(judged\) → SCardStatus \(the transaction was not reset\) → SCardDisconnect\(SCARD_LEAVE_CARD\)$/m);
   assert.match(detail.stdout, /^ {2}card: +removed and inserted again before the judged call$/m);
   assert.match(detail.stdout, /^ {2}catches: Apple 44672548 \(SCARD_W_RESET_CARD\)/m);
   const text = await runCli(['scenarios']);

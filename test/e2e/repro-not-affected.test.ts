@@ -45,7 +45,7 @@ test('repro --json: not-affected, exit 0, with the documented schema', async () 
     assert.ok(report.environment[key], `environment.${key} missing`);
   }
   // The npm binding when it loads (it is built here), in every process.
-  assert.deepEqual(report.environment.binding, { name: 'pcsclite', version: report.environment.binding.version, library: 'libpcsclite.so.1', roles: { holder: 'pcsclite', contender: 'pcsclite' } });
+  assert.deepEqual(report.environment.binding, { name: 'pcsclite', version: report.environment.binding.version, library: 'libpcsclite.so.1', layout: 'pcsclite', roles: { holder: 'pcsclite', contender: 'pcsclite' } });
   assert.match(report.environment.binding.version, /^\d+\.\d+\.\d+$/);
   // pcscd --version in full: the version and the features it was built with.
   assert.match(report.environment.pcscService, /^pcsc-lite version \d+\.\d+\.\d+\.\nEnabled features: .*\busb\b/);

@@ -3,6 +3,7 @@
 // per test (slow, blocked, dying, lying), and no process or PC/SC service.
 import { epochMs } from '../../src/core/bounded-wait.js';
 import { codeOf, lookupReturnCode } from '../../src/pcsc/return-codes.js';
+import type { BindingInfo } from '../../src/pcsc/binding.js';
 import type { ReaderStateFlag } from '../../src/pcsc/constants.js';
 import type { Step } from '../../src/scenarios/types.js';
 import { Mailbox, type Wait } from '../../src/orchestrator/mailbox.js';
@@ -18,8 +19,12 @@ export function call(name: string, rv = 0, startedAt = epochMs(), durationMs = 1
   return { call: name, args, rv, name: lookupReturnCode(rv)?.name ?? null, startedAt, durationMs };
 }
 
-/** What a role records of a step's arguments: the share mode is what tells one connect from another. */
-const stepArgs = (step: Step): CallRecord['args'] => ('mode' in step && step.mode ? { mode: step.mode } : {});
+/** What a role records of a step's arguments: the share mode tells one connect from another, a disposition one that resets the card. */
+const stepArgs = (step: Step): CallRecord['args'] => ({
+  ...('mode' in step && step.mode ? { mode: step.mode } : {}),
+  ...('disposition' in step ? { disposition: step.disposition } : {}),
+  ...('initialization' in step ? { initialization: step.initialization } : {}),
+});
 
 /** How the contender's one call behaves. */
 export type ContenderScript =
@@ -45,8 +50,12 @@ export interface Script {
   busyOnce?: boolean;
   /** The stack shows no EXCLUSIVE or INUSE to third parties. */
   hidesShareState?: boolean;
-  /** The holder's SCardStatus before letting go returns this. */
+  /** The stack shows every hold as INUSE, an exclusive one too, never EXCLUSIVE. */
+  inUseOnly?: boolean;
+  /** The holder's SCardStatus before letting go (made to prove the hold, or by a transaction's owner) returns this. */
   statusBeforeReleaseRv?: number;
+  /** The holder's calls after it took the reader (its judged call, those at its release) are stamped this much later: a transaction left idle that long, without the wait. */
+  holderIdleMs?: number;
   /** The holder's judged call returns this. */
   holderCallRv?: number;
   /** The return code of the act's scripted call, one per attempt in turn, before `contender.rv` (another process in the moment of one call). */
@@ -118,9 +127,10 @@ export class FakeRoles implements RolePair {
   readonly observer = new FakeObserver();
   readonly restarted: RoleName[] = [];
   startupMs = null;
-  readonly bindings = {};
+  readonly bindings: Partial<Record<RoleName, BindingInfo>> = {};
   private releaseWaiters: (() => void)[] = [];
   private proving = false;
+  private transaction = false;
   private holding = false;
   private busy: boolean;
 
@@ -146,21 +156,23 @@ export class FakeRoles implements RolePair {
         const error = { code: codeOf('SCARD_E_SHARING_VIOLATION'), hex: '0x8010000B', name: 'SCARD_E_SHARING_VIOLATION', message: 'Sharing violation.', call: 'SCardConnect' };
         return role.send({ type: 'failed', id: request.id, error: { message: 'SCARD_E_SHARING_VIOLATION (0x8010000B): Sharing violation.', error }, calls: [] });
       }
-      if (!script.hidesShareState) this.observer.flags = ['PRESENT', HELD_FLAG[request.plan.mode]];
+      if (!script.hidesShareState) this.observer.flags = ['PRESENT', script.inUseOnly ? 'INUSE' : HELD_FLAG[request.plan.mode]];
       this.proving = request.proveByStatus;
+      this.transaction = !!request.plan.transaction;
       this.holding = true;
-      const calls = [call('SCardConnect'), ...(request.proveByStatus ? [call('SCardStatus')] : [])];
+      const calls = [call('SCardConnect'), ...(this.transaction ? [call('SCardBeginTransaction')] : []), ...(request.proveByStatus ? [call('SCardStatus')] : [])];
       role.send({ type: 'held', id: request.id, reader: request.reader, protocol: 'T1', calls }, epochMs() + (script.heldClockSkewMs ?? 0));
     } else if (request.type === 'release') {
       if (script.holderDiesOn === 'release') return role.die();
-      const status = this.proving ? [call('SCardStatus', script.statusBeforeReleaseRv ?? 0)] : [];
-      const releaseStartedAt = epochMs();
+      const idle = script.holderIdleMs ?? 0;
+      const status = this.proving || this.transaction ? [call('SCardStatus', script.statusBeforeReleaseRv ?? 0, epochMs() + idle)] : [];
+      const releaseStartedAt = epochMs() + idle;
       this.holding = false;
       this.observer.flags = this.observer.flags.filter((flag) => flag === 'PRESENT');
-      role.send({ type: 'released', id: request.id, heldMs: 10, releaseStartedAt, calls: [...status, call('SCardDisconnect', 0, releaseStartedAt, 0.2)] });
+      role.send({ type: 'released', id: request.id, heldMs: 10, releaseStartedAt, calls: [...status, call('SCardDisconnect', 0, releaseStartedAt, 0.2)] }, releaseStartedAt + 0.2);
       for (const wake of this.releaseWaiters.splice(0)) wake();
     } else if (request.type === 'call') {
-      role.send({ type: 'called', id: request.id, call: call(request.step.call, script.holderCallRv ?? 0) });
+      role.send({ type: 'called', id: request.id, call: call(request.step.call, script.holderCallRv ?? 0, epochMs() + (script.holderIdleMs ?? 0)) });
     }
   }
 

@@ -36,7 +36,7 @@ function mtimeMs(path: string): number | undefined {
 }
 
 /** Whether `output` is missing or older than any of `sources`. */
-function stale(output: string, sources: string[]): boolean {
+export function stale(output: string, sources: string[]): boolean {
   const times = sources.map((source) => {
     const time = mtimeMs(source);
     if (time === undefined) throw new Error(`fixture source not found: ${source}`);

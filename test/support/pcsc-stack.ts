@@ -131,6 +131,17 @@ export async function readerIsFree(reader = VIRTUAL_READER): Promise<boolean> {
   return result.code === 0;
 }
 
+/** After a `--virtual` run took its card out: whether the reader is free, once a card is back in (a lock needs one). */
+export async function readerIsFreeAfterVirtualCard(reader = VIRTUAL_READER): Promise<boolean> {
+  await readerStatus(reader, (status) => !status.cardPresent, 5000);
+  const card = await insertCard(VPCD_DEFAULT_PORT, reader);
+  try {
+    return await readerIsFree(reader);
+  } finally {
+    await removeCard(card, reader);
+  }
+}
+
 /**
  * Per-file hooks for node:test: the stack before the first test, and the
  * virtual card inserted unless `card: false`. Everything is undone after.

@@ -12,7 +12,7 @@ export const ENVIRONMENT: Environment = {
   arch: 'x64',
   node: 'v20.20.2',
   scRepro: '0.1.0',
-  binding: { name: 'pcsclite', version: '1.0.1', library: 'libpcsclite.so.1', roles: { holder: 'pcsclite', contender: 'pcsclite' } },
+  binding: { name: 'pcsclite', version: '1.0.1', library: 'libpcsclite.so.1', layout: 'pcsclite', roles: { holder: 'pcsclite', contender: 'pcsclite' } },
   osBuild: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.0-1',
   pcscService: 'pcsc-lite version 1.9.9.\nEnabled features: Linux x86_64-pc-linux-gnu libsystemd serial usb libudev',
   pcscClient: 'libpcsclite1 1.9.9-2',

@@ -76,6 +76,23 @@ test('no-service hints differ per OS', () => {
   assert.equal(hintForCode(null, 'linux'), undefined);
 });
 
+test('Windows: the Smart Card service runs only while a reader is attached (Windows 8 on), so the hints say connect the reader first', () => {
+  const noService = hintForCode('SCARD_E_NO_SERVICE', 'win32')!;
+  // The first thing to do is to attach a reader; starting the service by hand is for Windows 7 and earlier.
+  assert.match(noService, /^connect a smart-card reader/);
+  assert.match(noService, /from Windows 8 .*runs only while a reader is attached/);
+  assert.match(noService, /On Windows 7 and earlier: `sc start SCardSvr`$/);
+  const stopped = hintForCode('SCARD_E_SERVICE_STOPPED', 'win32')!;
+  assert.match(stopped, /stops when the last reader is removed/);
+  assert.match(stopped, /Reconnect the reader, wait for the service to start, and re-run/);
+  assert.notEqual(stopped, noService);
+  assert.equal(hint('serviceStopped', 'win32'), stopped);
+  // pcsc-lite has one cause for SCARD_E_SERVICE_STOPPED: pcscd and libpcsclite of different protocol versions.
+  assert.match(hintForCode('SCARD_E_SERVICE_STOPPED', 'linux')!, /different protocol versions/);
+  assert.doesNotMatch(hintForCode('SCARD_E_NO_SERVICE', 'linux')!, /Windows|SCardSvr/);
+  assert.match(hintForCode('SCARD_E_SERVICE_STOPPED', 'freebsd')!, /PC\/SC service stopped/);
+});
+
 test('reader state bits', () => {
   // pcsc-lite puts an event counter in the high word; CHANGED is about the event.
   assert.deepEqual(decodeReaderState(0x000100a2), ['PRESENT', 'EXCLUSIVE']);

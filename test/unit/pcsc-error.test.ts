@@ -45,10 +45,18 @@ test('takes the call name from the binding prefix, and accepts strings', () => {
   assert.equal(bare?.call, null);
 });
 
-test('0x8010001F is reported as SCARD_E_UNEXPECTED', () => {
-  const info = parsePcscError(new Error('SCardTransmit error: Feature not supported.(0x8010001f)'));
-  assert.equal(info?.name, 'SCARD_E_UNEXPECTED');
-  assert.equal(info?.hex, '0x8010001F');
+test('0x8010001F is named as the platform interface in use names it', () => {
+  const before = process.env.SC_REPRO_FFI_LAYOUT;
+  try {
+    for (const [layout, name] of [['pcsclite', 'SCARD_E_UNSUPPORTED_FEATURE'], ['macos', 'SCARD_E_UNSUPPORTED_FEATURE'], ['windows', 'SCARD_E_UNEXPECTED']]) {
+      process.env.SC_REPRO_FFI_LAYOUT = layout;
+      const info = parsePcscError(new Error('SCardTransmit error: Feature not supported.(0x8010001f)'));
+      assert.deepEqual([info?.name, info?.hex], [name, '0x8010001F'], layout);
+    }
+  } finally {
+    if (before === undefined) delete process.env.SC_REPRO_FFI_LAYOUT;
+    else process.env.SC_REPRO_FFI_LAYOUT = before;
+  }
 });
 
 test('an unknown code is kept as a number with no name', () => {

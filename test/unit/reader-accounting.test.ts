@@ -3,7 +3,7 @@
 // taken for the stack's answer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { handleAfter, mayBeClosedHandle, unexplainedMark } from '../../src/orchestrator/reader-accounting.js';
+import { handleAfter, holdUnseen, mayBeClosedHandle, unexplainedMark } from '../../src/orchestrator/reader-accounting.js';
 
 test('a free reader is explained by no handle; any hold on it is someone else\'s', () => {
   const none = { holder: null, contender: null };
@@ -21,6 +21,9 @@ test('EXCLUSIVE is explained only by a role\'s exclusive handle', () => {
 });
 
 test('INUSE is explained by any handle of a role: a foreign shared handle beside it cannot be told apart', () => {
+  // A stack that shows an exclusive hold as INUSE: the holder's own handle, not another process.
+  assert.equal(unexplainedMark(['PRESENT', 'INUSE'], { holder: 'exclusive', contender: null }), null);
+  assert.equal(mayBeClosedHandle('INUSE', ['exclusive']), true);
   assert.equal(unexplainedMark(['PRESENT', 'INUSE'], { holder: 'shared', contender: null }), null);
   assert.equal(unexplainedMark(['PRESENT', 'INUSE'], { holder: 'direct', contender: null }), null);
   assert.equal(unexplainedMark(['PRESENT', 'INUSE'], { holder: null, contender: 'shared' }), null);
@@ -41,4 +44,18 @@ test('only a mark that a handle the roles just closed could leave gets time to g
   assert.equal(mayBeClosedHandle('EXCLUSIVE', ['exclusive']), true);
   assert.equal(mayBeClosedHandle('INUSE', []), false);
   assert.equal(mayBeClosedHandle('INUSE', ['direct']), true);
+});
+
+test('a hold the third party cannot see as its share mode: the card there, and no mark of another holder than ours', () => {
+  // No mark at all: any holder's mode is hidden.
+  for (const mode of ['exclusive', 'shared', 'direct'] as const) assert.equal(holdUnseen(['PRESENT'], mode), true, mode);
+  // INUSE for an exclusive holder: a stack that shows the hold without its mode.
+  assert.equal(holdUnseen(['PRESENT', 'INUSE'], 'exclusive'), true);
+  // EXCLUSIVE beside a shared or direct holder is somebody else's hold.
+  assert.equal(holdUnseen(['PRESENT', 'EXCLUSIVE'], 'shared'), false);
+  assert.equal(holdUnseen(['PRESENT', 'EXCLUSIVE'], 'direct'), false);
+  // No card, or a card in a state our hold does not explain.
+  for (const flags of [[], ['EMPTY'], ['PRESENT', 'EMPTY'], ['PRESENT', 'MUTE'], ['PRESENT', 'INUSE', 'MUTE'], ['UNAVAILABLE'], ['PRESENT', 'UNKNOWN']] as const) {
+    assert.equal(holdUnseen(flags, 'exclusive'), false, flags.join(' '));
+  }
 });

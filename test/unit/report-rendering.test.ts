@@ -8,7 +8,7 @@ import { code, codeBlock, prose } from '../../src/render/markdown.js';
 import { renderReproMarkdown } from '../../src/render/repro-markdown.js';
 import { renderReproText } from '../../src/render/repro-text.js';
 import { renderJson } from '../../src/render/json.js';
-import { describeExpected, describeObserved, expectedName, timelineMoments } from '../../src/render/report-parts.js';
+import { describeBinding, describeExpected, describeObserved, expectedName, timelineMoments } from '../../src/render/report-parts.js';
 import { debugLogHint } from '../../src/platform/environment.js';
 import { ENVIRONMENT, fixtureRun } from '../support/report-fixtures.js';
 
@@ -174,4 +174,24 @@ test('a blocked observation names the call that waited, with its share mode', ()
   const report = buildReport(elCapitanScardConnect, RunTally.of([fixtureRun('SCARD_E_SHARING_VIOLATION', 'Virtual PCD 00 00')]), environment, 'sc-repro repro');
   const markdown = renderReproMarkdown({ ...report, observed: { ok: false, call: 'SCardConnect', mode: 'direct', blocked: true, afterMs: 902, thenReturned } });
   assert.match(markdown, /^\| Observed \| blocked: `SCardConnect\(DIRECT\)` had not returned after 902 ms/m);
+});
+
+test('a hold proved by the holder says what the third party saw, in text, markdown and JSON', () => {
+  const proved = (readerStateWhileHeld: RunResult['evidence']['readerStateWhileHeld']): RunResult => {
+    const run = result('SCARD_E_SHARING_VIOLATION');
+    return { ...run, evidence: { ...run.evidence, precondition: 'holder', readerStateWhileHeld } };
+  };
+  const inUse = buildReport(elCapitanScardConnect, RunTally.of([proved(['PRESENT', 'INUSE'])]), ENVIRONMENT, 'sc-repro repro');
+  assert.match(renderReproText(inUse), /^ {2}Hold +a third party saw INUSE, not EXCLUSIVE \(PRESENT INUSE\): proved by the holder's own SCardStatus before and after the attempt$/m);
+  assert.match(renderReproMarkdown(inUse), /^\| Hold \| a third party saw INUSE, not EXCLUSIVE \(PRESENT INUSE\): proved by the holder's own `?SCardStatus`? before and after the attempt \|$/m);
+  const json = JSON.parse(renderJson('repro', inUse.exitCode, inUse));
+  assert.deepEqual([json.precondition.evidence, json.evidence.readerStateWhileHeld], ['holder', ['PRESENT', 'INUSE']]);
+  const none = buildReport(elCapitanScardConnect, RunTally.of([proved(['PRESENT'])]), ENVIRONMENT, 'sc-repro repro');
+  assert.match(renderReproText(none), /^ {2}Hold +proved by the holder's own SCardStatus before and after the attempt: this stack shows no EXCLUSIVE\/INUSE to a third party$/m);
+});
+
+test('the binding line names the interface the ffi binding called its library with', () => {
+  const roles = { holder: 'ffi', contender: 'ffi' };
+  assert.equal(describeBinding({ name: 'ffi', version: '3.3.4', library: '/x/pcsc-framework.so', layout: 'macos', roles }), 'ffi 3.3.4 (/x/pcsc-framework.so, macos interface)');
+  assert.equal(describeBinding({ name: 'pcsclite', version: '1.0.1', library: 'libpcsclite.so.1', layout: 'pcsclite', roles: { holder: 'pcsclite', contender: 'ffi' } }), 'pcsclite 1.0.1 (libpcsclite.so.1); holder: pcsclite, contender: ffi');
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RETURN_CODES, formatHex, lookupReturnCode, returnCodeByName } from '../../src/pcsc/return-codes.js';
+import { RETURN_CODES, codeOf, formatHex, lookupReturnCode, returnCodeByName } from '../../src/pcsc/return-codes.js';
 
 test('names are unique and each class sits in its winerror.h range', () => {
   assert.equal(new Set(RETURN_CODES.map((entry) => entry.name)).size, RETURN_CODES.length);
@@ -62,21 +62,39 @@ test('the codes this tool reasons about have their exact values and pcsc-lite te
   assert.equal(returnCodeByName('SCARD_E_NOPE'), undefined);
 });
 
-test('0x8010001F is SCARD_E_UNEXPECTED, with pcsc-lite\'s SCARD_E_UNSUPPORTED_FEATURE as alias', () => {
-  const entry = lookupReturnCode(0x8010001f);
-  assert.equal(entry?.name, 'SCARD_E_UNEXPECTED');
-  assert.equal(entry?.alias, 'SCARD_E_UNSUPPORTED_FEATURE');
-  assert.match(entry?.message ?? '', /Feature not supported/);
-  // Windows' own value for the name stays reachable.
-  assert.equal(returnCodeByName('SCARD_E_UNSUPPORTED_FEATURE')?.code, 0x80100022);
-  assert.equal(lookupReturnCode(0x80100022)?.name, 'SCARD_E_UNSUPPORTED_FEATURE');
+test('0x8010001F is named as the platform that answered names it: SCARD_E_UNSUPPORTED_FEATURE on pcsc-lite and macOS, SCARD_E_UNEXPECTED on Windows', () => {
+  for (const naming of ['pcsclite', 'macos'] as const) {
+    const entry = lookupReturnCode(0x8010001f, naming);
+    assert.deepEqual([entry?.name, entry?.alias, entry?.message], ['SCARD_E_UNSUPPORTED_FEATURE', 'SCARD_E_UNEXPECTED', 'Feature not supported.'], naming);
+    assert.equal(returnCodeByName('SCARD_E_UNSUPPORTED_FEATURE', naming)?.code, 0x8010001f, naming);
+    assert.equal(codeOf('SCARD_E_UNSUPPORTED_FEATURE', naming), 0x8010001f, naming);
+  }
+  assert.equal(lookupReturnCode(0x8010001f, 'windows')?.name, 'SCARD_E_UNEXPECTED');
+  assert.equal(lookupReturnCode(0x80100022, 'windows')?.name, 'SCARD_E_UNSUPPORTED_FEATURE');
+  assert.equal(codeOf('SCARD_E_UNSUPPORTED_FEATURE', 'windows'), 0x80100022);
+  assert.equal(codeOf('SCARD_E_UNEXPECTED', 'pcsclite'), 0x8010001f);
 });
 
-test('0x8010006A is SCARD_W_SECURITY_VIOLATION, with macOS\'s SCARD_W_INSERTED_CARD as alias', () => {
-  const entry = lookupReturnCode(0x8010006a);
-  assert.equal(entry?.name, 'SCARD_W_SECURITY_VIOLATION');
-  assert.equal(entry?.alias, 'SCARD_W_INSERTED_CARD');
-  assert.equal(returnCodeByName('SCARD_W_INSERTED_CARD')?.message, 'Card was inserted.');
+test('0x8010006A is SCARD_W_INSERTED_CARD on macOS, SCARD_W_SECURITY_VIOLATION elsewhere', () => {
+  assert.equal(lookupReturnCode(0x8010006a, 'macos')?.name, 'SCARD_W_INSERTED_CARD');
+  for (const naming of ['pcsclite', 'windows'] as const) {
+    const entry = lookupReturnCode(0x8010006a, naming);
+    assert.deepEqual([entry?.name, entry?.alias], ['SCARD_W_SECURITY_VIOLATION', 'SCARD_W_INSERTED_CARD'], naming);
+  }
+  assert.equal(returnCodeByName('SCARD_W_INSERTED_CARD', 'windows')?.message, 'Card was inserted.');
+});
+
+test('without a naming, SC_REPRO_FFI_LAYOUT decides whose names', () => {
+  const before = process.env.SC_REPRO_FFI_LAYOUT;
+  try {
+    process.env.SC_REPRO_FFI_LAYOUT = 'windows';
+    assert.equal(lookupReturnCode(0x8010001f)?.name, 'SCARD_E_UNEXPECTED');
+    process.env.SC_REPRO_FFI_LAYOUT = 'macos';
+    assert.equal(lookupReturnCode(0x8010001f)?.name, 'SCARD_E_UNSUPPORTED_FEATURE');
+  } finally {
+    if (before === undefined) delete process.env.SC_REPRO_FFI_LAYOUT;
+    else process.env.SC_REPRO_FFI_LAYOUT = before;
+  }
 });
 
 test('formatHex and lookup accept signed 32-bit values', () => {

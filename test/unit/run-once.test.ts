@@ -16,6 +16,8 @@ import { cancelBlockedStatusChange } from '../../src/scenarios/cancel.js';
 import { exclusiveConnectAfterTransaction } from '../../src/scenarios/transaction-rules.js';
 import type { Scenario } from '../../src/scenarios/types.js';
 import { FakeRoles, READER, type Script } from '../support/fake-roles.js';
+import { HELD_FLAG } from '../../src/orchestrator/reader-accounting.js';
+import { findScenario } from '../../src/scenarios/catalog.js';
 
 const SHARING_VIOLATION = codeOf('SCARD_E_SHARING_VIOLATION');
 const BLOCKED_AFTER = 0.1;
@@ -166,12 +168,13 @@ test('the card pulled while held ends the run: inconclusive, environment lost', 
 });
 
 test('a stack that shows no EXCLUSIVE/INUSE: the holder proves the hold with SCardStatus, and the result says so', async () => {
-  const memory = { stateBitsMissing: false };
+  const memory = { holdsUnseen: new Set<'exclusive' | 'shared' | 'direct'>() };
   const roles = new FakeRoles({ hidesShareState: true, contender: { kind: 'answers', afterMs: 1, rv: SHARING_VIOLATION } });
   const result = await runOnce({ roles, observer: roles.observer }, options({ memory }));
   assert.equal(result.verdict, 'not-affected', result.reason);
   assert.equal(result.evidence.precondition, 'holder');
-  assert.equal(memory.stateBitsMissing, true, 'the next runs start with the holder\'s proof');
+  assert.deepEqual(result.evidence.readerStateWhileHeld, ['PRESENT']);
+  assert.deepEqual([...memory.holdsUnseen], ['exclusive'], 'the next exclusive holds start with the holder\'s proof');
   // Taken, let go, taken again with the proof: never silently.
   assert.deepEqual(result.calls.filter((c) => c.role === 'holder').map((c) => c.call), ['SCardConnect', 'SCardDisconnect', 'SCardConnect', 'SCardStatus', 'SCardStatus', 'SCardDisconnect']);
   const next = await runOnce({ roles, observer: roles.observer }, options({ memory }));
@@ -185,17 +188,96 @@ test('the holder\'s proof fails before its release: the hold is not proved, inco
   assert.equal(result.reason, "the hold is not proved: the holder's SCardStatus returned SCARD_E_INVALID_HANDLE (0x80100003) before its release");
 });
 
-test('a third party that sees the wrong share mode is not a missing state: inconclusive', async () => {
-  // A holder that said exclusive while the reader shows only INUSE (a shared connect).
-  const roles = new FakeRoles({ contender: { kind: 'answers', afterMs: 1, rv: 0 } });
-  const original = roles.observer.look.bind(roles.observer);
-  roles.observer.look = () => {
-    const view = original();
-    return { ...view, flags: view.flags.map((flag) => (flag === 'EXCLUSIVE' ? 'INUSE' : flag)) };
-  };
-  const result = await runOnce({ roles, observer: roles.observer }, options());
-  assert.equal(result.verdict, 'inconclusive');
-  assert.match(result.reason, /a third party saw PRESENT INUSE, not EXCLUSIVE/);
+test('a stack that shows an exclusive hold as INUSE, never EXCLUSIVE: the holder proves it, and the result says what the third party saw', async () => {
+  const memory = { holdsUnseen: new Set<'exclusive' | 'shared' | 'direct'>() };
+  const roles = new FakeRoles({ inUseOnly: true, contender: { kind: 'answers', afterMs: 1, rv: SHARING_VIOLATION } });
+  for (let i = 0; i < 3; i++) {
+    const result = await runOnce({ roles, observer: roles.observer }, options({ memory }));
+    assert.equal(result.verdict, 'not-affected', result.reason);
+    assert.equal(result.evidence.precondition, 'holder');
+    assert.deepEqual(result.evidence.readerStateWhileHeld, ['PRESENT', 'INUSE']);
+    // The holder's exclusive handle is what shows as INUSE: no foreign process in the accounting before, during or after.
+    const holder = result.calls.filter((c) => c.role === 'holder').map((c) => c.call);
+    assert.deepEqual(holder, i === 0 ? ['SCardConnect', 'SCardDisconnect', 'SCardConnect', 'SCardStatus', 'SCardStatus', 'SCardDisconnect'] : ['SCardConnect', 'SCardStatus', 'SCardStatus', 'SCardDisconnect']);
+  }
+  assert.deepEqual([...memory.holdsUnseen], ['exclusive']);
+  // A shared hold this stack does show: seen by the third party, no proof asked of the holder.
+  const sharedRoles = new FakeRoles({ inUseOnly: true, contender: { kind: 'answers', afterMs: 1, rv: 0 } });
+  const shared = await runOnce({ roles: sharedRoles, observer: sharedRoles.observer }, options({ memory, scenario: yosemiteSharedConnect }));
+  assert.equal(shared.verdict, 'not-affected', shared.reason);
+  assert.equal(shared.evidence.precondition, 'observer');
+  assert.deepEqual(shared.calls.filter((c) => c.role === 'holder').map((c) => c.call), ['SCardConnect', 'SCardDisconnect']);
+});
+
+test('a third party that sees a different holder than ours is not a hidden share mode: inconclusive', async () => {
+  // What the third party sees while the holder says it holds: [holder's mode, flags].
+  const cases: [Scenario, string[]][] = [
+    [yosemiteSharedConnect, ['PRESENT', 'EXCLUSIVE']],
+    [elCapitanScardConnect, ['EMPTY']],
+    [elCapitanScardConnect, []],
+    [elCapitanScardConnect, ['PRESENT', 'MUTE', 'INUSE']],
+  ];
+  for (const [scenario, flags] of cases) {
+    const roles = new FakeRoles({ contender: { kind: 'answers', afterMs: 1, rv: 0 } });
+    const original = roles.observer.look.bind(roles.observer);
+    // Free before the hold; while it is held, the state under test.
+    roles.observer.look = () => (roles.observer.flags.length > 1 ? { ...original(), flags: flags as never } : original());
+    const result = await runOnce({ roles, observer: roles.observer }, options({ scenario }));
+    assert.equal(result.verdict, 'inconclusive', `${flags.join(' ')}: ${result.reason}`);
+    assert.equal(result.reason, `the holder said it held the reader, but a third party saw ${flags.join(' ') || 'no state'}, not ${HELD_FLAG[scenario.holder.mode]}`);
+  }
+});
+
+// Windows resets the card of a transaction idle for more than 5 s
+// (SCardBeginTransaction remarks): the holder's next call says SCARD_W_RESET_CARD.
+
+const RESET_CARD = codeOf('SCARD_W_RESET_CARD');
+const WINDOWS = { name: 'ffi', version: null, library: 'winscard.so', layout: 'windows' } as const;
+const PCSCLITE = { ...WINDOWS, library: 'libpcsclite.so.1', layout: 'pcsclite' } as const;
+
+async function runOn(layout: typeof WINDOWS | typeof PCSCLITE, script: Script, overrides: Partial<RunOptions>) {
+  const roles = new FakeRoles(script);
+  roles.bindings.holder = layout;
+  return runOnce({ roles, observer: roles.observer }, options(overrides));
+}
+
+test('a transaction reset by Windows\' idle rule is not the stack\'s answer: inconclusive, naming the rule', async () => {
+  // The contender's SCardTransmit, waiting for the transaction, returns at the reset while the reader is still held.
+  const result = await runOn(WINDOWS, { contender: { kind: 'answers', afterMs: 2, rv: RESET_CARD }, statusBeforeReleaseRv: RESET_CARD, holderIdleMs: 6000 }, { scenario: findScenario('transaction-blocks-transmit')! });
+  assert.equal(result.verdict, 'inconclusive', result.reason);
+  assert.match(result.reason, /^the holder's transaction was reset during the hold, by no act of the contender: the holder's SCardStatus returned SCARD_W_RESET_CARD after its transaction had been idle for (\d+) ms; Windows resets the card when a transaction stays idle for more than 5 s \(Microsoft, SCardBeginTransaction\)/);
+  assert.ok(Number(/idle for (\d+) ms/.exec(result.reason)![1]) >= 6000, result.reason);
+  assert.match(result.hint ?? '', /under 5 s/);
+  assert.equal(result.knownBug, null);
+});
+
+test('a transaction reset that no act of the contender explains is inconclusive on any stack', async () => {
+  const result = await runOn(PCSCLITE, { contender: { kind: 'waits-for-release', rv: 0 }, statusBeforeReleaseRv: RESET_CARD }, { scenario: exclusiveConnectDuringTransaction });
+  assert.equal(result.verdict, 'inconclusive', result.reason);
+  assert.match(result.reason, /^the holder's transaction was reset during the hold, by no act of the contender: .*; another process may have reset the card/);
+});
+
+test('a reset the contender asked for is its answer, unless Windows\' idle rule could have done it too', async () => {
+  const scenario = findScenario('owner-not-reset-by-foreign-unpower')!;
+  const script = (): Script => ({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, holderCallRv: RESET_CARD, statusBeforeReleaseRv: RESET_CARD });
+  // Quick: the contender's SCardEndTransaction(SCARD_UNPOWER_CARD) did it, on any stack.
+  for (const layout of [WINDOWS, PCSCLITE]) {
+    const result = await runOn(layout, script(), { scenario });
+    assert.equal(result.verdict, 'unexpected', `${layout.layout}: ${result.reason}`);
+    assert.deepEqual(result.outcome, { kind: 'error', name: 'SCARD_W_RESET_CARD' });
+  }
+  // Idle longer than the rule allows: on Windows either could have reset the card.
+  const windows = await runOn(WINDOWS, { ...script(), holderIdleMs: 6000 }, { scenario });
+  assert.equal(windows.verdict, 'inconclusive', windows.reason);
+  assert.match(windows.reason, /so whether the contender's SCardEndTransaction\(SCARD_UNPOWER_CARD\) or that rule reset the card cannot be told$/);
+  const pcsclite = await runOn(PCSCLITE, { ...script(), holderIdleMs: 6000 }, { scenario });
+  assert.equal(pcsclite.verdict, 'unexpected', pcsclite.reason);
+});
+
+test('a transaction that lasted its hold is judged as before', async () => {
+  const result = await runOn(WINDOWS, { contender: { kind: 'waits-for-release', rv: 0 } }, { scenario: exclusiveConnectDuringTransaction });
+  assert.equal(result.verdict, 'not-affected', result.reason);
+  assert.ok(result.calls.some((c) => c.role === 'holder' && c.call === 'SCardStatus'), 'the owner looked at its handle before letting go');
 });
 
 /** A card the fake observer sees go and come back; `ignores` leaves it in the reader. */

@@ -127,9 +127,29 @@ test('steps name every PC/SC call a scenario makes, by role', () => {
     assert.ok(calls.has(call), call);
   }
   assert.deepEqual(scenarioSteps(findScenario('end-transaction-after-card-reinserted')!), {
-    holder: ['SCardConnect(SHARED)', 'SCardBeginTransaction', 'SCardEndTransaction(SCARD_LEAVE_CARD) (judged)', 'SCardDisconnect(SCARD_LEAVE_CARD)'],
+    holder: ['SCardConnect(SHARED)', 'SCardBeginTransaction', 'SCardEndTransaction(SCARD_LEAVE_CARD) (judged)', 'SCardStatus (the transaction was not reset)', 'SCardDisconnect(SCARD_LEAVE_CARD)'],
     contender: ['SCardDisconnect(SCARD_LEAVE_CARD), if a handle is still open'],
     observer: ['SCardGetStatusChange(UNAWARE, timeout 0) while the reader is held'],
     card: ['removed and inserted again before the judged call'],
   });
+});
+
+test('direct mode against the vendors\' words: a Windows direct holder refuses every contender, a macOS direct connect may report the card\'s protocol', () => {
+  // Microsoft's SCardConnect: SCARD_SHARE_DIRECT allows no other application access to the reader.
+  for (const contender of ['exclusive', 'shared', 'direct']) {
+    const cell = findScenario(`share-direct-${contender}`)!;
+    assert.deepEqual(cell.expected.windows, { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' }, contender);
+    assert.equal(judge(cell, { kind: 'success' }, 'windows').verdict, 'unexpected');
+  }
+  // So the direct-mode scenarios, whose contender connects SHARED first, cannot reach their judged call on Windows: no expectation.
+  for (const id of ['direct-connect-protocol-undefined', 'direct-reconnect-keeps-protocol-undefined']) {
+    const scenario = findScenario(id)!;
+    assert.equal(scenario.expected.windows, undefined, id);
+    // PCSC.framework, asked for T0|T1, reports the reader state's protocol: the card's, or UNSET (0).
+    for (const protocol of ['T0', 'T1', 'undefined']) assert.equal(judge(scenario, { kind: 'success', protocol }, 'macos').verdict, 'not-affected', `${id} ${protocol}`);
+    assert.equal(judge(scenario, { kind: 'error', name: 'SCARD_E_PROTO_MISMATCH' }, 'macos').verdict, 'unexpected', id);
+  }
+  // Windows' text speaks of the direct application's own hold: a direct contender beside another holder has no reference there.
+  assert.equal(findScenario('share-shared-direct')!.expected.windows, undefined);
+  assert.equal(findScenario('share-exclusive-direct')!.expected.windows, undefined);
 });
