@@ -17,7 +17,13 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 /** Milliseconds rounded to 0.1, the precision every report shows. */
 export const roundMs = (ms: number): number => Math.round(ms * 10) / 10;
 
-let clockOffset: number | undefined;
+let anchor: ClockAnchor | undefined;
+
+/** A process's monotonic clock on the system clock: `offset`, known to within `uncertaintyMs` either way. */
+export interface ClockAnchor {
+  offset: number;
+  uncertaintyMs: number;
+}
 
 /**
  * The wall clock in ms with sub-millisecond precision, comparable between
@@ -27,8 +33,18 @@ let clockOffset: number | undefined;
  * microseconds.
  */
 export function epochMs(): number {
-  clockOffset ??= anchorClock(Date.now, () => performance.now());
-  return clockOffset + performance.now();
+  anchor ??= anchorClock(Date.now, () => performance.now());
+  return anchor.offset + performance.now();
+}
+
+/**
+ * How far this process's epochMs may be from the system clock. Another
+ * process compares stamps with a tolerance of both processes' uncertainty: on
+ * a loaded machine no try may catch the tick in a narrow bracket.
+ */
+export function clockUncertaintyMs(): number {
+  anchor ??= anchorClock(Date.now, () => performance.now());
+  return anchor.uncertaintyMs;
 }
 
 /** Wider than this, a try was interrupted (the process was descheduled): another try. */
@@ -46,9 +62,14 @@ const MAX_ANCHOR_TRIES = 20;
  * spinning, the narrowest bracket wins; a try whose tick came too soon to be
  * bracketed does not count.
  */
-export function anchorClock(wall: () => number, monotonic: () => number): number {
+export function anchorClock(wall: () => number, monotonic: () => number): ClockAnchor {
   monotonic();
-  let best = { offset: wall() - monotonic(), width: Infinity };
+  // Without a bracket: Date.now() truncates (the wall time was within the millisecond after), somewhere between two monotonic reads.
+  const first = monotonic();
+  const wallRead = wall();
+  const second = monotonic();
+  const unbracketed = { offset: wallRead + 0.5 - (first + second) / 2, uncertaintyMs: 0.5 + (second - first) / 2 };
+  let best = { offset: unbracketed.offset, width: Infinity };
   for (let tries = 0; tries < MAX_ANCHOR_TRIES && best.width > ANCHOR_WIDTH_MS; tries++) {
     const start = wall();
     let before = monotonic();
@@ -63,5 +84,6 @@ export function anchorClock(wall: () => number, monotonic: () => number): number
     if (after - before < best.width) best = { offset: now - (before + after) / 2, width: after - before };
     if (tries >= 2 && best.width < Infinity) break;
   }
-  return best.offset;
+  // A bracket puts the tick within half its width.
+  return best.width < Infinity ? { offset: best.offset, uncertaintyMs: best.width / 2 } : unbracketed;
 }

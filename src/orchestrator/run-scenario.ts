@@ -177,7 +177,11 @@ const POLL_MS = 10;
 const WATCH_MS = 100;
 /** What a handle may answer once the scenario took its card out: the answer under test, not a lost environment. */
 const CARD_GONE: ReadonlySet<string> = new Set(['SCARD_W_REMOVED_CARD', 'SCARD_E_NO_SMARTCARD']);
-/** How far the clocks of two processes may disagree (epochMs aligns them to microseconds; this is ample). */
+/**
+ * How far the stamps of two processes may disagree beyond what each role said
+ * of its own clock (epochMs aligns an undisturbed process to microseconds;
+ * one descheduled through every try of its anchor knows its stamps less well).
+ */
 const CLOCK_TOLERANCE_MS = 1;
 
 const isSuccess = (call: CallRecord) => call.rv === 0;
@@ -232,6 +236,12 @@ class Run {
 
   restart(role: RoleName): Promise<void> {
     return this.roles.restart(role);
+  }
+
+  /** Stamps of the holder and the contender are equal within this: the roles' own clock uncertainties and a margin. */
+  get clockToleranceMs(): number {
+    const { holder = 0, contender = 0 } = this.roles.clockUncertaintyMs;
+    return CLOCK_TOLERANCE_MS + holder + contender;
   }
 
   /** The platform interface the holder calls its PC/SC library with (BindingInfo.layout), once it said. */
@@ -713,7 +723,7 @@ async function holderJudgedWhileContenderWaits(run: Run, step: Step): Promise<vo
   run.recordAct(after.message);
   // No answer within --blocked-after stood for "waiting"; the records say whether it was already waiting when the holder called.
   const waited = longestCall(after.message.calls);
-  if (waited && waited.startedAt > judged.startedAt + CLOCK_TOLERANCE_MS) {
+  if (waited && waited.startedAt > judged.startedAt + run.clockToleranceMs) {
     throw new Inconclusive(`the contender's ${waited.call} began only after the holder's ${step.call}: it was not yet waiting for the holder when the holder's call was made`);
   }
   run.noteFailures('contender', [...after.message.calls, ...after.message.cleanup]);
@@ -746,11 +756,11 @@ async function holderReleases(run: Run): Promise<void> {
   holderTransactionLasted(run);
   // A scenario about what the hold left behind has the contender act outside it, by design.
   if (options.scenario.contenderActsAfterRelease) return;
-  // Stamps of different processes: equal within CLOCK_TOLERANCE_MS.
-  run.evidence.holderHeldThroughAnswer = run.timeline.holderReleased! + CLOCK_TOLERANCE_MS >= run.answeredAt!;
+  // Stamps of different processes: equal within what their clocks allow.
+  run.evidence.holderHeldThroughAnswer = run.timeline.holderReleased! + run.clockToleranceMs >= run.answeredAt!;
   // A contender with nothing to do leaves only the holder's own call, on its held handle.
   const contenderActed = options.scenario.contender.act.length > 0;
-  const actedInside = !contenderActed || (run.timeline.attempt !== null && run.timeline.attempt + CLOCK_TOLERANCE_MS >= run.timeline.readerHeld!);
+  const actedInside = !contenderActed || (run.timeline.attempt !== null && run.timeline.attempt + run.clockToleranceMs >= run.timeline.readerHeld!);
   run.evidence.attemptInsideHold = actedInside && run.evidence.holderHeldThroughAnswer;
   if (!run.evidence.attemptInsideHold) throw new Inconclusive('the attempt fell outside the hold window', hint('holdTooShort'));
 }

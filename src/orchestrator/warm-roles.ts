@@ -18,6 +18,8 @@ export interface RolePair {
   readonly startupMs: number | null;
   /** The binding each role reported when it was ready. */
   readonly bindings: Partial<Record<RoleName, BindingInfo>>;
+  /** How far each role's stamps may be off the system clock, as it reported when it was ready. */
+  readonly clockUncertaintyMs: Partial<Record<RoleName, number>>;
 }
 
 export class RoleStartError extends Error {
@@ -36,6 +38,7 @@ export class WarmRoles implements RolePair {
   private readonly starting = new Map<RoleName, Promise<void>>();
   startupMs: number | null = null;
   readonly bindings: Partial<Record<RoleName, BindingInfo>> = {};
+  readonly clockUncertaintyMs: Partial<Record<RoleName, number>> = {};
 
   constructor(
     private readonly env: Record<RoleName, Record<string, string>>,
@@ -66,6 +69,7 @@ export class WarmRoles implements RolePair {
     const ready = await link.reply(-1, ['ready'], this.timeoutMs);
     if ('message' in ready && ready.message.type === 'ready') {
       this.bindings[link.name] = ready.message.binding;
+      this.clockUncertaintyMs[link.name] = ready.message.clockUncertaintyMs;
       return;
     }
     if ('timedOut' in ready) throw new RoleStartError(link.name, `the ${link.name} did not start within ${this.timeoutMs / 1000} s`, 'raise --timeout', null);

@@ -48,8 +48,8 @@ interface Stamped {
 // Role → orchestrator.
 export type RoleMessage = Stamped &
   (
-    /** The role can act; `binding`: how it reaches PC/SC. */
-    | { type: 'ready'; role: RoleName; binding: BindingInfo }
+    /** The role can act; `binding`: how it reaches PC/SC; `clockUncertaintyMs`: how far its stamps may be off the system clock. */
+    | { type: 'ready'; role: RoleName; binding: BindingInfo; clockUncertaintyMs: number }
     /** The reader is held; `calls` are the ones that took it. */
     | { type: 'held'; id: number; reader: string; protocol: string; calls: CallRecord[] }
     | { type: 'called'; id: number; call: CallRecord }
@@ -78,7 +78,7 @@ export type Unstamped<M> = M extends Stamped ? Omit<M, 't'> : never;
 type Shape = Record<string, 'string' | 'number' | 'object'>;
 
 const MESSAGE_SHAPE: Record<RoleMessageType, Shape> = {
-    ready: { role: 'string', binding: 'object' },
+    ready: { role: 'string', binding: 'object', clockUncertaintyMs: 'number' },
     held: { id: 'number', reader: 'string', protocol: 'string', calls: 'object' },
     called: { id: 'number', call: 'object' },
     prepared: { id: 'number', calls: 'object' },

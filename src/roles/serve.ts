@@ -2,6 +2,7 @@
 // PC/SC context for its whole life, carrying out the orchestrator's requests
 // one at a time. Spawning two processes per repetition would cost more than
 // the PC/SC calls being measured.
+import { clockUncertaintyMs } from '../core/bounded-wait.js';
 import { reportFor, type ErrorReport } from '../core/errors.js';
 import { EXIT, type ExitCode } from '../core/exit-codes.js';
 import { exitCodeFor } from '../core/errors.js';
@@ -131,7 +132,7 @@ export async function serveRole(role: RoleName, channel: ParentChannel): Promise
       }
     });
   });
-  channel.send({ type: 'ready', role, binding: info });
+  channel.send({ type: 'ready', role, binding: info, clockUncertaintyMs: clockUncertaintyMs() });
   const interrupted = new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }));
   // A request stuck in a PC/SC call never settles the queue: a signal ends the wait.
   await Promise.race([channel.parentGone.then(() => queue), interrupted]);

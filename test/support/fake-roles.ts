@@ -42,6 +42,8 @@ export interface Script {
   holderDiesOn?: 'hold' | 'release';
   /** The holder stamps its `held` this far in the future (a lying clock). */
   heldClockSkewMs?: number;
+  /** How far each role says its stamps may be off the system clock. */
+  clockUncertaintyMs?: number;
   /** The contender's disconnect after a connect that succeeded returns this. */
   disconnectRv?: number;
   /** The reader the contender says it acted on. */
@@ -128,6 +130,7 @@ export class FakeRoles implements RolePair {
   readonly restarted: RoleName[] = [];
   startupMs = null;
   readonly bindings: Partial<Record<RoleName, BindingInfo>> = {};
+  readonly clockUncertaintyMs: Partial<Record<RoleName, number>>;
   private releaseWaiters: (() => void)[] = [];
   private proving = false;
   private transaction = false;
@@ -136,6 +139,8 @@ export class FakeRoles implements RolePair {
 
   constructor(private readonly script: Script) {
     this.busy = !!script.busyOnce;
+    const uncertainty = script.clockUncertaintyMs ?? 0;
+    this.clockUncertaintyMs = { holder: uncertainty, contender: uncertainty };
     this.start('holder');
     this.start('contender');
   }

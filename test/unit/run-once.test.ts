@@ -133,6 +133,15 @@ test('an attempt that falls outside the hold (a holder whose clock lies) is inco
   assert.equal(result.reason, 'the attempt fell outside the hold window');
 });
 
+test("a skew within the roles' own clock uncertainty is no lie: the run is judged; beyond it, inconclusive", async () => {
+  // A role descheduled through every try of its anchor said its stamps may be 1.5 ms off: a held stamp 2 ms late is within the two.
+  const within = await run({ heldClockSkewMs: 2, clockUncertaintyMs: 1.5, contender: { kind: 'answers', afterMs: 0, rv: SHARING_VIOLATION } });
+  assert.equal(within.result.verdict, 'not-affected', within.result.reason);
+  const beyond = await run({ heldClockSkewMs: 50, clockUncertaintyMs: 1.5, contender: { kind: 'answers', afterMs: 0, rv: SHARING_VIOLATION } });
+  assert.equal(beyond.result.verdict, 'inconclusive');
+  assert.equal(beyond.result.reason, 'the attempt fell outside the hold window');
+});
+
 test('an answer that comes only after --hold ended the hold is inconclusive', async () => {
   const { result } = await run({ contender: { kind: 'waits-for-release', rv: 0 } }, { scenario: yosemiteSharedConnect, holdSeconds: 0.05 });
   assert.equal(result.verdict, 'inconclusive');
