@@ -1,7 +1,7 @@
 // Option values are validated here, before any PC/SC work, so that bad input
 // always ends in a one-line UsageError (exit 64).
-import { closeSync, constants, existsSync, fstatSync, openSync, rmSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, openSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { OutputTarget } from '../commands/report-output.js';
 import type { ReaderSelector } from '../pcsc/select-reader.js';
@@ -9,23 +9,26 @@ import type { ReaderSelector } from '../pcsc/select-reader.js';
 /** Longest accepted duration: one day. Larger values are typos, and timers overflow past ~24.8 days. */
 export const MAX_SECONDS = 86_400;
 
-export function parseSeconds(flag: string, value: string): number {
+const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
+
+/**
+ * Seconds as a plain decimal, greater than 0 (at least `min`, when given) and
+ * at most a day. Every refusal names that range: `1e9` is a number the user
+ * meant, and told only "expects a number" they cannot tell what would do.
+ */
+export function parseSeconds(flag: string, value: string, min?: number): number {
   const text = value.trim();
-  if (!/^\d+(\.\d+)?$/.test(text)) {
-    throw new UsageError(`${flag} expects a number of seconds such as 10 or 0.5, got '${value}'`);
-  }
+  const range = `${min === undefined ? 'greater than 0' : `at least ${min}`} and at most ${MAX_SECONDS} seconds`;
   const seconds = Number(text);
-  if (!(seconds > 0) || seconds > MAX_SECONDS) {
-    throw new UsageError(`${flag} must be greater than 0 and at most ${MAX_SECONDS} seconds, got '${value}'`);
-  }
+  const inRange = seconds > 0 && seconds <= MAX_SECONDS && (min === undefined || seconds >= min);
+  if (text !== '' && Number.isFinite(seconds) && !inRange) throw new UsageError(`${flag} must be ${range}, got '${value}'`);
+  if (!PLAIN_DECIMAL.test(text)) throw new UsageError(`${flag} expects a number of seconds such as 10 or 0.5, ${range}, got '${value}'`);
   return seconds;
 }
 
 /** Seconds, at least `min`: a bound that makes no sense below it (--blocked-after). */
 export function parseSecondsAtLeast(flag: string, value: string, min: number): number {
-  const seconds = parseSeconds(flag, value);
-  if (seconds < min) throw new UsageError(`${flag} must be at least ${min} seconds, got '${value}'`);
-  return seconds;
+  return parseSeconds(flag, value, min);
 }
 
 export function parseChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T {
@@ -104,6 +107,34 @@ export function parseOutputPath(value: string): OutputTarget {
   closeSync(fd);
   if (!existed) rmSync(path, { force: true });
   return { path };
+}
+
+/**
+ * Every --output of the command line, in order, each checked as
+ * parseOutputPath checks it. Two that name the same file (by another path, a
+ * link, or as the same pipe) are bad usage: one report would overwrite the
+ * other.
+ */
+export function parseOutputPaths(value: string, previous: readonly OutputTarget[] = []): OutputTarget[] {
+  if (value.trim() !== '') {
+    const identity = fileIdentity(resolve(value));
+    if (previous.some((target) => fileIdentity(target.path) === identity)) {
+      throw new UsageError(`--output ${value} names the same file as an earlier --output; give each report a file of its own`);
+    }
+  }
+  return [...previous, parseOutputPath(value)];
+}
+
+/** What a path leads to: the file itself when it exists (device and inode), else its real folder and its name. */
+function fileIdentity(path: string): string {
+  try {
+    const found = statSync(path, { bigint: true, throwIfNoEntry: false });
+    // Some file systems report no inode (0): their files are told apart by name.
+    if (found && found.ino !== 0n) return `file ${found.dev}:${found.ino}`;
+    return `name ${join(realpathSync(dirname(path)), basename(path))}`;
+  } catch {
+    return `name ${path}`;
+  }
 }
 
 /**

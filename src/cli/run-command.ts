@@ -1,10 +1,11 @@
 // The one place where a command's result or failure becomes an exit code, and
 // where output that cannot be delivered is dealt with.
-import { exitCodeFor, reportFor } from '../core/errors.js';
+import { exitCodeFor, reportFor, UsageError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { interruptedBy, settleExitCode, signalExitCode } from '../core/interrupt.js';
 import { renderErrorLines } from '../render/errors.js';
 import { renderJson, type JsonCommand } from '../render/json.js';
+import { withHelpPointer } from './help-pointer.js';
 
 let stdoutFailure: NodeJS.ErrnoException | null = null;
 
@@ -46,7 +47,8 @@ export async function runCommand(context: CommandContext, body: () => Promise<nu
     failed = true;
     // Whatever broke once a signal came (a call cut short, a role gone), the signal is why the command stopped.
     code = signalExitCode() ?? exitCodeFor(error);
-    const report = reportFor(error);
+    const found = reportFor(error);
+    const report = error instanceof UsageError ? { ...found, message: withHelpPointer(found.message, context.command) } : found;
     if (context.json) process.stdout.write(renderJson(context.command, code, report));
     process.stderr.write(`${renderErrorLines(report).join('\n')}\n`);
     // Users get one line; a stack is for debugging sc-repro itself, on request.

@@ -21,8 +21,10 @@ export interface PlanCommandOptions
   extends Pick<PlanOptions, 'holdSeconds' | 'fullHold' | 'timeoutSeconds' | 'blockedAfterSeconds' | 'holderEnv' | 'contenderEnv' | 'repeat' | 'waitCardSeconds' | 'trace'> {
   reader?: ReaderSelector;
   virtual: boolean;
+  /** What the terminal shows, and the format of an --output file whose extension names none. */
   format: ReportFormat;
-  output?: OutputTarget;
+  /** Every --output, each written from the same run. */
+  outputs: readonly OutputTarget[];
   argv: string[];
 }
 
@@ -36,8 +38,8 @@ export interface PlanReporting<T> {
 
 export async function runPlanCommand<T extends { exitCode: number }>(options: PlanCommandOptions, scenarios: readonly Scenario[], reporting: PlanReporting<T>): Promise<number> {
   const interrupt = interruptSignal();
-  const progress = options.format === 'text' || options.output ? await startProgress('preparing') : undefined;
-  const { virtual, format, output, argv, ...run } = options;
+  const progress = options.format === 'text' || options.outputs.length > 0 ? await startProgress('preparing') : undefined;
+  const { virtual, format, outputs, argv, ...run } = options;
   const single = scenarios.length * options.repeat === 1;
   // The driver's configuration is files only: read while the runs go on; its attributes after them.
   let configured: ReturnType<typeof configuredDriver> | undefined;
@@ -87,7 +89,7 @@ export async function runPlanCommand<T extends { exitCode: number }>(options: Pl
     // One code, said once: after a signal the report, its JSON and the exit all tell the signal's code.
     const verdictCode = reporting.exitCode(report);
     const code = interrupt.settle(verdictCode);
-    const delivery = await emitReport({ ...report, exitCode: code }, reporting.renderers, format, output);
+    const delivery = await emitReport({ ...report, exitCode: code }, reporting.renderers, format, outputs);
     // An interrupted run says so in one line of its own (runCommand); otherwise why it could not be judged.
     const cause = code === verdictCode ? reporting.inconclusive(report) : null;
     // On a terminal the text report already says why; elsewhere stderr is where scripts and logs look.

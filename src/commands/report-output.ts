@@ -1,11 +1,25 @@
-// Where a report goes: the chosen format on stdout, or, with --output, the
-// chosen format in the file and the human summary on the terminal.
+// Where a report goes: the chosen format on stdout, or, with --output, each
+// file in the format its name asks for and the human summary on the terminal.
 import { close, write } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { renderErrorLines } from '../render/errors.js';
+import { out } from '../render/style.js';
 
 export type ReportFormat = 'text' | 'json' | 'markdown';
+
+/** The extensions that choose a file's format: several files of one run, as hyperfine's --export-json and --export-markdown give. */
+const FORMAT_BY_EXTENSION: Readonly<Record<string, ReportFormat>> = { '.json': 'json', '.md': 'markdown', '.txt': 'text' };
+
+/**
+ * The format of one --output file: its extension's (`.json`, `.md`, `.txt`,
+ * in any case), else the one the command line chose (a pipe, `/dev/fd/63`,
+ * `report.log`).
+ */
+export function outputFormat(path: string, chosen: ReportFormat): ReportFormat {
+  return FORMAT_BY_EXTENSION[extname(path).toLowerCase()] ?? chosen;
+}
 
 export interface Renderers<T> {
   text(report: T): string;
@@ -54,28 +68,47 @@ export interface Delivery {
   textOnTerminal: boolean;
 }
 
+/** The report in `format` for a file: rendered with colour off, since a file is read elsewhere, later, by anything. */
+function renderForFile<T>(report: T, renderers: Renderers<T>, format: ReportFormat): string {
+  const level = out.level;
+  out.level = 0;
+  try {
+    // Colour is off; the strip is for an escape a renderer might write on its own.
+    return stripVTControlCharacters(renderers[format](report));
+  } finally {
+    out.level = level;
+  }
+}
+
 /**
- * Shows the report; `written` is false when the --output file could not be
- * written. The verdict is on the terminal either way, and the file's failure
- * is one line. A file never gets colour codes, whatever the terminal takes.
+ * Shows the report; `written` is false when an --output file could not be
+ * written. The verdict is on the terminal either way, and each file's failure
+ * is one line. Every file gets the same report (one run), each in its own
+ * format, and never colour codes, whatever the terminal takes.
  */
-export async function emitReport<T>(report: T, renderers: Renderers<T>, format: ReportFormat, output: OutputTarget | undefined): Promise<Delivery> {
-  const textOnTerminal = !!process.stdout.isTTY && (format === 'text' || !!output);
-  const rendered = renderers[format](report);
-  if (!output) {
-    process.stdout.write(rendered);
+export async function emitReport<T>(report: T, renderers: Renderers<T>, format: ReportFormat, outputs: readonly OutputTarget[]): Promise<Delivery> {
+  const textOnTerminal = !!process.stdout.isTTY && (format === 'text' || outputs.length > 0);
+  if (outputs.length === 0) {
+    process.stdout.write(renderers[format](report));
     return { written: true, textOnTerminal };
   }
-  const text = stripVTControlCharacters(rendered);
-  const written = await (output.fd === undefined ? writeFile(output.path, text) : writeToOpen(output.fd, text)).then(
-    () => null,
-    (error: NodeJS.ErrnoException) => error,
+  // Written side by side: a pipe whose reader is slow delays its own report, not the others'.
+  const failures = await Promise.all(
+    outputs.map((output) => {
+      const text = renderForFile(report, renderers, outputFormat(output.path, format));
+      return (output.fd === undefined ? writeFile(output.path, text) : writeToOpen(output.fd, text)).then(
+        () => null,
+        (error: NodeJS.ErrnoException) => error,
+      );
+    }),
   );
-  process.stdout.write(format === 'text' ? rendered : renderers.text(report));
-  if (!written) {
-    process.stdout.write(`Report written to ${output.path}\n`);
-    return { written: true, textOnTerminal };
-  }
-  process.stderr.write(`${renderErrorLines({ message: `could not write the report to ${output.path} (${written.code ?? written.message})` }).join('\n')}\n`);
-  return { written: false, textOnTerminal };
+  process.stdout.write(renderers.text(report));
+  outputs.forEach((output, index) => {
+    if (!failures[index]) process.stdout.write(`Report written to ${output.path}\n`);
+  });
+  outputs.forEach((output, index) => {
+    const failure = failures[index];
+    if (failure) process.stderr.write(`${renderErrorLines({ message: `could not write the report to ${output.path} (${failure.code ?? failure.message})` }).join('\n')}\n`);
+  });
+  return { written: failures.every((failure) => !failure), textOnTerminal };
 }

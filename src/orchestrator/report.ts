@@ -214,9 +214,21 @@ export const shellFor = (platform: string = process.platform): Shell => (platfor
  * differ in how a quote inside is written ('\'' and ''), and PowerShell also
  * reads `@` (splatting) and `,` (arrays) in a bare word. A word with a line
  * break or another control character (a hostile reader name) is written with
- * escapes instead, $'…' in bash and zsh, "…`n…" in PowerShell, so the command
- * stays one line that still means that word.
+ * escapes instead, $'…' in bash and zsh, a double-quoted string in
+ * PowerShell, so the command stays one line that still means that word.
+ *
+ * PowerShell as Windows ships it, 5.1: it takes smart quotation marks as
+ * normal ones (about_Quoting_Rules): ‘ ’ ‚ ‛ end a single-quoted string as '
+ * does, and “ ” „ a double-quoted one as " does, so inside quotes each is
+ * doubled or escaped as the ASCII one is. Its escapes are `0 `a `b `f `n `r `t `v; `e and
+ * `u{…} came with PowerShell 6 (about_Special_Characters), so any other
+ * control character is a subexpression, $([char]0x001B), which 5.1 expands in a
+ * double-quoted string (about_Quoting_Rules, "Double-quoted strings").
  */
+const POWERSHELL_SINGLE_QUOTES = /['\u2018-\u201b]/g;
+const POWERSHELL_DOUBLE_QUOTED_SPECIALS = /[`"$\u201c-\u201e]/g;
+const POWERSHELL_ESCAPES: Readonly<Record<string, string>> = { '\0': '`0', '\x07': '`a', '\b': '`b', '\f': '`f', '\n': '`n', '\r': '`r', '\t': '`t', '\v': '`v' };
+
 const SHELLS: Record<Shell, { bare: RegExp; quote: (arg: string) => string; escaped: (arg: string) => string }> = {
   posix: {
     bare: /^[\w@%+=:,./-]+$/,
@@ -224,9 +236,10 @@ const SHELLS: Record<Shell, { bare: RegExp; quote: (arg: string) => string; esca
     escaped: (arg) => `$'${arg.replace(/[\\']/g, '\\$&').replace(UNSAFE_CHARACTERS, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? unicodeEscape(c))}'`,
   },
   powershell: {
-    bare: /^[\w%+=:./-]+$/,
-    quote: (arg) => `'${arg.replace(/'/g, "''")}'`,
-    escaped: (arg) => `"${arg.replace(/[`"$]/g, '`$&').replace(UNSAFE_CHARACTERS, (c) => ({ '\n': '`n', '\r': '`r', '\t': '`t' })[c] ?? `\`u{${hex4(c)}}`)}"`,
+    // `--%` alone stops PowerShell's parsing of the rest of the line (about_Parsing).
+    bare: /^(?!--%$)[\w%+=:./-]+$/,
+    quote: (arg) => `'${arg.replace(POWERSHELL_SINGLE_QUOTES, '$&$&')}'`,
+    escaped: (arg) => `"${arg.replace(POWERSHELL_DOUBLE_QUOTED_SPECIALS, '`$&').replace(UNSAFE_CHARACTERS, (c) => POWERSHELL_ESCAPES[c] ?? `$([char]0x${hex4(c).toUpperCase()})`)}"`,
   },
 };
 

@@ -3,9 +3,10 @@
 // native addon, built at install); `ffi` calls the platform's own library
 // through koffi (prebuilt, no compiler needed). Only pcsc/ knows which one
 // runs; the choice is made once per process, from the environment.
-import { EnvironmentError, UsageError } from '../core/errors.js';
+import { EnvironmentError, reportFor, UsageError } from '../core/errors.js';
+import { packageVersion } from '../core/version.js';
 import { ATTRIBUTES, decodeReaderState, formatAtr, type AttributeName, type Disposition, type ProtocolChoice, type ReaderStateFlag, type ShareMode } from './constants.js';
-import { LAYOUT_ENV, LAYOUT_IDS, layoutOverride, type LayoutId } from './ffi-layouts.js';
+import { activeLayout, LAYOUT_ENV, LAYOUT_IDS, layoutFor, layoutOverride, type LayoutId } from './ffi-layouts.js';
 import { PcscError } from './pcsc-error.js';
 
 export const BINDING_NAMES = ['pcsclite', 'ffi'] as const;
@@ -193,4 +194,71 @@ export async function readerAttributes(reader: string, names: readonly Attribute
     await connection.disconnect('leave').catch(() => {});
   }
   return values;
+}
+
+/** What `sc-repro doctor` says of the binding: the one this process uses, why, and whether it loads. */
+export interface BindingDiagnosis {
+  /** The binding that loaded, or the one that would have been used and did not load. */
+  chosen: BindingName;
+  /** In words, from the setting and the addon: "pcsclite is not installed, so ffi". */
+  why: string;
+  loaded: boolean;
+  /** The PC/SC library it opens (or would open), as given to the loader. */
+  library: string;
+  layout: LayoutId;
+  /** The installed packages' versions; null when one is not installed. */
+  versions: { koffi: string | null; pcsclite: string | null };
+  /** Why the addon did not load, when it was tried. */
+  addonError?: string;
+  /** Why the chosen binding did not load, and what to do. */
+  error?: { message: string; hint?: string };
+}
+
+/**
+ * Which binding `load` takes for a setting, and why, in the order `load`
+ * decides: `addon` is what trying the npm addon gave (not tried: null).
+ */
+export function bindingChoice(
+  setting: BindingSetting,
+  addon: { installed: boolean; error: string | null } | null,
+): { chosen: BindingName; why: string } {
+  if (setting.choice === 'ffi') return { chosen: 'ffi', why: `${BINDING_ENV.name}=ffi (what --binding ffi sets), so ffi` };
+  if (setting.library) return { chosen: 'ffi', why: `--pcsc-library (${BINDING_ENV.library}) is set, and that library is loaded through ffi` };
+  if (setting.layout) return { chosen: 'ffi', why: `${LAYOUT_ENV}=${setting.layout} is set, so ffi` };
+  if (setting.choice === 'pcsclite') return { chosen: 'pcsclite', why: `${BINDING_ENV.name}=pcsclite (what --binding pcsclite sets), so pcsclite` };
+  if (!addon?.error) return { chosen: 'pcsclite', why: 'the pcsclite addon loads, so pcsclite (auto)' };
+  const why = addon.installed ? 'the pcsclite addon is installed but does not load, so ffi (auto)' : 'pcsclite is not installed, so ffi (auto)';
+  return { chosen: 'ffi', why };
+}
+
+/**
+ * The binding this process uses and why, loaded the way `binding()` loads it
+ * (so a later `openContext()` uses the same one). A binding that does not
+ * load is reported, not thrown; a setting that is not valid is still a
+ * UsageError, as for every command.
+ */
+export async function bindingDiagnosis(): Promise<BindingDiagnosis> {
+  const setting = bindingSetting();
+  const versions = { koffi: packageVersion('koffi'), pcsclite: packageVersion('pcsclite') };
+  const triesAddon = setting.choice !== 'ffi' && !setting.library && !setting.layout;
+  let addonError: string | null = null;
+  if (triesAddon) {
+    try {
+      (await import('./pcsclite-adapter.js')).pcscliteBinding();
+    } catch (error) {
+      addonError = reportFor(error).message;
+    }
+  }
+  const addon = triesAddon ? { installed: versions.pcsclite !== null, error: addonError } : null;
+  const { chosen, why } = bindingChoice(setting, addon);
+  const layout = chosen === 'ffi' ? activeLayout() : layoutFor();
+  const fallback = { library: (chosen === 'ffi' ? setting.library : null) ?? layout.library, layout: layout.id };
+  const diagnosis: BindingDiagnosis = { chosen, why, loaded: false, ...fallback, versions, ...(addonError ? { addonError } : {}) };
+  try {
+    const { info } = await binding();
+    return { ...diagnosis, loaded: true, chosen: info.name, library: info.library, layout: info.layout };
+  } catch (error) {
+    const { message, hint } = reportFor(error);
+    return { ...diagnosis, error: { message, ...(hint ? { hint } : {}) } };
+  }
 }

@@ -9,6 +9,7 @@
 // card must keep answering it, and a blocked call must not freeze timers.
 import { createRequire } from 'node:module';
 import { packageVersion } from '../core/version.js';
+import { hint } from '../platform/hints.js';
 import { BindingUnavailableError, readerStatus, type Binding, type CardStatus, type Connection, type PcscContext, type ReaderStatus, type StateQuery } from './binding.js';
 import { DISPOSITIONS, SHARE_MODES, formatAtr, type Disposition, type ProtocolChoice, type ShareMode } from './constants.js';
 import { activeLayout, cardStateBits, ffiTypes, protocolMask, protocolName, readerStateFields, type Layout } from './ffi-layouts.js';
@@ -357,7 +358,7 @@ function loadApi(library: string | null): Api {
   try {
     koffi = createRequire(import.meta.url)('koffi') as Koffi;
   } catch (error) {
-    throw new BindingUnavailableError(`the ffi binding needs koffi, which could not be loaded (${(error as Error).message.split('\n')[0]})`, 'reinstall sc-repro (`npm ci`)');
+    throw new BindingUnavailableError(`the ffi binding needs koffi, which could not be loaded (${(error as Error).message.split('\n')[0]})`, hint('koffiMissing'));
   }
   let lib: KoffiLibrary;
   try {

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { PcscError } from './pcsc-error.js';
 import { packageVersion } from '../core/version.js';
+import { hint } from '../platform/hints.js';
 import { BindingUnavailableError, readerStatus, type Binding, type CardStatus, type ConnectOptions, type Connection, type PcscContext, type ReaderStatus } from './binding.js';
 import { layoutFor, protocolMask, protocolName, type ProtocolValues } from './ffi-layouts.js';
 import {
@@ -74,7 +75,7 @@ function loadAddon(): Addon {
       installed
         ? `the pcsclite binding could not be loaded: its native build is missing, or was made for another Node.js (${firstLine(error)})`
         : 'the pcsclite binding is not installed (it is optional, and needs a C++ toolchain to build)',
-      installed ? 'run `npm rebuild pcsclite` (needs a C++ toolchain), or use `--binding ffi`' : 'use `--binding ffi`, or install a C++ toolchain and reinstall sc-repro',
+      hint(installed ? 'addonBroken' : 'addonMissing'),
     );
   }
 }

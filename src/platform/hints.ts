@@ -1,7 +1,70 @@
-// What to do about a failure, per operating system. Platform differences live
-// here as data so the commands stay the same everywhere. Each failure has one
-// hint, used wherever that failure is reported.
+// What to do about a failure, per operating system and per kind of install.
+// Platform differences live here as data so the commands stay the same
+// everywhere. Each failure has one hint, used wherever that failure is
+// reported, and each hint is a command that exists for its reader: a clone's
+// scripts only in a clone, npm run in the folder it reaches.
+import { join, resolve } from 'node:path';
+import { scReproVersion } from '../core/version.js';
+import { thisInstall, type Install } from './install.js';
+
 type Os = 'linux' | 'darwin' | 'win32' | 'other';
+
+/** Where the hint is read: how sc-repro was installed, and the folder the person is in. */
+export interface HintContext {
+  install: Install;
+  cwd: string;
+}
+
+type Text = string | ((context: HintContext) => string);
+
+/** " in <dir>", unless the person is there already. */
+function inFolder(dir: string, cwd: string): string {
+  return resolve(dir) === resolve(cwd) ? '' : ` in ${dir}`;
+}
+
+/** A path as one POSIX shell word (the clone's scripts are bash). */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/** What reinstalls sc-repro and its dependencies where it is. */
+function reinstall({ install, cwd }: HintContext): string {
+  switch (install.kind) {
+    case 'clone':
+      return `\`npm ci\`${inFolder(install.root, cwd)}`;
+    case 'project':
+      return `\`npm install\`${inFolder(install.dir, cwd)}`;
+    case 'global':
+      // The README's install, again: npm records no origin for a global package.
+      return `\`npm install -g ./sc-repro-${scReproVersion()}.tgz\`, from the folder that holds the package`;
+    case 'npx':
+      return `delete ${install.cache}, and npx installs it afresh on its next run`;
+  }
+}
+
+/** The virtual reader on Debian/Ubuntu: the clone's setup script, or the apt line it runs. */
+function vpcdSetup({ install, cwd }: HintContext): string {
+  if (install.kind === 'clone') {
+    const script = resolve(install.root) === resolve(cwd) ? 'scripts/setup.sh' : shellWord(join(install.root, 'scripts', 'setup.sh'));
+    return `install vsmartcard-vpcd and (re)start pcscd so it loads the "Virtual PCD" reader: \`bash ${script} --start-pcscd\``;
+  }
+  return 'install vsmartcard-vpcd and restart pcscd so it loads the "Virtual PCD" reader: `sudo apt install pcscd vsmartcard-vpcd`, then `sudo systemctl restart pcscd`';
+}
+
+/** The pcsclite addon is there but its native build is missing or was made for another Node.js. */
+function addonBroken(context: HintContext): string {
+  const { install, cwd } = context;
+  switch (install.kind) {
+    case 'clone':
+      return `run \`npm rebuild pcsclite\`${inFolder(install.root, cwd)} (needs a C++ toolchain), or use \`--binding ffi\``;
+    case 'project':
+      return `run \`npm rebuild pcsclite\`${inFolder(install.dir, cwd)} (needs a C++ toolchain), or use \`--binding ffi\``;
+    case 'global':
+      return 'use `--binding ffi`, or run `npm rebuild -g pcsclite` (needs a C++ toolchain)';
+    case 'npx':
+      return `use \`--binding ffi\`, or install a C++ toolchain and ${reinstall(context)}`;
+  }
+}
 
 const HINTS = {
   noService: {
@@ -40,7 +103,7 @@ const HINTS = {
     other: 'insert a card into the reader',
   },
   noVpcd: {
-    linux: 'install vsmartcard-vpcd and (re)start pcscd so it loads the "Virtual PCD" reader: `bash scripts/setup.sh --start-pcscd`',
+    linux: vpcdSetup,
     other: 'the built-in virtual card needs the vsmartcard vpcd reader driver, which sc-repro sets up on Linux only',
   },
   vpcdBusy: {
@@ -54,9 +117,14 @@ const HINTS = {
   contenderCrashed: { other: 'run `sc-repro connect` by hand to see why' },
   holdTooShort: { other: 'raise --hold so the holder outlasts the attempt' },
   needsCardRemoval: { other: 'run it with --virtual, or on a terminal, where sc-repro asks you to take the card out and put it back' },
-} satisfies Record<string, Partial<Record<Os, string>> & { other: string }>;
+  addonBroken: { other: addonBroken },
+  addonMissing: { other: (context) => `use \`--binding ffi\`, or install a C++ toolchain and reinstall sc-repro: ${reinstall(context)}` },
+  koffiMissing: { other: (context) => `reinstall sc-repro: ${reinstall(context)}` },
+} satisfies Record<string, Partial<Record<Os, Text>> & { other: Text }>;
 
 export type HintKind = keyof typeof HINTS;
+
+export const HINT_KINDS = Object.keys(HINTS) as HintKind[];
 
 /** Return codes that have a hint, by name. */
 const CODE_HINTS: Record<string, HintKind> = {
@@ -72,12 +140,23 @@ function os(platform: string): Os {
   return platform === 'linux' || platform === 'darwin' || platform === 'win32' ? platform : 'other';
 }
 
-export function hint(kind: HintKind, platform: string = process.platform): string {
-  const table: Partial<Record<Os, string>> & { other: string } = HINTS[kind];
-  return table[os(platform)] ?? table.other;
+function here(): HintContext {
+  let cwd = '.';
+  try {
+    cwd = process.cwd();
+  } catch {
+    // The folder was deleted under the process: every path is then named in full.
+  }
+  return { install: thisInstall(), cwd };
 }
 
-export function hintForCode(name: string | null, platform: string = process.platform): string | undefined {
+export function hint(kind: HintKind, platform: string = process.platform, context?: HintContext): string {
+  const table: Partial<Record<Os, Text>> & { other: Text } = HINTS[kind];
+  const text = table[os(platform)] ?? table.other;
+  return typeof text === 'string' ? text : text(context ?? here());
+}
+
+export function hintForCode(name: string | null, platform: string = process.platform, context?: HintContext): string | undefined {
   const kind = name ? CODE_HINTS[name] : undefined;
-  return kind ? hint(kind, platform) : undefined;
+  return kind ? hint(kind, platform, context) : undefined;
 }

@@ -3,6 +3,8 @@
 // are the code's own lists, so a renamed field or a verdict the tool does not
 // know fails validation. The e2e tests validate every --json output against it.
 import { EXIT, VERDICTS } from '../core/exit-codes.js';
+import { CHECK_STATUSES, DOCTOR_CHECKS } from '../orchestrator/doctor-report.js';
+import { BINDING_NAMES } from '../pcsc/binding.js';
 import { READER_STATE_FLAGS, SHARE_MODES } from '../pcsc/constants.js';
 import { JSON_COMMANDS, SCHEMA_VERSION } from './json.js';
 
@@ -71,6 +73,7 @@ const defs: Record<string, Schema> = {
   ),
   repeat: object({ count: integer, verdicts: { type: 'object', propertyNames: verdict, additionalProperties: integer }, outcomes: { type: 'object', additionalProperties: integer }, connectLatencyMs: spread, runMs: spread, shownRun: integer }),
   precondition: object({ evidence: holdProof }),
+  readerList: array(object({ index: integer, reader: string, state: integer, flags: array({ enum: READER_STATE_NAMES }), cardPresent: boolean, atr: nullable(string) })),
   steps: object({ holder: array(string), contender: array(string), observer: array(string), card: array(string) }),
   observed: nullable({
     oneOf: [
@@ -207,7 +210,26 @@ const outputs: Record<string, Schema> = {
   },
   readers: object({
     ...envelope('readers', true),
-    readers: array(object({ index: integer, reader: string, state: integer, flags: array({ enum: READER_STATE_NAMES }), cardPresent: boolean, atr: nullable(string) })),
+    readers: ref('readerList'),
+  }),
+  doctor: object({
+    ...envelope('doctor'),
+    canRun: array(string),
+    checks: array(object({ id: { enum: DOCTOR_CHECKS }, status: { enum: CHECK_STATUSES }, summary: string, hint: nullable(string) })),
+    binding: object({
+      chosen: { enum: BINDING_NAMES },
+      why: string,
+      loaded: boolean,
+      library: string,
+      layout: string,
+      versions: object({ koffi: nullable(string), pcsclite: nullable(string) }),
+      client: nullable(string),
+      addonError: nullable(string),
+      error: nullable(object({ message: string, hint: nullable(string) })),
+    }),
+    service: nullable(object({ answers: boolean, version: nullable(string), error: nullable(codeJson) })),
+    readers: nullable(ref('readerList')),
+    vpcd: nullable(object({ reader: string, configured: boolean, driver: nullable(string), version: nullable(string), source: nullable(string), listed: nullable(boolean) })),
   }),
 };
 

@@ -1,4 +1,5 @@
-// Bad input: one line on stderr, exit 64, never a stack trace. Most cases
+// Bad input: one line on stderr that ends by pointing at the command's help,
+// exit 64, never a stack trace. Most cases
 // fail before any PC/SC work; the --reader ones need the reader list, so the
 // service runs (with no card: nothing is ever held).
 import { test, before, after } from 'node:test';
@@ -14,7 +15,7 @@ const CASES: [string[], RegExp][] = [
   [['lock', '--hold', '0'], /--hold must be greater than 0/],
   [['lock', '--hold', 'NaN'], /--hold/],
   [['lock', '--hold', '10s'], /--hold expects a number/],
-  [['lock', '--hold', '1e9'], /--hold/],
+  [['lock', '--hold', '1e9'], /--hold must be greater than 0 and at most 86400 seconds, got '1e9'/],
   [['lock', '--hold', '999999999'], /at most 86400/],
   [['lock', '--mode', 'foo'], /--mode must be one of exclusive, shared, direct, got 'foo'/],
   [['connect', '--mode', 'exclusve'], /--mode must be one of/],
@@ -22,7 +23,7 @@ const CASES: [string[], RegExp][] = [
   [['connect', '--reader', ''], /--reader expects/],
   [['connect', '--bogus'], /unknown option '--bogus'/],
   [['frobnicate'], /unknown command 'frobnicate'/],
-  [['repro', '--scenario', 'nope'], /--scenario: no scenario 'nope'; `sc-repro scenarios` lists all \d+$/],
+  [['repro', '--scenario', 'nope'], /--scenario: no scenario 'nope'; `sc-repro scenarios` lists all \d+; see `sc-repro repro --help`$/],
   [['repro', '--scenario', 'el-capitan-scardconect'], /--scenario: no scenario 'el-capitan-scardconect'; did you mean el-capitan-scardconnect\?/],
   [['scenarios', 'status-after-reset', 'nope'], /scenarios: no scenario 'nope'/],
   [['repro', '--timeout', '0'], /--timeout/],
@@ -68,14 +69,24 @@ const CASES: [string[], RegExp][] = [
   [['connect', '--reader', 'virtual'], /--reader "virtual" matches 2 readers; pick one: 0: "Virtual PCD 00 00", 1: "Virtual PCD 00 01"/],
   [['matrix', '--reader', 'PCD'], /--reader "PCD" matches 2 readers/],
   // With --json, the same line on stderr and one object on stdout, wherever the error stops parsing.
-  [['repro', '--blocked-after', '0.001', '--json'], /--blocked-after must be at least 0\.1 seconds/],
+  [['repro', '--blocked-after', '0.001', '--json'], /--blocked-after must be at least 0\.1 and at most 86400 seconds, got '0\.001'/],
   [['matrix', '--json', '--only', 'nope'], /--only: no scenario 'nope'/],
   [['scenarios', 'nope', '--json'], /scenarios: no scenario 'nope'/],
   [['lock', '--json', '--bogus'], /unknown option '--bogus'/],
   [['--binding', 'bogus', 'readers', '--json'], /--binding must be one of auto, pcsclite, ffi, got 'bogus'/],
   [['connect', '--json', '--reader', 'virtual'], /--reader "virtual" matches 2 readers/],
   [['virtual-card', '--json'], /unknown option '--json'/],
+  [['help', 'nope'], /help: no command 'nope'/],
+  [['completion', 'tcsh'], /the shell must be one of bash, zsh, fish, powershell, got 'tcsh'/],
+  [['completion'], /missing required argument 'shell'/],
 ];
+
+const COMMANDS = ['repro', 'matrix', 'scenarios', 'lock', 'connect', 'readers', 'virtual-card', 'completion'];
+/** The help a usage error points at: the command's, or the program's when no command (or `help`) was named. */
+function helpPointer(args: string[]): string {
+  const command = args.find((word) => COMMANDS.includes(word));
+  return `; see \`sc-repro ${command ? `${command} ` : ''}--help\``;
+}
 
 /** The command a --json usage error speaks for: the first word that is a command taking --json. */
 function jsonCommand(args: string[]): string | null {
@@ -91,6 +102,7 @@ for (const [args, message] of CASES) {
     assert.equal(lines.length, 1, result.stderr);
     assert.match(lines[0]!, /^sc-repro: error: /);
     assert.match(lines[0]!, message);
+    assert.ok(lines[0]!.endsWith(helpPointer(args)), `${lines[0]} ends with ${helpPointer(args)}`);
     const command = jsonCommand(args);
     if (command) {
       const json = jsonOutput(result.stdout);
@@ -102,6 +114,16 @@ for (const [args, message] of CASES) {
     assert.doesNotMatch(result.stderr, /\bat .+:\d+:\d+/);
   });
 }
+
+test('help <command> is that command\'s help; help alone is the program\'s', async () => {
+  const lock = await runCli(['help', 'lock']);
+  assert.equal(lock.code, 0, lock.stderr);
+  assert.match(lock.stdout, /^Usage: sc-repro lock /);
+  assert.match(lock.stdout, /Global Options:[\s\S]*--binding <name>/);
+  const all = await runCli(['help']);
+  assert.equal(all.code, 0, all.stderr);
+  assert.match(all.stdout, /^Usage: sc-repro \[options\] \[command\]/);
+});
 
 test('--help and --version exit 0', async () => {
   const help = await runCli(['repro', '--help']);

@@ -1,4 +1,4 @@
-// sc-repro against another PC/SC client (the seed's own pyscard programs):
+// sc-repro against another PC/SC client (lock.py and connect.py, the original pyscard reproduction):
 // a lock held by sc-repro refuses pyscard's shared connect, and a lock held by
 // pyscard makes `sc-repro connect` report the sharing violation.
 import { test, before, after } from 'node:test';

@@ -1,4 +1,4 @@
-// The seed reproduction in two real processes: while `lock` holds the reader
+// The original two-terminal reproduction in two real processes: while `lock` holds the reader
 // exclusively, `connect` (shared) must get SCARD_E_SHARING_VIOLATION; once the
 // lock ends, the same connect succeeds.
 import { test, before, after } from 'node:test';

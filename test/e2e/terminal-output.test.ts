@@ -1,6 +1,8 @@
 // What a person at a terminal sees: colour unless --no-color (or NO_COLOR),
-// and an inconclusive reason once, not once in the report and again on
-// stderr. In a pipe, stderr still says why, where scripts and logs look.
+// the spinner included; on a dumb terminal (TERM=dumb) no escape sequence at
+// all, a line per state instead; and an inconclusive reason once, not once in
+// the report and again on stderr. In a pipe, stderr still says why, where
+// scripts and logs look.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useStack, VIRTUAL_READER } from '../support/pcsc-stack.js';
@@ -39,4 +41,43 @@ test('--no-color and NO_COLOR turn colour off on a terminal that has it', async 
     assert.doesNotMatch(plain.shown, /\u001b\[/, `${args.join(' ')}: ${JSON.stringify(plain.shown.slice(0, 200))}`);
     assert.equal(plain.shown.replace(/\r/g, ''), coloured.shown.replace(/\u001b\[[0-9;]*m/g, '').replace(/\r/g, ''));
   }
+});
+
+// ora's frames: the spinner drew at least once.
+const FRAME = /[\u2800-\u28ff]/;
+const SGR = /\u001b\[[0-9;]*m/;
+const colourful = { TERM: 'xterm-256color', NO_COLOR: '', FORCE_COLOR: '' };
+
+test('a colour terminal gets a coloured spinner while repro runs', async () => {
+  const { code, shown } = await terminalRun(['repro', '--virtual'], colourful);
+  assert.equal(code, 0, shown);
+  assert.match(shown, FRAME, shown);
+  assert.match(shown, /\u001b\[36m[\u2800-\u28ff]/, 'the frames are cyan');
+  assert.match(shown, /NOT-AFFECTED/);
+});
+
+test('NO_COLOR and --no-color: the spinner still spins, and nothing is coloured, its frames included', async () => {
+  for (const [args, env] of [[['repro', '--virtual'], { ...colourful, NO_COLOR: '1' }], [['--no-color', 'repro', '--virtual'], colourful]] as const) {
+    const { code, shown } = await terminalRun([...args], env);
+    assert.equal(code, 0, shown);
+    assert.match(shown, FRAME, `${args.join(' ')}: the spinner spins`);
+    assert.doesNotMatch(shown, SGR, `${args.join(' ')}: ${JSON.stringify(shown.match(new RegExp(`.{0,40}${SGR.source}.{0,40}`))?.[0])}`);
+    assert.match(shown, /NOT-AFFECTED/);
+  }
+});
+
+test('TERM=dumb: no escape sequence at all, and a plain line per state instead of a spinner', async () => {
+  // FORCE_COLOR set, as a CI image or a user's profile may have it: a dumb terminal still gets none.
+  const { code, shown } = await terminalRun(['repro', '--virtual'], { ...colourful, TERM: 'dumb' });
+  assert.equal(code, 0, shown);
+  assert.equal(shown.indexOf('\u001b'), -1, JSON.stringify(shown.slice(Math.max(0, shown.indexOf('\u001b') - 40), shown.indexOf('\u001b') + 40)));
+  assert.equal(shown.indexOf('\u009b'), -1, 'no 8-bit CSI either');
+  assert.doesNotMatch(shown, FRAME);
+  const lines = shown.replace(/\r/g, '').split('\n');
+  assert.ok(lines.includes('preparing'), shown);
+  assert.match(shown, /NOT-AFFECTED/);
+  // States, not redraws: no state line is printed twice in a row.
+  const progress = lines.slice(0, lines.findIndex((line) => /NOT-AFFECTED/.test(line)));
+  assert.ok(progress.length >= 2, `more than one state shown: ${JSON.stringify(progress)}`);
+  progress.forEach((line, index) => assert.notEqual(line, progress[index - 1], JSON.stringify(progress)));
 });

@@ -1,10 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../src/core/errors.js';
-import { closestIds, parseChoice, parseEnvAssignment, parseId, parseOutputPath, parseReaderSelector, parseSeconds, parseSecondsAtLeast } from '../../src/cli/options.js';
+import {
+  closestIds,
+  MAX_SECONDS,
+  parseChoice,
+  parseCount,
+  parseEnvAssignment,
+  parseId,
+  parseOutputPath,
+  parseOutputPaths,
+  parsePort,
+  parseReaderSelector,
+  parseSeconds,
+  parseSecondsAtLeast,
+} from '../../src/cli/options.js';
 
 test('--hold accepts plain positive seconds', () => {
   assert.equal(parseSeconds('--hold', '10'), 10);
@@ -54,9 +67,64 @@ test('--output must name a file in an existing folder', () => {
   }
 });
 
-test('--blocked-after has a floor, named in the message', () => {
+test('--blocked-after has a floor, named in the message with the ceiling', () => {
   assert.equal(parseSecondsAtLeast('--blocked-after', '0.1', 0.1), 0.1);
-  assert.throws(() => parseSecondsAtLeast('--blocked-after', '0.001', 0.1), /^UsageError: --blocked-after must be at least 0\.1 seconds, got '0\.001'$/);
+  assert.throws(() => parseSecondsAtLeast('--blocked-after', '0.001', 0.1), /^UsageError: --blocked-after must be at least 0\.1 and at most 86400 seconds, got '0\.001'$/);
+  assert.throws(() => parseSecondsAtLeast('--blocked-after', '1e9', 0.1), /^UsageError: --blocked-after must be at least 0\.1 and at most 86400 seconds, got '1e9'$/);
+  assert.throws(() => parseSecondsAtLeast('--blocked-after', 'soon', 0.1), /^UsageError: --blocked-after expects a number of seconds such as 10 or 0\.5, at least 0\.1 and at most 86400 seconds, got 'soon'$/);
+});
+
+test('a number of seconds out of range names the range, whichever way it is written', () => {
+  assert.equal(MAX_SECONDS, 86_400);
+  assert.equal(parseSeconds('--hold', '86400'), 86_400);
+  const outOfRange = (value: string) => `--hold must be greater than 0 and at most 86400 seconds, got '${value}'`;
+  for (const value of ['1e9', '86401', '99999999999', '0', '0.0', '-1', '-0.5']) {
+    assert.throws(() => parseSeconds('--hold', value), (error: Error) => error instanceof UsageError && error.message === outOfRange(value), value);
+  }
+  // Not a plain number of seconds: what is expected, and the range too.
+  for (const value of ['abc', 'NaN', 'Infinity', '10s', '1e3', '1e-9', '0x10', '', '1,5']) {
+    const expected = `--hold expects a number of seconds such as 10 or 0.5, greater than 0 and at most 86400 seconds, got '${value}'`;
+    assert.throws(() => parseSeconds('--hold', value), (error: Error) => error instanceof UsageError && error.message === expected, value);
+  }
+  assert.throws(() => parseSeconds('--wait-card', '100000'), /^UsageError: --wait-card must be greater than 0 and at most 86400 seconds, got '100000'$/);
+});
+
+test('whole numbers and ports name their range', () => {
+  assert.equal(parseCount('--repeat', '100000'), 100_000);
+  for (const value of ['0', '100001', '1e9', '-3', '2.5', 'many']) {
+    assert.throws(() => parseCount('--repeat', value), new RegExp(`^UsageError: --repeat expects a whole number from 1 to 100000, got '${value.replace('.', '\\.')}'$`), value);
+  }
+  assert.equal(parsePort('--port', '35963'), 35_963);
+  for (const value of ['0', '65536', '1e9', 'http']) {
+    assert.throws(() => parsePort('--port', value), new RegExp(`^UsageError: --port expects a TCP port from 1 to 65535, got '${value}'$`), value);
+  }
+});
+
+test('several --output: each checked, in order; two naming one file are bad usage', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'sc-repro-outputs-'));
+  const sameFile = (error: unknown) => error instanceof UsageError && /^--output \S+ names the same file as an earlier --output; give each report a file of its own$/.test(error.message);
+  try {
+    const md = join(folder, 'r.md');
+    const json = join(folder, 'r.json');
+    const targets = parseOutputPaths(json, parseOutputPaths(md));
+    assert.deepEqual(targets.map((target) => target.path), [md, json]);
+    // The same file by the same name, by another spelling of its path, or through a link to its folder or to itself.
+    mkdirSync(join(folder, 'sub'));
+    symlinkSync(folder, join(folder, 'link'));
+    for (const again of [md, join(folder, 'sub', '..', 'r.md'), join(folder, 'link', 'r.md')]) {
+      assert.throws(() => parseOutputPaths(again, targets), sameFile, again);
+    }
+    const existing = join(folder, 'existing.txt');
+    writeFileSync(existing, 'kept');
+    symlinkSync(existing, join(folder, 'alias.txt'));
+    assert.throws(() => parseOutputPaths(join(folder, 'alias.txt'), parseOutputPaths(existing)), sameFile);
+    // Each one is checked as a single --output is.
+    assert.throws(() => parseOutputPaths(join(folder, 'missing', 'r.txt'), targets), /the folder \S+ does not exist/);
+    assert.throws(() => parseOutputPaths('', targets), /--output expects a file name, got an empty value/);
+    assert.equal(existsSync(md) || existsSync(json), false, 'the checks left probe files behind');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
 
 test('scenario ids: exact (case-insensitive) or a one-line error naming the closest ids', () => {

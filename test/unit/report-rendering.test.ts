@@ -142,7 +142,26 @@ test('shellQuote quotes only what needs it, for the shell of the platform that r
   assert.equal(shellQuote(['--only', 'a,b', '@x'], 'powershell'), "--only 'a,b' '@x'");
   // A line break or a control character: an escape, so the command stays one line.
   assert.equal(shellQuote(['--reader', 'a\nb\u202e$x'], 'posix'), "--reader $'a\\nb\\u202e$x'");
-  assert.equal(shellQuote(['--reader', 'a\nb\u202e$x'], 'powershell'), '--reader "a`nb`u{202e}`$x"');
+  assert.equal(shellQuote(['--reader', 'a\nb\u202e$x'], 'powershell'), '--reader "a`nb$([char]0x202E)`$x"');
+});
+
+test('PowerShell 5.1: the typographic quotes are quotes, and control characters use only the escapes 5.1 has', () => {
+  // Inside single quotes PowerShell ends the string on any of ' ‘ ’ ‚ ‛: each is doubled, as ' is.
+  assert.equal(shellQuote(['--reader', 'a\u2018b'], 'powershell'), "--reader 'a\u2018\u2018b'");
+  assert.equal(shellQuote(['--reader', 'a\u2019b'], 'powershell'), "--reader 'a\u2019\u2019b'");
+  assert.equal(shellQuote(['--reader', 'a\u201ab'], 'powershell'), "--reader 'a\u201a\u201ab'");
+  assert.equal(shellQuote(['--reader', 'a\u201bb'], 'powershell'), "--reader 'a\u201b\u201bb'");
+  assert.equal(shellQuote(['--reader', "Bob\u2019s 'reader'"], 'powershell'), "--reader 'Bob\u2019\u2019s ''reader'''");
+  // The double quotes are quotes too, inside a double-quoted string: escaped with a backtick, as " is.
+  assert.equal(shellQuote(['--reader', '\u201cx\u201d\u201e"\n'], 'powershell'), '--reader "`\u201cx`\u201d`\u201e`"`n"');
+  // The escapes 5.1 has (`0 `a `b `f `n `r `t `v); `e and `u{…} need PowerShell 6, so ESC and the rest are [char] subexpressions.
+  assert.equal(shellQuote(['--reader', 'a\u0000\u0007\b\f\r\t\vz'], 'powershell'), '--reader "a`0`a`b`f`r`t`vz"');
+  assert.equal(shellQuote(['--reader', '\u001b[31mred'], 'powershell'), '--reader "$([char]0x001B)[31mred"');
+  assert.equal(shellQuote(['--reader', 'x\u0085\u2028\u061c'], 'powershell'), '--reader "x$([char]0x0085)$([char]0x2028)$([char]0x061C)"');
+  assert.doesNotMatch(shellQuote(['--reader', `all${String.fromCharCode(...Array.from({ length: 32 }, (_, i) => i))}\u007f`], 'powershell'), /`u\{|`e/);
+  // `--%` alone would stop PowerShell's parsing of everything after it.
+  assert.equal(shellQuote(['--reader', '--%', '--json'], 'powershell'), "--reader '--%' --json");
+  assert.equal(shellQuote(['--reader', '--%', '--json'], 'posix'), '--reader --% --json');
 });
 
 test('a note on a side call shows in text and markdown, after the observation', () => {
