@@ -51,7 +51,7 @@ test('a contender slow by 1.05 s with the default --blocked-after: not-affected 
 test('--blocked-after below its floor is bad usage, with the floor in the message', async () => {
   const result = await runCli(['repro', '--blocked-after', '0.001']);
   assert.equal(result.code, 64);
-  assert.equal(result.stderr.trim(), "sc-repro: error: --blocked-after must be at least 0.1 seconds, got '0.001'");
+  assert.equal(result.stderr.trim(), "sc-repro: error: --blocked-after must be at least 0.1 and at most 86400 seconds, got '0.001'; see `sc-repro repro --help`");
 });
 
 test('a call that really waits for the holder is still blocked, and names Apple 21703315', async () => {

@@ -66,7 +66,7 @@ for (const [label, args] of [
     assert.equal(result.code, 64, result.stdout + result.stderr);
     const lines = result.stderr.trimEnd().split('\n');
     assert.equal(lines.length, 1, result.stderr);
-    assert.equal(lines[0], `sc-repro: error: --output ${path}: nobody reads this pipe; start its reader first`);
+    assert.equal(lines[0], `sc-repro: error: --output ${path}: nobody reads this pipe; start its reader first; see \`sc-repro ${args[0]} --help\``);
     assert.doesNotMatch(result.stderr, STACK_TRACE);
     // Nothing ran: no progress, no report, only the usage error's JSON when --json asked for one.
     if ((args as readonly string[]).includes('--json')) {
