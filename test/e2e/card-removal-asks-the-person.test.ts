@@ -46,12 +46,16 @@ test('on a terminal, sc-repro asks for the card to be taken out and put back, co
   const output = join(dir, 'matrix.json');
   const child = onTerminal(['matrix', '--json', '--output', output, '--reader', VIRTUAL_READER, '--only', 'transmit-after-card-removed,transmit-after-card-reinserted']);
   let seen = '';
+  // When each part of the output arrived: a figure of the countdown is dated by the chunk that brought it.
+  const arrivals: { end: number; at: number }[] = [];
+  const arrivedAt = (index: number) => arrivals.find((arrival) => arrival.end > index)!.at;
   const prompts: string[] = [];
   // The person answers each prompt in turn: out, or in again. A prompt redrawn
   // by its countdown is still the same prompt: requests alternate.
   let acting = Promise.resolve();
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     seen += chunk;
+    arrivals.push({ end: seen.length, at: performance.now() });
     const requests = [...seen.matchAll(PROMPT)].map((match) => match[1]!).filter((request, i, all) => request !== all[i - 1]);
     for (const request of requests.slice(prompts.length)) {
       prompts.push(request);
@@ -76,8 +80,31 @@ test('on a terminal, sc-repro asks for the card to be taken out and put back, co
     .slice(-3000);
   assert.equal(code, 0, shown);
   assert.deepEqual(prompts, ['Take the card out of', 'Put the card back into', 'Take the card out of', 'Put the card back into'], shown);
-  const firstCountdown = [...seen.matchAll(PROMPT)].filter((match) => match[1]!.startsWith('Take')).map((match) => Number(match[2]));
-  assert.deepEqual([...new Set(firstCountdown)].slice(0, 3), [30, 29, 28], shown);
+  // Each prompt's countdown: the figures it showed, in order, each once, with when the test saw it.
+  const countdowns: { request: string; figures: { seconds: number; at: number }[] }[] = [];
+  for (const match of seen.matchAll(PROMPT)) {
+    const [request, seconds] = [match[1]!, Number(match[2])];
+    if (countdowns.at(-1)?.request !== request) countdowns.push({ request, figures: [] });
+    const { figures } = countdowns.at(-1)!;
+    if (figures.at(-1)?.seconds !== seconds) figures.push({ seconds, at: arrivedAt(match.index!) });
+  }
+  // PROMPT takes whole seconds only. A busy machine may skip a figure (30, 28, 27), but each one is below the one before,
+  // none is over the 30 s the person is given, and none is 0: every prompt ended, with the card changed, before its time ran out.
+  assert.equal(countdowns.length, prompts.length, shown);
+  for (const { request, figures } of countdowns) {
+    const seconds = figures.map((figure) => figure.seconds);
+    assert.ok(seconds.every((left, i) => left >= 1 && left <= 30 && (i === 0 || left < seconds[i - 1]!)), `${request}: ${seconds.join(', ')}\n${shown}`);
+  }
+  // The first prompt waited over 3 s for the person: it started from the full 30 s and was redrawn lower at least twice,
+  // never ahead of the clock (a figure lags when the machine is busy, it does not run early).
+  const { figures } = countdowns[0]!;
+  const seconds = figures.map((figure) => figure.seconds);
+  assert.equal(seconds[0], 30, shown);
+  assert.ok(seconds.length >= 3, `${seconds.join(', ')}\n${shown}`);
+  for (const { seconds: left, at } of figures) {
+    const elapsed = (at - figures[0]!.at) / 1000;
+    assert.ok(left >= 30 - Math.ceil(elapsed) - 1, `${left} s left ${elapsed.toFixed(1)} s after 30: ${seconds.join(', ')}`);
+  }
   const rows = jsonOutput(readFileSync(output, 'utf8')).rows as { scenario: { id: string }; verdict: string; observed: string }[];
   assert.deepEqual(
     rows.map((row) => `${row.scenario.id} ${row.verdict} ${row.observed}`),

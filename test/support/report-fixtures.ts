@@ -1,9 +1,7 @@
 // What reports are built from, fixed so that rendering tests compare exact text: the environment, and one run.
 import type { Environment } from '../../src/platform/environment.js';
 import type { RunResult } from '../../src/orchestrator/run-scenario.js';
-import { formatHex, returnCodeByName } from '../../src/pcsc/return-codes.js';
-import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
-import { judge } from '../../src/scenarios/verdict.js';
+import type { Judgement } from '../../src/scenarios/verdict.js';
 
 export const ENVIRONMENT: Environment = {
   os: 'Debian GNU/Linux',
@@ -20,14 +18,48 @@ export const ENVIRONMENT: Environment = {
   unavailable: {},
 };
 
-/** One run of el-capitan-scardconnect that observed `name` (an error code), on `reader`, judged for pcsc-lite. */
+const SHARING_VIOLATION = { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' } as const;
+
+/**
+ * The two answers the fixtures observe, each with its code and the judgement for el-capitan-scardconnect on pcsc-lite,
+ * written out rather than asked of the product: test/unit/verdict.test.ts is where judge() itself is checked.
+ */
+const ANSWERS: Record<string, { code: number; hex: string; judgement: Judgement }> = {
+  SCARD_E_SHARING_VIOLATION: {
+    code: 0x8010000b,
+    hex: '0x8010000B',
+    judgement: { verdict: 'not-affected', expected: SHARING_VIOLATION, knownBug: null, reason: 'the stack answered SCARD_E_SHARING_VIOLATION, as expected' },
+  },
+  SCARD_E_PROTO_MISMATCH: {
+    code: 0x8010000f,
+    hex: '0x8010000F',
+    judgement: {
+      verdict: 'bug-reproduced',
+      expected: SHARING_VIOLATION,
+      knownBug: {
+        id: 'apple-23646838',
+        title: 'SCardConnect() returns SCARD_E_PROTO_MISMATCH instead of SCARD_E_SHARING_VIOLATION',
+        vendor: 'Apple',
+        vendorBug: '23646838',
+        duplicateOf: '22575831',
+        affects: 'OS X 10.11 El Capitan',
+        fixedIn: 'macOS Sierra 10.12.0',
+        reference: 'https://blog.apdu.fr/posts/2015/11/os-x-el-capitan-bug-scardconnect/',
+      },
+      reason: 'SCARD_E_PROTO_MISMATCH is the signature of Apple bug 23646838: SCardConnect() returns SCARD_E_PROTO_MISMATCH instead of SCARD_E_SHARING_VIOLATION',
+    },
+  },
+};
+
+/** One run of el-capitan-scardconnect that observed `name` (SCARD_E_SHARING_VIOLATION or SCARD_E_PROTO_MISMATCH), on `reader`, judged for pcsc-lite. */
 export function fixtureRun(name: string, reader: string, message = 'Sharing violation.'): RunResult {
+  const answer = ANSWERS[name];
+  if (!answer) throw new Error(`no fixture for ${name}: add its code and judgement to ANSWERS`);
   const outcome = { kind: 'error', name } as const;
-  const code = returnCodeByName(name)?.code ?? 0x8010000b;
   return {
-    ...judge(elCapitanScardConnect, outcome, 'linux-pcsclite'),
+    ...structuredClone(answer.judgement),
     outcome,
-    observed: { ok: false, code, hex: formatHex(code), name, message, call: 'SCardConnect' },
+    observed: { ok: false, code: answer.code, hex: answer.hex, name, message, call: 'SCardConnect' },
     reader: { name: reader, atr: '3B 80 80 01 01' },
     timeline: { holderStarted: 1, readerHeld: 120.5, contenderStarted: 130, attempt: 250, answer: 252, holderReleased: 260, holdMs: 140, connectLatencyMs: 1.8, totalMs: 270 },
     evidence: { precondition: 'observer', readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true, blocked: null },

@@ -23,31 +23,84 @@ import { renderMatrixText } from '../../src/render/matrix-text.js';
 import { renderMatrixMarkdown } from '../../src/render/matrix-markdown.js';
 import { ENVIRONMENT, fixtureRun } from '../support/report-fixtures.js';
 
+/**
+ * A hostile name and what each renderer must make of it, written out: as text (`shown`), in a markdown
+ * table cell and in a paragraph (code spans), and quoted for a POSIX shell.
+ */
+interface Hostile {
+  name: string;
+  shown: string;
+  cell: string;
+  inline: string;
+  posix: string;
+}
+
 /** Odd but single-line: shown verbatim in text. */
-const ODD = [
-  'Lecteur été ✓ 00 00',
-  'Say "hi" | `tick` ``` \\back *x* _y_ <b>&amp; 00 00',
-  "it's $(rm -rf /) ; `id` 00 00",
-  '读卡器 🔐 | 00 01',
+const ODD_NAMES: Hostile[] = [
+  { name: 'Lecteur été ✓ 00 00', shown: 'Lecteur été ✓ 00 00', cell: '`Lecteur été ✓ 00 00`', inline: '`Lecteur été ✓ 00 00`', posix: "'Lecteur été ✓ 00 00'" },
+  {
+    name: 'Say "hi" | `tick` ``` \\back *x* _y_ <b>&amp; 00 00',
+    shown: 'Say "hi" | `tick` ``` \\back *x* _y_ <b>&amp; 00 00',
+    // The longest backtick run inside is 3 and there is none of 2: a fence of 2.
+    cell: '``Say "hi" \\| `tick` ``` \\back *x* _y_ <b>&amp; 00 00``',
+    inline: '``Say "hi" | `tick` ``` \\back *x* _y_ <b>&amp; 00 00``',
+    posix: '\'Say "hi" | `tick` ``` \\back *x* _y_ <b>&amp; 00 00\'',
+  },
+  { name: "it's $(rm -rf /) ; `id` 00 00", shown: "it's $(rm -rf /) ; `id` 00 00", cell: "``it's $(rm -rf /) ; `id` 00 00``", inline: "``it's $(rm -rf /) ; `id` 00 00``", posix: "'it'\\''s $(rm -rf /) ; `id` 00 00'" },
+  { name: '读卡器 🔐 | 00 01', shown: '读卡器 🔐 | 00 01', cell: '`读卡器 🔐 \\| 00 01`', inline: '`读卡器 🔐 | 00 01`', posix: "'读卡器 🔐 | 00 01'" },
 ];
 /** Names that would forge a line or drive the terminal. */
-const BREAKING = [
-  'Lecteur piégé\n 00 00',
-  'CR\r 00 00',
-  'Tab\there 00 00',
-  'Esc \u001b[31mred\u001b[0m 00 00',
-  'DEL \u007f and NEL \u0085 00 00',
-  'Line sep \u2028 para sep \u2029 00 00',
-  'Evil | `Reader` <b>\n*00* 00\r\nObserved   SCARD_S_SUCCESS',
+const BREAKING_NAMES: Hostile[] = [
+  { name: 'Lecteur piégé\n 00 00', shown: '"Lecteur piégé\\n 00 00"', cell: '`Lecteur piégé\\u000a 00 00`', inline: '`Lecteur piégé\\u000a 00 00`', posix: "$'Lecteur piégé\\n 00 00'" },
+  { name: 'CR\r 00 00', shown: '"CR\\r 00 00"', cell: '`CR\\u000d 00 00`', inline: '`CR\\u000d 00 00`', posix: "$'CR\\r 00 00'" },
+  { name: 'Tab\there 00 00', shown: '"Tab\\there 00 00"', cell: '`Tab\\u0009here 00 00`', inline: '`Tab\\u0009here 00 00`', posix: "$'Tab\\there 00 00'" },
+  {
+    name: 'Esc \u001b[31mred\u001b[0m 00 00',
+    shown: '"Esc \\u001b[31mred\\u001b[0m 00 00"',
+    cell: '`Esc \\u001b[31mred\\u001b[0m 00 00`',
+    inline: '`Esc \\u001b[31mred\\u001b[0m 00 00`',
+    posix: "$'Esc \\u001b[31mred\\u001b[0m 00 00'",
+  },
+  {
+    name: 'DEL \u007f and NEL \u0085 00 00',
+    shown: '"DEL \\u007f and NEL \\u0085 00 00"',
+    cell: '`DEL \\u007f and NEL \\u0085 00 00`',
+    inline: '`DEL \\u007f and NEL \\u0085 00 00`',
+    posix: "$'DEL \\u007f and NEL \\u0085 00 00'",
+  },
+  {
+    name: 'Line sep \u2028 para sep \u2029 00 00',
+    shown: '"Line sep \\u2028 para sep \\u2029 00 00"',
+    cell: '`Line sep \\u2028 para sep \\u2029 00 00`',
+    inline: '`Line sep \\u2028 para sep \\u2029 00 00`',
+    posix: "$'Line sep \\u2028 para sep \\u2029 00 00'",
+  },
+  {
+    name: 'Evil | `Reader` <b>\n*00* 00\r\nObserved   SCARD_S_SUCCESS',
+    shown: '"Evil | `Reader` <b>\\n*00* 00\\r\\nObserved   SCARD_S_SUCCESS"',
+    cell: '``Evil \\| `Reader` <b>\\u000a*00* 00\\u000d\\u000aObserved   SCARD_S_SUCCESS``',
+    inline: '``Evil | `Reader` <b>\\u000a*00* 00\\u000d\\u000aObserved   SCARD_S_SUCCESS``',
+    posix: "$'Evil | `Reader` <b>\\n*00* 00\\r\\nObserved   SCARD_S_SUCCESS'",
+  },
   // A right-to-left override: "00 00 redaeR" would display as something else than what is stored.
-  'Bidi \u202eredaeR\u202c 00 00',
+  {
+    name: 'Bidi \u202eredaeR\u202c 00 00',
+    shown: '"Bidi \\u202eredaeR\\u202c 00 00"',
+    cell: '`Bidi \\u202eredaeR\\u202c 00 00`',
+    inline: '`Bidi \\u202eredaeR\\u202c 00 00`',
+    posix: "$'Bidi \\u202eredaeR\\u202c 00 00'",
+  },
 ];
+const ODD = ODD_NAMES.map(({ name }) => name);
+const BREAKING = BREAKING_NAMES.map(({ name }) => name);
+const HOSTILE = [...ODD_NAMES, ...BREAKING_NAMES];
 const ALL = [...ODD, ...BREAKING];
 
 const environment = ENVIRONMENT;
 
 const run = (name: string): RunResult => fixtureRun('SCARD_E_SHARING_VIOLATION', name);
 
+// The command line as the CLI records it: quoted by the product for the shell it runs under.
 const reproReport = (name: string) => buildReport(elCapitanScardConnect, RunTally.of([run(name)]), environment, shellQuote(['sc-repro', 'repro', '--reader', name]));
 
 function matrixReport(name: string): MatrixReport {
@@ -78,7 +131,8 @@ function row(markdown: string, label: string): string {
   return found;
 }
 
-test('displayName: single-line names verbatim, whatever their characters', () => {
+test('displayName: single-line names verbatim, whatever their characters; the others as one JSON-quoted line', () => {
+  for (const { name, shown } of HOSTILE) assert.equal(displayName(name), shown, JSON.stringify(name));
   for (const name of ODD) assert.equal(displayName(name), name);
 });
 
@@ -100,15 +154,15 @@ test('readers as text: two lines per reader, odd names verbatim, breaking ones q
   const text = renderReaders(ALL.map((reader, i) => ({ reader, state: 34, flags: ['PRESENT'], cardPresent: i === 0, atr: i === 0 ? '3B 80 80 01 01' : null })));
   const lines = text.trimEnd().split('\n');
   assert.equal(lines.length, ALL.length * 2, text);
-  ALL.forEach((name, i) => assert.equal(lines[i * 2], `${i}: ${displayName(name)}`));
+  HOSTILE.forEach(({ shown }, i) => assert.equal(lines[i * 2], `${i}: ${shown}`));
   assert.equal(lines[0], '0: Lecteur été ✓ 00 00');
   assert.equal(lines[ODD.length * 2], `${ODD.length}: "Lecteur piégé\\n 00 00"`);
 });
 
 test('lock and connect as text: the Using line stays one line', () => {
-  for (const name of ALL) {
+  for (const { name, shown } of HOSTILE) {
     for (const line of [renderHolderEvent({ type: 'using', reader: name }), renderContenderEvent({ type: 'using', reader: name })]) {
-      assert.equal(line, `Using: ${displayName(name)}\n`);
+      assert.equal(line, `Using: ${shown}\n`);
       assert.ok(!LINE_BREAK.test(line.slice(0, -1)), JSON.stringify(line));
     }
   }
@@ -116,21 +170,21 @@ test('lock and connect as text: the Using line stays one line', () => {
 
 test('repro as text: the Reader line stays one line; the report has as many lines as with a plain name', () => {
   const plain = renderReproText(reproReport('Virtual PCD 00 00')).split('\n').length;
-  for (const name of ALL) {
+  for (const { name, shown } of HOSTILE) {
     const text = renderReproText(reproReport(name));
     assert.equal(text.split('\n').length, plain, text);
     assert.ok(!/[\r\u000b\u000c\u0085\u2028\u2029\u001b]/.test(text), JSON.stringify(text));
     const reader = text.split('\n').find((line) => line.startsWith('  Reader '));
-    assert.equal(reader, `  Reader    ${displayName(name)}  (ATR 3B 80 80 01 01)`);
+    assert.equal(reader, `  Reader    ${shown}  (ATR 3B 80 80 01 01)`);
   }
   assert.match(renderReproText(reproReport(ODD[1]!)), /^ {2}Reader {4}Say "hi" \| `tick` ``` \\back \*x\* _y_ <b>&amp; 00 00 {2}\(ATR/m);
 });
 
 test('matrix as text: the Reader line stays one line', () => {
-  for (const name of ALL) {
+  for (const { name, shown } of HOSTILE) {
     const lines = renderMatrixText(matrixReport(name)).trimEnd().split('\n');
     assert.equal(lines.filter((line) => line.startsWith('Reader ')).length, 1);
-    assert.equal(lines.find((line) => line.startsWith('Reader ')), `Reader  ${displayName(name)}`);
+    assert.equal(lines.find((line) => line.startsWith('Reader ')), `Reader  ${shown}`);
     assert.equal(lines.filter((line) => /^(Result|Total) /.test(line)).length, 2);
   }
 });
@@ -144,8 +198,10 @@ function shownInCode(span: string): string {
 }
 
 test('code spans: one cell, no line break, and a GFM renderer shows the name, escapes for controls', () => {
-  for (const name of ALL) {
+  for (const { name, cell: expected, inline } of HOSTILE) {
     const cell = code(name);
+    assert.equal(cell, expected, JSON.stringify(name));
+    assert.equal(code(name, false), inline, JSON.stringify(name));
     assert.ok(!LINE_BREAK.test(cell), JSON.stringify(cell));
     assert.deepEqual(cells(`| ${cell} |`), [cell], cell);
     assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(cell), JSON.stringify(cell));
@@ -157,35 +213,40 @@ test('code spans: one cell, no line break, and a GFM renderer shows the name, es
 });
 
 test('repro markdown: every table row keeps its columns and the Reader cell shows the name', () => {
-  for (const name of ALL) {
+  for (const { name, cell } of HOSTILE) {
     const markdown = renderReproMarkdown(reproReport(name));
     const tableRows = markdown.split('\n').filter((line) => line.startsWith('|'));
     for (const line of tableRows) assert.equal(cells(line).length, 2, line);
     const reader = cells(row(markdown, 'Reader'))[1]!;
-    assert.equal(reader, code(name));
+    assert.equal(reader, cell);
     if (ODD.includes(name)) assert.equal(shownInCode(reader), name);
   }
 });
 
 test('matrix markdown: the Reader paragraph and the table rows survive the name', () => {
-  for (const name of ALL) {
+  for (const { name, inline } of HOSTILE) {
     const markdown = renderMatrixMarkdown(matrixReport(name));
-    assert.ok(markdown.includes(`Reader: ${code(name, false)}. Total`), markdown);
+    assert.ok(markdown.includes(`Reader: ${inline}. Total`), markdown);
     const tableRows = markdown.split('\n').filter((line) => line.startsWith('|'));
     for (const line of tableRows.slice(0, 3)) assert.equal(cells(line).length, 5, line);
   }
 });
 
-test('the command in the markdown is one line that gives the exact name back to bash', { skip: process.platform === 'win32' && 'needs bash' }, () => {
-  for (const name of ALL.filter((n) => !n.includes('\u0000'))) {
+test('the commands in the markdown are one line each and give the exact name back to bash', { skip: process.platform === 'win32' && 'needs bash' }, () => {
+  for (const { name, posix } of HOSTILE) {
     const markdown = renderReproMarkdown(reproReport(name));
-    const block = /^ {3}(`{3,})sh\n {3}(.*)\n {3}\1$/m.exec(markdown);
-    assert.ok(block, `no code block in\n${markdown}`);
-    const command = block[2]!;
-    assert.equal(command, shellQuote(['sc-repro', 'repro', '--reader', name], 'posix'));
-    // $'…' escapes (\u for the controls) need bash in a UTF-8 locale.
-    const echoed = spawnSync('bash', ['-c', `set -- ${command}; printf '%s' "$4"`], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C.UTF-8' } });
-    assert.equal(echoed.stdout, name, command);
+    const commands = [...markdown.matchAll(/^ {3}(`{3,})sh\n {3}(.*)\n {3}\1$/gm)].map((block) => block[2]!);
+    // The command as run, then the manual steps: what holds the reader in one terminal, what connects in another.
+    assert.deepEqual(
+      commands,
+      [`sc-repro repro --reader ${posix}`, `sc-repro lock --reader ${posix} --mode exclusive --hold 10`, `sc-repro connect --reader ${posix} --mode shared`],
+      markdown,
+    );
+    for (const command of commands) {
+      // $'…' escapes (\u for the controls) need bash in a UTF-8 locale.
+      const echoed = spawnSync('bash', ['-c', `set -- ${command}; printf '%s' "$4"`], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C.UTF-8' } });
+      assert.equal(echoed.stdout, name, command);
+    }
   }
 });
 

@@ -124,7 +124,9 @@ test('PcscError.fromCode builds the same error the binding would have given', ()
   const error = PcscError.fromCode(0x80100069, 'SCardGetStatusChange');
   assert.equal(error.message, 'SCARD_W_REMOVED_CARD (0x80100069): Card was removed.');
   assert.equal(error.call, 'SCardGetStatusChange');
-  assert.deepEqual(parsePcscError(`SCardGetStatusChange error: Card was removed.(0x80100069)`), error.toJSON());
+  const removed = { code: 0x80100069, hex: '0x80100069', name: 'SCARD_W_REMOVED_CARD', message: 'Card was removed.', call: 'SCardGetStatusChange' };
+  assert.deepEqual(error.toJSON(), removed);
+  assert.deepEqual(parsePcscError('SCardGetStatusChange error: Card was removed.(0x80100069)'), removed);
   const signed = PcscError.fromCode(-2146435061, null);
   assert.equal(signed.code, SHARING_VIOLATION);
   assert.equal(signed.scardName, 'SCARD_E_SHARING_VIOLATION');
@@ -152,5 +154,9 @@ test('environment codes exit 2 with a hint; an answer of the stack exits 1', () 
   const answer = PcscError.named('SCARD_E_SHARING_VIOLATION', 'SCardConnect');
   assert.equal(answer.exitCode, EXIT.failed);
   assert.equal(isEnvironmentCode(answer.code), false);
-  assert.deepEqual(answer.toReport(), { message: answer.message, error: answer.toJSON() });
+  // No hint: the stack answered, nothing in the environment needs fixing.
+  assert.deepEqual(answer.toReport(), {
+    message: 'SCARD_E_SHARING_VIOLATION (0x8010000B): Sharing violation.',
+    error: { code: SHARING_VIOLATION, hex: '0x8010000B', name: 'SCARD_E_SHARING_VIOLATION', message: 'Sharing violation.', call: 'SCardConnect' },
+  });
 });
