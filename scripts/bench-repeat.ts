@@ -28,7 +28,7 @@ const deliberateMs = blockedRows * blockedRowMs + waitingRows * BLOCKED_AFTER * 
 console.log(`${runs} runs each, round-robin, on ${process.platform}/${process.arch}, Node ${process.version}\n`);
 // The repro runs use a card served by its own process; matrix --virtual brings its own, so that one is gone by then.
 const card = await serveVirtualCard(CLI);
-let repeated;
+let repeated: ReturnType<typeof measure>;
 try {
   repeated = measure(
     [

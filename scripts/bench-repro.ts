@@ -31,10 +31,14 @@ try {
   printTable(results, 'node -e 0');
   const [nodeStart, floor, repro] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
   const wall = repro.median / nodeStart.median;
-  console.log(`\nrepro wall / node -e 0 = ${wall.toFixed(2)} (target ≤ ${TARGET.wall}): ${wall <= TARGET.wall ? 'met' : 'NOT met'}; floor ${(floor.median / nodeStart.median).toFixed(2)}`);
+  console.log(
+    `\nrepro wall / node -e 0 = ${wall.toFixed(2)} (target ≤ ${TARGET.wall}): ${wall <= TARGET.wall ? 'met' : 'NOT met'}; floor ${(floor.median / nodeStart.median).toFixed(2)}`,
+  );
   if (repro.cpu && nodeStart.cpu && floor.cpu) {
     const cpu = repro.cpu.median / nodeStart.cpu.median;
-    console.log(`repro CPU / node -e 0 = ${cpu.toFixed(2)} (target ≤ ${TARGET.cpu}): ${cpu <= TARGET.cpu ? 'met' : 'NOT met'}; floor ${(floor.cpu.median / nodeStart.cpu.median).toFixed(2)}`);
+    console.log(
+      `repro CPU / node -e 0 = ${cpu.toFixed(2)} (target ≤ ${TARGET.cpu}): ${cpu <= TARGET.cpu ? 'met' : 'NOT met'}; floor ${(floor.cpu.median / nodeStart.cpu.median).toFixed(2)}`,
+    );
   }
 } finally {
   card.kill('SIGINT');

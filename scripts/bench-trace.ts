@@ -20,8 +20,16 @@ try {
   const results = measure(
     [
       { name: 'node -e 0', command: process.execPath, args: ['-e', '0'] },
-      { name: `repro --repeat ${REPEAT} --json`, command: process.execPath, args: [CLI, 'repro', '--repeat', String(REPEAT), '--json', ...reader] },
-      { name: `repro --repeat ${REPEAT} --json --trace`, command: process.execPath, args: [CLI, 'repro', '--repeat', String(REPEAT), '--json', '--trace', ...reader] },
+      {
+        name: `repro --repeat ${REPEAT} --json`,
+        command: process.execPath,
+        args: [CLI, 'repro', '--repeat', String(REPEAT), '--json', ...reader],
+      },
+      {
+        name: `repro --repeat ${REPEAT} --json --trace`,
+        command: process.execPath,
+        args: [CLI, 'repro', '--repeat', String(REPEAT), '--json', '--trace', ...reader],
+      },
     ],
     runs,
     1,
@@ -30,7 +38,9 @@ try {
   printTable(results, 'node -e 0');
   const [, plain, withTrace] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
   const perCall = (withTrace.median - plain.median) / (REPEAT * callsPerRun);
-  console.log(`\n${callsPerRun} calls recorded per run; --trace costs ${perCall.toFixed(3)} ms per call (target < 1 ms): ${perCall < 1 ? 'met' : 'NOT met'}`);
+  console.log(
+    `\n${callsPerRun} calls recorded per run; --trace costs ${perCall.toFixed(3)} ms per call (target < 1 ms): ${perCall < 1 ? 'met' : 'NOT met'}`,
+  );
 } finally {
   card.kill('SIGINT');
 }

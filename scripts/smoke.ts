@@ -42,7 +42,12 @@ const STACK = /\n\s+at .+:\d+:\d+/;
 
 function run(args: string[]) {
   const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, detail: `exit ${result.status}\nstdout: ${result.stdout}\nstderr: ${result.stderr}` };
+  return {
+    code: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    detail: `exit ${result.status}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`,
+  };
 }
 
 function parse(text: string): Record<string, any> | null {
@@ -91,7 +96,10 @@ function smoke(bindings: string[]): number {
       load.status === 0 && loaded?.info?.name === binding,
       `exit ${load.status}\nstdout: ${load.stdout}\nstderr: ${load.stderr}`,
     );
-    for (const [command, answer] of [['readers', readersAnswer], ['repro', reproAnswer]] as const) {
+    for (const [command, answer] of [
+      ['readers', readersAnswer],
+      ['repro', reproAnswer],
+    ] as const) {
       const result = run(['--binding', binding, command, '--json']);
       const json = parse(result.stdout);
       const firstLine = result.stderr.split('\n')[0] ?? '';

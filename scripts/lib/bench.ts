@@ -60,7 +60,9 @@ function timeOnce(candidate: Candidate): { wall: number; cpu: number | null } {
   const wall = Number(process.hrtime.bigint() - started) / 1e6;
   const ok = candidate.okCodes ?? [0];
   if (result.status === null || !ok.includes(result.status)) {
-    throw new Error(`${candidate.name}: exit ${result.status ?? result.signal} (expected ${ok.join('/')})\n${result.stdout}${result.stderr}`);
+    throw new Error(
+      `${candidate.name}: exit ${result.status ?? result.signal} (expected ${ok.join('/')})\n${result.stdout}${result.stderr}`,
+    );
   }
   return { wall, cpu: cpuBefore === null ? null : childrenCpuMs!() - cpuBefore };
 }
@@ -91,7 +93,9 @@ export function printTable(measurements: readonly Measurement[], baseline: strin
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const m of measurements) {
     const cpu = m.cpu && base.cpu ? `| ${m.cpu.median.toFixed(1)} | ${ratio(m.cpu.median, base.cpu.median)} |` : '| - | - |';
-    console.log(`| \`${m.name}\` | ${m.median.toFixed(1)} | ${m.min.toFixed(1)} | ${m.max.toFixed(1)} | ${ratio(m.median, base.median)} ${cpu}`);
+    console.log(
+      `| \`${m.name}\` | ${m.median.toFixed(1)} | ${m.min.toFixed(1)} | ${m.max.toFixed(1)} | ${ratio(m.median, base.median)} ${cpu}`,
+    );
   }
 }
 

@@ -40,8 +40,12 @@ const SCENARIO_IDS = SCENARIOS.map(({ id }) => id);
 const seconds = (flag: string) => (value: string) => parseSeconds(flag, value);
 const mode = (value: string) => parseChoice('--mode', value, MODES);
 const protocol = (value: string) => parseChoice('--protocol', value, PROTOCOL_CHOICES);
-const reader = () => new Option('-r, --reader <index|name>', 'reader index, or part of its name (case-insensitive)').argParser(parseReaderSelector);
-const scenario = (flag: string) => (value: string): Scenario => parseId(flag, value, SCENARIOS, 'sc-repro scenarios');
+const reader = () =>
+  new Option('-r, --reader <index|name>', 'reader index, or part of its name (case-insensitive)').argParser(parseReaderSelector);
+const scenario =
+  (flag: string) =>
+  (value: string): Scenario =>
+    parseId(flag, value, SCENARIOS, 'sc-repro scenarios');
 /** --only a,b or --only a --only b. */
 const scenarioList = (value: string, previous: Scenario[] | undefined): Scenario[] => {
   const ids = value.split(',').filter((id) => id.trim());
@@ -51,7 +55,9 @@ const scenarioList = (value: string, previous: Scenario[] | undefined): Scenario
 const scenarioArgs = (value: string, previous: Scenario[] | undefined): Scenario[] => [...(previous ?? []), scenario('scenarios')(value)];
 const json = () => new Option('--json', 'print one JSON object on stdout');
 const waitCard = () =>
-  new Option('--wait-card <seconds>', 'with no card in the reader, wait this long for one (default: fail at once)').argParser(seconds('--wait-card'));
+  new Option('--wait-card <seconds>', 'with no card in the reader, wait this long for one (default: fail at once)').argParser(
+    seconds('--wait-card'),
+  );
 
 interface RunOpts {
   reader?: ReaderSelector;
@@ -79,7 +85,9 @@ function addRunOptions(command: Command): Command {
   return command
     .addOption(reader())
     .addOption(waitCard())
-    .addOption(new Option('--virtual', 'insert the built-in virtual card into the vpcd reader for the run and use that reader').conflicts('reader'))
+    .addOption(
+      new Option('--virtual', 'insert the built-in virtual card into the vpcd reader for the run and use that reader').conflicts('reader'),
+    )
     .addOption(new Option('--hold <seconds>', 'longest time the holder keeps the reader').argParser(seconds('--hold')).default(10))
     .addOption(new Option('--timeout <seconds>', 'bound on every step of a run').argParser(seconds('--timeout')).default(5))
     .addOption(
@@ -90,15 +98,26 @@ function addRunOptions(command: Command): Command {
         .argParser((value) => parseSecondsAtLeast('--blocked-after', value, BLOCKED_RULE.minBlockedAfterSeconds))
         .default(1),
     )
-    .addOption(new Option('-n, --repeat <count>', 'run each scenario this many times (for intermittent bugs)').argParser((v) => parseCount('--repeat', v)).default(1))
+    .addOption(
+      new Option('-n, --repeat <count>', 'run each scenario this many times (for intermittent bugs)')
+        .argParser((v) => parseCount('--repeat', v))
+        .default(1),
+    )
     .addOption(roleEnv('contender'))
     .addOption(roleEnv('holder'))
-    .addOption(new Option('--trace', 'record every PC/SC call of the holder, the contender and the observer, and add them to the report on one timeline'))
+    .addOption(
+      new Option(
+        '--trace',
+        'record every PC/SC call of the holder, the contender and the observer, and add them to the report on one timeline',
+      ),
+    )
     .addOption(new Option('--json', 'print the report as one JSON object (see `sc-repro schema`)').conflicts('markdown'))
     .addOption(new Option('--markdown', 'print the report as markdown, ready to paste into a bug report'))
     .addOption(
-      new Option('-o, --output <file>', 'also write the report to a file (repeatable, one run): a .json, .md or .txt file in that format, any other in the chosen one')
-        .argParser(parseOutputPaths),
+      new Option(
+        '-o, --output <file>',
+        'also write the report to a file (repeatable, one run): a .json, .md or .txt file in that format, any other in the chosen one',
+      ).argParser(parseOutputPaths),
     );
 }
 
@@ -149,13 +168,21 @@ export function buildProgram(): Command {
     .exitOverride()
     .addOption(
       completes(
-        new Option('--binding <name>', `how sc-repro reaches PC/SC: pcsclite (the npm addon), ffi (the system library through koffi), or auto`)
+        new Option(
+          '--binding <name>',
+          `how sc-repro reaches PC/SC: pcsclite (the npm addon), ffi (the system library through koffi), or auto`,
+        )
           .argParser((value) => parseChoice('--binding', value, BINDING_CHOICES))
           .env(BINDING_ENV.name),
         BINDING_CHOICES,
       ),
     )
-    .addOption(new Option('--pcsc-library <path>', 'another PC/SC client library, loaded through ffi (a fresh libpcsclite build, an interposer)').env(BINDING_ENV.library))
+    .addOption(
+      new Option(
+        '--pcsc-library <path>',
+        'another PC/SC client library, loaded through ffi (a fresh libpcsclite build, an interposer)',
+      ).env(BINDING_ENV.library),
+    )
     .addOption(new Option('--no-color', 'no colour, whatever the terminal (NO_COLOR=1 does the same)'))
     // Role processes inherit the environment: they use the same binding unless --holder-env/--contender-env say otherwise.
     .hook('preAction', (command) => {
@@ -195,18 +222,20 @@ export function buildProgram(): Command {
   )
     .addHelpText(
       'after',
-      examples([
+      `${examples([
         'sc-repro repro --virtual',
         'sc-repro repro --reader "Gemalto" --markdown --output report.md',
         'sc-repro repro --scenario yosemite-shared-connect --repeat 20',
         'sc-repro repro --wait-card 30   # start now, insert the card within 30 s',
         'sc-repro repro --json --contender-env LD_PRELOAD=/path/to/interposer.so',
-      ]) + `\nVerdicts (exit code): ${VERDICTS.map((verdict) => `${verdict} (${VERDICT_EXIT[verdict]})`).join(', ')}.\n`,
+      ])}\nVerdicts (exit code): ${VERDICTS.map((verdict) => `${verdict} (${VERDICT_EXIT[verdict]})`).join(', ')}.\n`,
     )
     .action(async (opts: RunOpts & { scenario: Scenario; fullHold?: boolean }, command: Command) => {
       const { reproCommand } = await import('../commands/repro.js');
       const { format, settings } = runSettings(opts, command);
-      await runCommand({ command: 'repro', json: format === 'json' }, () => reproCommand({ ...settings, scenario: opts.scenario, fullHold: !!opts.fullHold }));
+      await runCommand({ command: 'repro', json: format === 'json' }, () =>
+        reproCommand({ ...settings, scenario: opts.scenario, fullHold: !!opts.fullHold }),
+      );
     });
 
   addRunOptions(
@@ -221,23 +250,35 @@ export function buildProgram(): Command {
         'sc-repro matrix --virtual',
         'sc-repro matrix --only el-capitan-scardconnect,yosemite-shared-connect --repeat 10',
         'sc-repro matrix --markdown --output matrix.md',
-      ]) + `\nExit codes: ${EXIT_MEANINGS.filter(({ code }) => code === EXIT.ok || code === EXIT.failed || code === EXIT.environment).map(({ code, matrix }) => `${code} ${matrix}`).join(', ')}.\n`,
+      ]) +
+        `\nExit codes: ${EXIT_MEANINGS.filter(({ code }) => code === EXIT.ok || code === EXIT.failed || code === EXIT.environment)
+          .map(({ code, matrix }) => `${code} ${matrix}`)
+          .join(', ')}.\n`,
     )
     .action(async (opts: RunOpts & { only?: Scenario[] }, command: Command) => {
       const { matrixCommand } = await import('../commands/matrix.js');
       const { format, settings } = runSettings(opts, command);
-      await runCommand({ command: 'matrix', json: format === 'json' }, () => matrixCommand({ ...settings, scenarios: opts.only ?? [...SCENARIOS] }));
+      await runCommand({ command: 'matrix', json: format === 'json' }, () =>
+        matrixCommand({ ...settings, scenarios: opts.only ?? [...SCENARIOS] }),
+      );
     });
 
   program
     .command('scenarios')
     .description('list the scenario catalog: what each checks, what this platform should answer, the bugs it catches')
-    .addArgument(completes(new Argument('[ids...]', 'scenarios to show in full: the PC/SC calls of each role, and every platform\'s expectation'), SCENARIO_IDS).argParser(scenarioArgs))
+    .addArgument(
+      completes(
+        new Argument('[ids...]', "scenarios to show in full: the PC/SC calls of each role, and every platform's expectation"),
+        SCENARIO_IDS,
+      ).argParser(scenarioArgs),
+    )
     .addOption(json())
     .addHelpText('after', examples(['sc-repro scenarios', 'sc-repro scenarios transmit-after-card-removed', 'sc-repro scenarios --json']))
     .action(async (chosen: Scenario[] | undefined, opts: { json?: boolean }) => {
       const { scenariosCommand } = await import('../commands/scenarios.js');
-      await runCommand({ command: 'scenarios', json: !!opts.json }, async () => scenariosCommand({ json: !!opts.json, scenarios: chosen?.length ? chosen : null }));
+      await runCommand({ command: 'scenarios', json: !!opts.json }, async () =>
+        scenariosCommand({ json: !!opts.json, scenarios: chosen?.length ? chosen : null }),
+      );
     });
 
   program
@@ -261,7 +302,9 @@ export function buildProgram(): Command {
 
   program
     .command('doctor')
-    .description('check that repro can run here: the binding and why, the PC/SC service, readers and cards, the vpcd driver, what to do next')
+    .description(
+      'check that repro can run here: the binding and why, the PC/SC service, readers and cards, the vpcd driver, what to do next',
+    )
     .addOption(json())
     .addHelpText(
       'after',
@@ -283,7 +326,12 @@ export function buildProgram(): Command {
     .addOption(json())
     .addHelpText(
       'after',
-      examples(['sc-repro lock', 'sc-repro lock --reader "Virtual PCD 00 00" --hold 30', 'sc-repro lock --wait-card 60   # insert the card within a minute', 'sc-repro lock --mode shared --json']) +
+      examples([
+        'sc-repro lock',
+        'sc-repro lock --reader "Virtual PCD 00 00" --hold 30',
+        'sc-repro lock --wait-card 60   # insert the card within a minute',
+        'sc-repro lock --mode shared --json',
+      ]) +
         '\nCtrl-C (SIGTERM, or a closed terminal: SIGHUP) releases the card at once with SCARD_LEAVE_CARD and exits 130 (143, 129).\n' +
         ORIGINAL_SCRIPTS,
     )
@@ -300,15 +348,27 @@ export function buildProgram(): Command {
     .addOption(reader())
     .addOption(completes(new Option('-m, --mode <mode>', `share mode: ${MODES.join('|')}`).argParser(mode), MODES).default('shared'))
     .addOption(
-      completes(new Option('-p, --protocol <protocol>', `preferred protocols: ${PROTOCOL_CHOICES.join('|')}`).argParser(protocol), PROTOCOL_CHOICES).default('any'),
+      completes(
+        new Option('-p, --protocol <protocol>', `preferred protocols: ${PROTOCOL_CHOICES.join('|')}`).argParser(protocol),
+        PROTOCOL_CHOICES,
+      ).default('any'),
     )
     .addOption(waitCard())
     .addOption(json())
-    .addHelpText('after', examples(['sc-repro connect', 'sc-repro connect --reader 1 --mode exclusive', 'sc-repro connect --json']) + ORIGINAL_SCRIPTS)
+    .addHelpText(
+      'after',
+      examples(['sc-repro connect', 'sc-repro connect --reader 1 --mode exclusive', 'sc-repro connect --json']) + ORIGINAL_SCRIPTS,
+    )
     .action(async (opts: { reader?: ReaderSelector; mode: ShareMode; protocol: ProtocolChoice; waitCard?: number; json?: boolean }) => {
       const { connectCommand } = await import('../commands/connect.js');
       await runCommand({ command: 'connect', json: !!opts.json }, () =>
-        connectCommand({ reader: opts.reader, mode: opts.mode, protocol: opts.protocol, waitCardSeconds: opts.waitCard, json: !!opts.json }),
+        connectCommand({
+          reader: opts.reader,
+          mode: opts.mode,
+          protocol: opts.protocol,
+          waitCardSeconds: opts.waitCard,
+          json: !!opts.json,
+        }),
       );
     });
 
@@ -329,12 +389,18 @@ export function buildProgram(): Command {
 
   program
     .command('completion')
-    .description('print a script that makes your shell complete sc-repro\'s commands, options, scenario ids and share modes')
-    .addArgument(completes(new Argument('<shell>', COMPLETION_SHELLS.join('|')).argParser((value) => parseChoice('the shell', value, COMPLETION_SHELLS)), COMPLETION_SHELLS))
+    .description("print a script that makes your shell complete sc-repro's commands, options, scenario ids and share modes")
+    .addArgument(
+      completes(
+        new Argument('<shell>', COMPLETION_SHELLS.join('|')).argParser((value) => parseChoice('the shell', value, COMPLETION_SHELLS)),
+        COMPLETION_SHELLS,
+      ),
+    )
     .addHelpText(
       'after',
       examples([
         'source <(sc-repro completion bash)     # bash, now; for every shell: > ~/.local/share/bash-completion/completions/sc-repro',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh's own ${fpath[1]}, shown to the user as written
         'source <(sc-repro completion zsh)      # zsh, now; for every shell: > "${fpath[1]}/_sc-repro"',
         'sc-repro completion fish | source      # fish, now; for every shell: > ~/.config/fish/completions/sc-repro.fish',
         'sc-repro completion powershell | Out-String | Invoke-Expression   # PowerShell; for every session: >> $PROFILE',
@@ -369,7 +435,9 @@ export function buildProgram(): Command {
  */
 export function jsonRequestedBy(argv: readonly string[], program: Command): JsonCommand | null {
   const { command, after } = commandNamedBy(argv, program);
-  const name = command?.options.some((option) => option.long === '--json') ? JSON_COMMANDS.find((json) => json === command.name()) : undefined;
+  const name = command?.options.some((option) => option.long === '--json')
+    ? JSON_COMMANDS.find((json) => json === command.name())
+    : undefined;
   return name && after.includes('--json') ? name : null;
 }
 
@@ -405,7 +473,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     const named = commandNamedBy(argv, program).command?.name();
     const found = error instanceof UsageError ? reportFor(error) : { message: oneLine(error.message.replace(/^error: /, '')) };
     const report = { ...found, message: withHelpPointer(found.message, named === 'help' ? null : named) };
-    process.stderr.write(renderErrorLines(report).join('\n') + '\n');
+    process.stderr.write(`${renderErrorLines(report).join('\n')}\n`);
     const jsonCommand = jsonRequestedBy(argv, program);
     if (jsonCommand) process.stdout.write(renderJson(jsonCommand, EXIT.usage, report));
     process.exitCode = EXIT.usage;

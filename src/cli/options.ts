@@ -92,12 +92,14 @@ export function parseOutputPath(value: string): OutputTarget {
   try {
     const found = statSync(path, { throwIfNoEntry: false });
     if (found?.isDirectory()) throw new UsageError(`--output ${value} is a folder; give a file name`);
-    if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${value}: the folder ${folder} does not exist`);
+    if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+      throw new UsageError(`--output ${value}: the folder ${folder} does not exist`);
     existed = existsSync(path);
     try {
       fd = openSync(path, OPEN_NEVER_WAITING);
     } catch (error) {
-      if (code(error) === 'ENXIO' && found?.isFIFO()) throw new UsageError(`--output ${value}: nobody reads this pipe; start its reader first`);
+      if (code(error) === 'ENXIO' && found?.isFIFO())
+        throw new UsageError(`--output ${value}: nobody reads this pipe; start its reader first`);
       throw error;
     }
   } catch (error) {
@@ -145,7 +147,10 @@ export function parseId<T extends { id: string }>(flag: string, value: string, i
   const wanted = value.trim().toLowerCase();
   const found = items.find((item) => item.id === wanted);
   if (found) return found;
-  const close = closestIds(wanted, items.map((item) => item.id));
+  const close = closestIds(
+    wanted,
+    items.map((item) => item.id),
+  );
   const suggestion = close.length ? `did you mean ${close.join(', ')}? ` : '';
   throw new UsageError(`${flag}: no scenario '${value}'; ${suggestion}\`${listCommand}\` lists all ${items.length}`);
 }
@@ -168,7 +173,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = current;
   }
   return previous[b.length]!;

@@ -56,7 +56,8 @@ export async function runCommand(context: CommandContext, body: () => Promise<nu
   }
   // A command that stopped on a signal and still had its say (a report, a release) says on stderr why it stopped short.
   const signal = interruptedBy();
-  if (!failed && signal && code === signalExitCode()) process.stderr.write(`${renderErrorLines({ message: `${signal} (exit ${code})` }, 'interrupted').join('\n')}\n`);
+  if (!failed && signal && code === signalExitCode())
+    process.stderr.write(`${renderErrorLines({ message: `${signal} (exit ${code})` }, 'interrupted').join('\n')}\n`);
   const final = stdoutFailure && signalExitCode() === undefined ? EXIT.environment : code;
   settleExitCode(final);
   process.exitCode = final;

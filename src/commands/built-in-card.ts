@@ -4,7 +4,13 @@ import { settlesWithin } from '../core/bounded-wait.js';
 import { EnvironmentError } from '../core/errors.js';
 import { hint } from '../platform/hints.js';
 import type { CardControl } from '../orchestrator/run-scenario.js';
-import { insertVirtualCard, VPCD_DEFAULT_PORT, type VirtualCard, type VirtualCardOptions, type VpcdUnavailableError } from '../virtual-card/vpcd-card.js';
+import {
+  insertVirtualCard,
+  VPCD_DEFAULT_PORT,
+  type VirtualCard,
+  type VirtualCardOptions,
+  type VpcdUnavailableError,
+} from '../virtual-card/vpcd-card.js';
 
 export const VIRTUAL_READER_NAME = 'Virtual PCD 00 00';
 

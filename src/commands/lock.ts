@@ -31,7 +31,10 @@ export async function lockCommand(options: LockCommandOptions): Promise<number> 
       holdMs: options.holdSeconds * 1000,
       release: interrupt.signal,
       onEvent,
-      cardWait: { waitCardSeconds: options.waitCardSeconds, onWaitingForCard: (reader, seconds) => countdown?.waiting(waitingText(reader, seconds)) },
+      cardWait: {
+        waitCardSeconds: options.waitCardSeconds,
+        onWaitingForCard: (reader, seconds) => countdown?.waiting(waitingText(reader, seconds)),
+      },
     });
     const exitCode = interrupt.exitCode() ?? EXIT.ok;
     if (options.json) process.stdout.write(renderJson('lock', exitCode, result));

@@ -18,7 +18,18 @@ import { personAtTerminal, promptedCard } from './prompted-card.js';
 import { emitReport, type OutputTarget, type Renderers, type ReportFormat } from './report-output.js';
 
 export interface PlanCommandOptions
-  extends Pick<PlanOptions, 'holdSeconds' | 'fullHold' | 'timeoutSeconds' | 'blockedAfterSeconds' | 'holderEnv' | 'contenderEnv' | 'repeat' | 'waitCardSeconds' | 'trace'> {
+  extends Pick<
+    PlanOptions,
+    | 'holdSeconds'
+    | 'fullHold'
+    | 'timeoutSeconds'
+    | 'blockedAfterSeconds'
+    | 'holderEnv'
+    | 'contenderEnv'
+    | 'repeat'
+    | 'waitCardSeconds'
+    | 'trace'
+  > {
   reader?: ReaderSelector;
   virtual: boolean;
   /** What the terminal shows, and the format of an --output file whose extension names none. */
@@ -36,7 +47,11 @@ export interface PlanReporting<T> {
   inconclusive(report: T): { message: string; hint?: string } | null;
 }
 
-export async function runPlanCommand<T extends { exitCode: number }>(options: PlanCommandOptions, scenarios: readonly Scenario[], reporting: PlanReporting<T>): Promise<number> {
+export async function runPlanCommand<T extends { exitCode: number }>(
+  options: PlanCommandOptions,
+  scenarios: readonly Scenario[],
+  reporting: PlanReporting<T>,
+): Promise<number> {
   const interrupt = interruptSignal();
   const progress = options.format === 'text' || options.outputs.length > 0 ? await startProgress('preparing') : undefined;
   const { virtual, format, outputs, argv, ...run } = options;
@@ -63,7 +78,10 @@ export async function runPlanCommand<T extends { exitCode: number }>(options: Pl
       },
     });
     // The reader's driver, once the runs are over and while the built-in card is still in.
-    const driver = plan.reader && !interrupt.signal.aborted ? await readerDriver(plan.reader, configured) : { driver: null, reason: 'no reader was chosen' };
+    const driver =
+      plan.reader && !interrupt.signal.aborted
+        ? await readerDriver(plan.reader, configured)
+        : { driver: null, reason: 'no reader was chosen' };
     return { plan, driver };
   };
   try {

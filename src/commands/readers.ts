@@ -8,6 +8,10 @@ import { renderJson } from '../render/json.js';
 export async function readersCommand(options: { json: boolean }): Promise<number> {
   const statuses = await withContext(async (context) => Promise.all((await context.listReaders()).map((name) => context.status(name))));
   if (statuses.length === 0) throw new EnvironmentError('no smart-card reader found', hint('noReader'));
-  process.stdout.write(options.json ? renderJson('readers', EXIT.ok, { readers: statuses.map((status, index) => ({ index, ...status })) }) : renderReaders(statuses));
+  process.stdout.write(
+    options.json
+      ? renderJson('readers', EXIT.ok, { readers: statuses.map((status, index) => ({ index, ...status })) })
+      : renderReaders(statuses),
+  );
   return EXIT.ok;
 }

@@ -51,7 +51,9 @@ async function writeToOpen(fd: number, text: string): Promise<void> {
   try {
     for (let offset = 0; offset < data.length; ) {
       try {
-        offset += await new Promise<number>((resolve, reject) => write(fd, data, offset, data.length - offset, null, (error, written) => (error ? reject(error) : resolve(written))));
+        offset += await new Promise<number>((resolve, reject) =>
+          write(fd, data, offset, data.length - offset, null, (error, written) => (error ? reject(error) : resolve(written))),
+        );
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
         await new Promise((resolve) => setTimeout(resolve, PIPE_FULL_RETRY_MS));
@@ -86,7 +88,12 @@ function renderForFile<T>(report: T, renderers: Renderers<T>, format: ReportForm
  * is one line. Every file gets the same report (one run), each in its own
  * format, and never colour codes, whatever the terminal takes.
  */
-export async function emitReport<T>(report: T, renderers: Renderers<T>, format: ReportFormat, outputs: readonly OutputTarget[]): Promise<Delivery> {
+export async function emitReport<T>(
+  report: T,
+  renderers: Renderers<T>,
+  format: ReportFormat,
+  outputs: readonly OutputTarget[],
+): Promise<Delivery> {
   const textOnTerminal = !!process.stdout.isTTY && (format === 'text' || outputs.length > 0);
   if (outputs.length === 0) {
     process.stdout.write(renderers[format](report));
@@ -108,7 +115,10 @@ export async function emitReport<T>(report: T, renderers: Renderers<T>, format: 
   });
   outputs.forEach((output, index) => {
     const failure = failures[index];
-    if (failure) process.stderr.write(`${renderErrorLines({ message: `could not write the report to ${output.path} (${failure.code ?? failure.message})` }).join('\n')}\n`);
+    if (failure)
+      process.stderr.write(
+        `${renderErrorLines({ message: `could not write the report to ${output.path} (${failure.code ?? failure.message})` }).join('\n')}\n`,
+      );
   });
   return { written: failures.every((failure) => !failure), textOnTerminal };
 }

@@ -14,6 +14,7 @@ export function reproCommand({ scenario, ...options }: ReproCommandOptions): Pro
     report: (plan, environment, commandLine, facts) => buildReport(scenario, plan.results[0]!.runs, environment, commandLine, plan, facts),
     renderers: { text: renderReproText, markdown: renderReproMarkdown, json: (report) => renderJson('repro', report.exitCode, report) },
     exitCode: (report) => report.exitCode,
-    inconclusive: (report) => (report.verdict === 'inconclusive' ? { message: report.reason, ...(report.hint ? { hint: report.hint } : {}) } : null),
+    inconclusive: (report) =>
+      report.verdict === 'inconclusive' ? { message: report.reason, ...(report.hint ? { hint: report.hint } : {}) } : null,
   });
 }

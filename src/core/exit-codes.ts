@@ -65,7 +65,12 @@ export const EXIT_MEANINGS: readonly { code: ExitCode | typeof INTERRUPTED_CODES
     matrix: 'some scenarios could not be judged',
   },
   { code: EXIT.usage, meaning: 'bad usage', repro: 'bad usage', matrix: 'bad usage' },
-  { code: INTERRUPTED_CODES, meaning: 'interrupted by SIGINT/SIGTERM/SIGHUP (a closed terminal)', repro: 'interrupted', matrix: 'interrupted' },
+  {
+    code: INTERRUPTED_CODES,
+    meaning: 'interrupted by SIGINT/SIGTERM/SIGHUP (a closed terminal)',
+    repro: 'interrupted',
+    matrix: 'interrupted',
+  },
 ];
 
 export function exitMeaning(code: ExitCode, command: 'repro' | 'matrix' | 'any' = 'any'): string {

@@ -52,7 +52,14 @@ export interface DoctorReport {
   };
   service: { answers: boolean; version: string | null; error: CodeJson | null } | null;
   readers: (ReaderStatus & { index: number })[] | null;
-  vpcd: { reader: string; configured: boolean; driver: string | null; version: string | null; source: string | null; listed: boolean | null } | null;
+  vpcd: {
+    reader: string;
+    configured: boolean;
+    driver: string | null;
+    version: string | null;
+    source: string | null;
+    listed: boolean | null;
+  } | null;
 }
 
 /** Whether `repro` can use the card in this reader now: present, answering, and not held exclusively by another program. */
@@ -102,7 +109,12 @@ function cardCheck(facts: DoctorFacts): DoctorCheck {
   const present = readers.filter(({ status }) => status.cardPresent);
   if (present.length) {
     const why = present.map(({ status, index }) => `reader ${index}: ${status.flags.filter((flag) => UNUSABLE.includes(flag)).join(' ')}`);
-    return { id: 'card', status: 'missing', summary: `no card repro can use now (${why.join('; ')})`, hint: hint('readerBusy', facts.platform) };
+    return {
+      id: 'card',
+      status: 'missing',
+      summary: `no card repro can use now (${why.join('; ')})`,
+      hint: hint('readerBusy', facts.platform),
+    };
   }
   return { id: 'card', status: 'missing', summary: 'no reader has a card', hint: hint('noCard', facts.platform) };
 }
@@ -170,7 +182,7 @@ export function buildDoctorReport(facts: DoctorFacts): DoctorReport {
       version: facts.service.answers ? facts.service.version : null,
       error: facts.service.answers ? null : facts.service.error,
     },
-    readers: readers && readers.map((status, index) => ({ index, ...status })),
+    readers: readers ? readers.map((status, index) => ({ index, ...status })) : null,
     vpcd: facts.vpcd && {
       reader: facts.virtualReader,
       configured: configured !== null,

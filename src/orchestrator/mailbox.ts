@@ -33,7 +33,11 @@ export class Mailbox {
   }
 
   /** The first message of one of `types` for request `id` (`ready` has none), a `failed` one for it, or why none came. */
-  take<T extends RoleMessage['type']>(id: number, types: readonly T[], timeoutMs: number): Promise<Wait<MessageOf<T> | MessageOf<'failed'>>> {
+  take<T extends RoleMessage['type']>(
+    id: number,
+    types: readonly T[],
+    timeoutMs: number,
+  ): Promise<Wait<MessageOf<T> | MessageOf<'failed'>>> {
     const wanted: readonly string[] = types;
     const matches = (message: RoleMessage): message is MessageOf<T> | MessageOf<'failed'> =>
       'id' in message ? message.id === id && (wanted.includes(message.type) || message.type === 'failed') : wanted.includes(message.type);

@@ -20,7 +20,10 @@ export interface ReaderDriver {
 /** A C string attribute, without its terminating NUL. */
 export function attributeText(value: Buffer | undefined): string | null {
   if (!value?.length) return null;
-  const text = value.toString('latin1').replace(/\0[\s\S]*$/, '').trim();
+  const text = value
+    .toString('latin1')
+    .replace(/\0[\s\S]*$/, '')
+    .trim();
   return text || null;
 }
 
@@ -37,9 +40,14 @@ export function configuredDriver(reader: string): Promise<DriverConfiguration | 
 }
 
 /** The driver facts, or null and why; `configured` is configuredDriver's answer, started earlier. */
-export async function readerDriver(reader: string, configured: Promise<DriverConfiguration | null> = configuredDriver(reader)): Promise<{ driver: ReaderDriver | null; reason: string | null }> {
+export async function readerDriver(
+  reader: string,
+  configured: Promise<DriverConfiguration | null> = configuredDriver(reader),
+): Promise<{ driver: ReaderDriver | null; reason: string | null }> {
   const [attributes, configuration] = await Promise.all([
-    readerAttributes(reader, ['SCARD_ATTR_VENDOR_NAME', 'SCARD_ATTR_VENDOR_IFD_TYPE', 'SCARD_ATTR_VENDOR_IFD_VERSION']).catch(() => ({}) as Awaited<ReturnType<typeof readerAttributes>>),
+    readerAttributes(reader, ['SCARD_ATTR_VENDOR_NAME', 'SCARD_ATTR_VENDOR_IFD_TYPE', 'SCARD_ATTR_VENDOR_IFD_VERSION']).catch(
+      () => ({}) as Awaited<ReturnType<typeof readerAttributes>>,
+    ),
     configured,
   ]);
   const vendor = attributeText(attributes.SCARD_ATTR_VENDOR_NAME);
@@ -47,7 +55,10 @@ export async function readerDriver(reader: string, configured: Promise<DriverCon
   const firmware = attributeVersion(attributes.SCARD_ATTR_VENDOR_IFD_VERSION);
   const fromAttributes = vendor !== null || model !== null || firmware !== null;
   if (!configuration && !fromAttributes) {
-    const where = process.platform === 'win32' ? 'Windows keeps drivers in its device manager' : 'no reader.conf entry or driver bundle names this reader';
+    const where =
+      process.platform === 'win32'
+        ? 'Windows keeps drivers in its device manager'
+        : 'no reader.conf entry or driver bundle names this reader';
     return { driver: null, reason: `the reader gave no vendor attributes, and ${where}` };
   }
   return {

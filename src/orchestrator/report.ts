@@ -8,7 +8,7 @@ import type { Scenario, KnownBug, Outcome } from '../scenarios/types.js';
 import { expectedOn } from '../scenarios/verdict.js';
 import type { RunResult, TraceEntry } from './run-scenario.js';
 import { outcomeName } from '../scenarios/types.js';
-import { RunTally, type RepeatSummary } from './summary.js';
+import type { RunTally, RepeatSummary } from './summary.js';
 import type { PlanResult } from './run-plan.js';
 import { hasUnsafeCharacters, hex4, unicodeEscape, UNSAFE_CHARACTERS } from '../core/unsafe-text.js';
 import type { ReaderDriver } from './reader-driver.js';
@@ -90,7 +90,9 @@ export function buildReport(
   return {
     verdict,
     exitCode: VERDICT_EXIT[verdict],
-    reason: [summary && `${verdict} in ${summary.verdicts[verdict]}/${summary.count} runs`, result.reason, plan.stoppedEarly].filter(Boolean).join('; '),
+    reason: [summary && `${verdict} in ${summary.verdicts[verdict]}/${summary.count} runs`, result.reason, plan.stoppedEarly]
+      .filter(Boolean)
+      .join('; '),
     hint: result.hint,
     scenario: { id: scenario.id, title: scenario.title, summary: scenario.summary },
     steps: scenarioSteps(scenario),
@@ -123,11 +125,31 @@ export const MANUAL_HOLD_SECONDS = 10;
 export function manualSteps(scenario: Scenario, reader: string | null, shell: Shell): ReproReport['manual'] {
   const { holder, contender, judge } = scenario;
   const [step, ...rest] = contender.act;
-  if (holder.transmit || holder.transaction || contender.before?.length || rest.length || step?.call !== 'SCardConnect' || judge.role !== 'contender' || scenario.card || scenario.contenderActsAfterRelease) return null;
+  if (
+    holder.transmit ||
+    holder.transaction ||
+    contender.before?.length ||
+    rest.length ||
+    step?.call !== 'SCardConnect' ||
+    judge.role !== 'contender' ||
+    scenario.card ||
+    scenario.contenderActsAfterRelease
+  )
+    return null;
   const at = reader === null ? [] : ['--reader', reader];
   return {
     holder: shellQuote(['sc-repro', 'lock', ...at, '--mode', holder.mode, '--hold', String(MANUAL_HOLD_SECONDS)], shell),
-    contender: shellQuote(['sc-repro', 'connect', ...at, '--mode', step.mode, ...(step.protocol && step.protocol !== 'any' ? ['--protocol', step.protocol] : [])], shell),
+    contender: shellQuote(
+      [
+        'sc-repro',
+        'connect',
+        ...at,
+        '--mode',
+        step.mode,
+        ...(step.protocol && step.protocol !== 'any' ? ['--protocol', step.protocol] : []),
+      ],
+      shell,
+    ),
   };
 }
 
@@ -227,19 +249,30 @@ export const shellFor = (platform: string = process.platform): Shell => (platfor
  */
 const POWERSHELL_SINGLE_QUOTES = /['\u2018-\u201b]/g;
 const POWERSHELL_DOUBLE_QUOTED_SPECIALS = /[`"$\u201c-\u201e]/g;
-const POWERSHELL_ESCAPES: Readonly<Record<string, string>> = { '\0': '`0', '\x07': '`a', '\b': '`b', '\f': '`f', '\n': '`n', '\r': '`r', '\t': '`t', '\v': '`v' };
+const POWERSHELL_ESCAPES: Readonly<Record<string, string>> = {
+  '\0': '`0',
+  '\x07': '`a',
+  '\b': '`b',
+  '\f': '`f',
+  '\n': '`n',
+  '\r': '`r',
+  '\t': '`t',
+  '\v': '`v',
+};
 
 const SHELLS: Record<Shell, { bare: RegExp; quote: (arg: string) => string; escaped: (arg: string) => string }> = {
   posix: {
     bare: /^[\w@%+=:,./-]+$/,
     quote: (arg) => `'${arg.replace(/'/g, `'\\''`)}'`,
-    escaped: (arg) => `$'${arg.replace(/[\\']/g, '\\$&').replace(UNSAFE_CHARACTERS, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? unicodeEscape(c))}'`,
+    escaped: (arg) =>
+      `$'${arg.replace(/[\\']/g, '\\$&').replace(UNSAFE_CHARACTERS, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? unicodeEscape(c))}'`,
   },
   powershell: {
     // `--%` alone stops PowerShell's parsing of the rest of the line (about_Parsing).
     bare: /^(?!--%$)[\w%+=:./-]+$/,
     quote: (arg) => `'${arg.replace(POWERSHELL_SINGLE_QUOTES, '$&$&')}'`,
-    escaped: (arg) => `"${arg.replace(POWERSHELL_DOUBLE_QUOTED_SPECIALS, '`$&').replace(UNSAFE_CHARACTERS, (c) => POWERSHELL_ESCAPES[c] ?? `$([char]0x${hex4(c).toUpperCase()})`)}"`,
+    escaped: (arg) =>
+      `"${arg.replace(POWERSHELL_DOUBLE_QUOTED_SPECIALS, '`$&').replace(UNSAFE_CHARACTERS, (c) => POWERSHELL_ESCAPES[c] ?? `$([char]0x${hex4(c).toUpperCase()})`)}"`,
   },
 };
 

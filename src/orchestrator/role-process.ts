@@ -21,7 +21,11 @@ export interface RoleLink {
   /** Sends a request; its replies carry the returned id. */
   request(request: NewRequest): number;
   /** The first message of one of `types` for request `id` (or `ready`, id -1), a `failed` one for it, or why none came. */
-  reply<T extends RoleMessage['type']>(id: number, types: readonly T[], timeoutMs: number): Promise<Wait<MessageOf<T> | MessageOf<'failed'>>>;
+  reply<T extends RoleMessage['type']>(
+    id: number,
+    types: readonly T[],
+    timeoutMs: number,
+  ): Promise<Wait<MessageOf<T> | MessageOf<'failed'>>>;
   /** Ends the role; `urgent` (the user interrupted) skips the grace period. */
   stop(urgent?: boolean): Promise<void>;
 }
@@ -88,7 +92,11 @@ export class RoleProcess implements RoleLink {
     return id;
   }
 
-  reply<T extends RoleMessage['type']>(id: number, types: readonly T[], timeoutMs: number): Promise<Wait<MessageOf<T> | MessageOf<'failed'>>> {
+  reply<T extends RoleMessage['type']>(
+    id: number,
+    types: readonly T[],
+    timeoutMs: number,
+  ): Promise<Wait<MessageOf<T> | MessageOf<'failed'>>> {
     return this.mailbox.take(id, types, timeoutMs);
   }
 

@@ -141,7 +141,11 @@ async function waitForCard(observer: ReaderObserver, reader: string, options: Pl
     await sleep(CARD_POLL_MS);
     if (observer.look(reader).flags.includes('PRESENT')) return;
   }
-  throw PcscError.named('SCARD_E_NO_SMARTCARD', 'SCardGetStatusChange', `no card was inserted into ${JSON.stringify(reader)} within ${seconds} s`);
+  throw PcscError.named(
+    'SCARD_E_NO_SMARTCARD',
+    'SCardGetStatusChange',
+    `no card was inserted into ${JSON.stringify(reader)} within ${seconds} s`,
+  );
 }
 
 function unjudged(reason: string, hintText: string | null, reader: string | null): RunResult {

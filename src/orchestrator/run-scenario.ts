@@ -17,7 +17,15 @@ import { outcomeName, outcomeOfCall, type Outcome, type Scenario, type Step } fr
 import { judge, type Judgement } from '../scenarios/verdict.js';
 import { BLOCKED_RULE } from './blocked-rule.js';
 import { TracingObserver, type ObserverCall, type ReaderObserver, type ReaderView } from './observer.js';
-import { HELD_FLAG, handleAfter, holdUnseen, mayBeClosedHandle, NO_HANDLES, unexplainedMark, type RoleHandles } from './reader-accounting.js';
+import {
+  HELD_FLAG,
+  handleAfter,
+  holdUnseen,
+  mayBeClosedHandle,
+  NO_HANDLES,
+  unexplainedMark,
+  type RoleHandles,
+} from './reader-accounting.js';
 import type { Wait } from './mailbox.js';
 import type { RoleLink } from './role-process.js';
 import { RoleStartError, type RolePair } from './warm-roles.js';
@@ -342,17 +350,29 @@ class Run {
       throw new Inconclusive(`the holder stopped: ${report.message}`, report.hint ?? null, true);
     }
     if (!view.flags.includes('PRESENT')) {
-      throw new Inconclusive(`the holder stopped: ${PcscError.named('SCARD_W_REMOVED_CARD', 'SCardGetStatusChange').message}`, hint('noCard'), true);
+      throw new Inconclusive(
+        `the holder stopped: ${PcscError.named('SCARD_W_REMOVED_CARD', 'SCardGetStatusChange').message}`,
+        hint('noCard'),
+        true,
+      );
     }
     if (!holder.running) throw new Inconclusive('the holder died while it held the reader', hint('holderCrashed'));
     const flag = HELD_FLAG[options.scenario.holder.mode];
     if (this.evidence.precondition === 'observer' && !view.flags.includes(flag)) {
-      throw new Inconclusive(`a third party stopped seeing the hold while the holder held the reader: ${view.flags.join(' ')}, not ${flag}`);
+      throw new Inconclusive(
+        `a third party stopped seeing the hold while the holder held the reader: ${view.flags.join(' ')}, not ${flag}`,
+      );
     }
   }
 }
 
-async function lookUntil(observer: ReaderObserver, reader: string, accept: (view: ReaderView) => boolean, withinMs: number, signal?: AbortSignal): Promise<ReaderView> {
+async function lookUntil(
+  observer: ReaderObserver,
+  reader: string,
+  accept: (view: ReaderView) => boolean,
+  withinMs: number,
+  signal?: AbortSignal,
+): Promise<ReaderView> {
   const deadline = performance.now() + withinMs;
   let view = observer.look(reader);
   // Interrupted, the caller's next check ends the run: a person may be asked for up to 30 s.
@@ -367,8 +387,12 @@ async function lookUntil(observer: ReaderObserver, reader: string, accept: (view
 function roleGone(role: RoleLink, wait: Exclude<Wait<unknown>, { message: unknown }>, what: string, timeoutSeconds: number): Inconclusive {
   if ('timedOut' in wait) return new Inconclusive(`the ${role.name} did not ${what} within ${timeoutSeconds} s`, hint('slowRole'));
   const said = wait.gone.stopping;
-  if (said) return new Inconclusive(`the ${role.name} stopped: ${said.error.message}`, said.error.hint ?? null, said.exitCode === EXIT.environment);
-  return new Inconclusive(`the ${role.name} died before it could ${what}`, hint(role.name === 'holder' ? 'holderCrashed' : 'contenderCrashed'));
+  if (said)
+    return new Inconclusive(`the ${role.name} stopped: ${said.error.message}`, said.error.hint ?? null, said.exitCode === EXIT.environment);
+  return new Inconclusive(
+    `the ${role.name} died before it could ${what}`,
+    hint(role.name === 'holder' ? 'holderCrashed' : 'contenderCrashed'),
+  );
 }
 
 function isOfType<T extends RoleMessage['type']>(message: RoleMessage, types: readonly T[]): message is MessageOf<T> {
@@ -417,25 +441,43 @@ async function holderTakesReader(run: Run): Promise<void> {
   for (;;) {
     const { judge } = options.scenario;
     const then = judge.role === 'holder' ? judge.step : null;
-    const request = { type: 'hold', reader: options.reader, plan: options.scenario.holder, then, proveByStatus: run.proveByStatus } as const;
+    const request = {
+      type: 'hold',
+      reader: options.reader,
+      plan: options.scenario.holder,
+      then,
+      proveByStatus: run.proveByStatus,
+    } as const;
     const wait = await holder.reply(holder.request(request), ['held'], run.timeoutMs);
     const busy = 'message' in wait && wait.message.type === 'failed' && wait.message.error.error?.name === 'SCARD_E_SHARING_VIOLATION';
     if (!busy) {
       const held = needReply(run, holder, wait, ['held'], 'report holding the reader', 'the holder could not take the reader');
       run.record('holder', held.calls);
-      if (held.reader !== options.reader) throw new Inconclusive(`the holder held ${JSON.stringify(held.reader)}, not ${JSON.stringify(options.reader)}`);
+      if (held.reader !== options.reader)
+        throw new Inconclusive(`the holder held ${JSON.stringify(held.reader)}, not ${JSON.stringify(options.reader)}`);
       run.handles.holder = options.scenario.holder.mode;
       run.timeline.readerHeld = run.since(held.t);
       // The hold ends at --hold even if the contender is still busy, as lock.py's sleep did.
       clearTimeout(run.releaseTimer);
-      run.releaseTimer = setTimeout(() => void run.requestRelease(), Math.max(0, options.holdSeconds * 1000 - (run.now() - run.timeline.readerHeld)));
+      run.releaseTimer = setTimeout(
+        () => void run.requestRelease(),
+        Math.max(0, options.holdSeconds * 1000 - (run.now() - run.timeline.readerHeld)),
+      );
       return;
     }
     options.onPhase?.('the reader is busy: waiting for the other process to let go');
-    const view = await lookUntil(observer, options.reader, (v) => !v.flags.includes('EXCLUSIVE') && !v.flags.includes('INUSE'), deadline - performance.now());
+    const view = await lookUntil(
+      observer,
+      options.reader,
+      (v) => !v.flags.includes('EXCLUSIVE') && !v.flags.includes('INUSE'),
+      deadline - performance.now(),
+    );
     run.throwIfInterrupted();
     if (performance.now() >= deadline) {
-      throw new Inconclusive(`the reader is busy: another process holds it (${view.flags.join(' ')}) and did not let go within ${options.timeoutSeconds} s`, hint('readerBusy'));
+      throw new Inconclusive(
+        `the reader is busy: another process holds it (${view.flags.join(' ')}) and did not let go within ${options.timeoutSeconds} s`,
+        hint('readerBusy'),
+      );
     }
     await sleep(POLL_MS);
   }
@@ -461,13 +503,21 @@ async function observerSeesHold(run: Run): Promise<void> {
     run.evidence.precondition = 'observer';
     return;
   }
-  if (!holdUnseen(seen.flags, mode)) throw new Inconclusive(`the holder said it held the reader, but a third party saw ${seen.flags.join(' ') || 'no state'}, not ${flag}`);
+  if (!holdUnseen(seen.flags, mode))
+    throw new Inconclusive(`the holder said it held the reader, but a third party saw ${seen.flags.join(' ') || 'no state'}, not ${flag}`);
   if (!run.proveByStatus) {
     const saw = seen.flags.includes('INUSE') ? `shows this ${mode} hold as INUSE, not ${flag}` : 'shows no EXCLUSIVE/INUSE';
     options.onPhase?.(`this stack ${saw} to a third party: the holder proves its hold itself`);
     options.memory?.holdsUnseen.add(mode);
     run.proveByStatus = true;
-    const released = needReply(run, run.holder, await run.holder.reply(run.holder.request({ type: 'release' }), ['released'], run.timeoutMs), ['released'], 'report its release', 'the holder could not release the reader');
+    const released = needReply(
+      run,
+      run.holder,
+      await run.holder.reply(run.holder.request({ type: 'release' }), ['released'], run.timeoutMs),
+      ['released'],
+      'report its release',
+      'the holder could not release the reader',
+    );
     run.record('holder', released.calls);
     run.handleClosed('holder');
     await holderTakesReader(run);
@@ -480,11 +530,23 @@ async function contenderPrepares(run: Run): Promise<void> {
   const { contender, options } = run;
   const { before = [], act } = options.scenario.contender;
   const request = { type: 'prepare', reader: options.reader, steps: before, later: act } as const;
-  const prepared = needReply(run, contender, await contender.reply(contender.request(request), ['prepared'], run.timeoutMs), ['prepared'], 'prepare', 'the contender could not prepare');
+  const prepared = needReply(
+    run,
+    contender,
+    await contender.reply(contender.request(request), ['prepared'], run.timeoutMs),
+    ['prepared'],
+    'prepare',
+    'the contender could not prepare',
+  );
   run.record('contender', prepared.calls);
   run.handles.contender = handleAfter(before);
   const failed = prepared.calls.find((call) => !isSuccess(call));
-  if (failed) throw new Inconclusive(`${describeCall('contender', failed)} before the hold, so the scenario could not go on`, null, isEnvironmentCode(failed.rv));
+  if (failed)
+    throw new Inconclusive(
+      `${describeCall('contender', failed)} before the hold, so the scenario could not go on`,
+      null,
+      isEnvironmentCode(failed.rv),
+    );
 }
 
 /** The contender is asked to act and says it is about to: the request's id, for its answer. */
@@ -493,7 +555,14 @@ async function startAttempt(run: Run): Promise<number> {
   await onlyRolesOnReader(run, 'right before the contender acted');
   run.timeline.contenderStarted = run.now();
   const id = contender.request({ type: 'attempt', reader: options.reader, steps: options.scenario.contender.act });
-  const attempting = needReply(run, contender, await run.whileHeld(contender.reply(id, ['attempting'], run.timeoutMs)), ['attempting'], 'start its attempt', 'the contender failed');
+  const attempting = needReply(
+    run,
+    contender,
+    await run.whileHeld(contender.reply(id, ['attempting'], run.timeoutMs)),
+    ['attempting'],
+    'start its attempt',
+    'the contender failed',
+  );
   run.timeline.attempt = run.since(attempting.t);
   return id;
 }
@@ -509,7 +578,10 @@ async function contenderActs(run: Run): Promise<void> {
   const id = await startAttempt(run);
   if (options.scenario.contenderActsAfterRelease) {
     // Nothing is held: a call that waits has nobody to wait for, and --timeout bounds it.
-    takeAnswer(run, needReply(run, contender, await contender.reply(id, ['attempted'], run.timeoutMs), ['attempted'], 'answer', 'the contender failed'));
+    takeAnswer(
+      run,
+      needReply(run, contender, await contender.reply(id, ['attempted'], run.timeoutMs), ['attempted'], 'answer', 'the contender failed'),
+    );
     await onlyRolesOnReader(run, 'right after the contender acted');
     return;
   }
@@ -530,7 +602,10 @@ async function contenderActs(run: Run): Promise<void> {
       const released = await holderReleased(run);
       if (actReturnedAt(answer) >= released.releaseStartedAt) {
         run.recordAct(answer);
-        throw new Inconclusive(`the contender's ${lastCall(answer)} returned only after --hold (${options.holdSeconds} s) ended the hold`, hint('holdTooShort'));
+        throw new Inconclusive(
+          `the contender's ${lastCall(answer)} returned only after --hold (${options.holdSeconds} s) ended the hold`,
+          hint('holdTooShort'),
+        );
       }
     }
     takeAnswer(run, answer);
@@ -543,12 +618,16 @@ async function contenderActs(run: Run): Promise<void> {
 
 /** The protocol is part of the outcome only where the scenario's data speaks of one. */
 function protocolMatters(scenario: Scenario): boolean {
-  return [...Object.values(scenario.expected), ...scenario.signatures.map((signature) => signature.observed)].some((pattern) => pattern?.kind === 'success' && pattern.protocol !== undefined);
+  return [...Object.values(scenario.expected), ...scenario.signatures.map((signature) => signature.observed)].some(
+    (pattern) => pattern?.kind === 'success' && pattern.protocol !== undefined,
+  );
 }
 
 /** The judged call's answer becomes the observation. */
 function observe(run: Run, call: CallRecord): void {
-  run.observed = isSuccess(call) ? { ok: true, call: call.call, ...(call.protocol ? { protocol: call.protocol } : {}) } : { ok: false, ...codeJson(call.rv, call.call) };
+  run.observed = isSuccess(call)
+    ? { ok: true, call: call.call, ...(call.protocol ? { protocol: call.protocol } : {}) }
+    : { ok: false, ...codeJson(call.rv, call.call) };
   const outcome = outcomeOfCall(call);
   const { scenario } = run.options;
   run.outcome = outcome.kind === 'success' && !protocolMatters(scenario) ? { kind: 'success' } : outcome;
@@ -558,7 +637,11 @@ function observe(run: Run, call: CallRecord): void {
   // A card, reader or service that is gone is no answer of the stack; a card the scenario took away itself is.
   const tookCard = !!run.options.scenario.card && CARD_GONE.has(codeJson(call.rv, null).name ?? '');
   if (!isSuccess(call) && isEnvironmentCode(call.rv) && !tookCard) {
-    throw new Inconclusive(`the ${call.call} found ${PcscError.fromCode(call.rv, call.call).message}`, hintForCode(codeJson(call.rv, null).name) ?? null, true);
+    throw new Inconclusive(
+      `the ${call.call} found ${PcscError.fromCode(call.rv, call.call).message}`,
+      hintForCode(codeJson(call.rv, null).name) ?? null,
+      true,
+    );
   }
 }
 
@@ -571,14 +654,17 @@ function observe(run: Run, call: CallRecord): void {
 function takeAnswer(run: Run, answer: MessageOf<'attempted'>): void {
   const { scenario } = run.options;
   run.recordAct(answer);
-  if (answer.reader !== run.options.reader) throw new Inconclusive(`the contender acted on ${JSON.stringify(answer.reader)}, not ${JSON.stringify(run.options.reader)}`);
+  if (answer.reader !== run.options.reader)
+    throw new Inconclusive(`the contender acted on ${JSON.stringify(answer.reader)}, not ${JSON.stringify(run.options.reader)}`);
   const { act } = scenario.contender;
   const last = answer.calls.at(-1);
   if (!last) throw new Inconclusive('the contender made no call');
   const judgedIndex = scenario.judge.role === 'contender' ? act.length - 1 : -1;
   const broken = answer.calls.find((call, index) => index !== judgedIndex && !isSuccess(call) && !act[index]?.anyAnswer);
-  if (broken) throw new Inconclusive(`${describeCall('contender', broken)}, so the scenario could not go on`, null, isEnvironmentCode(broken.rv));
-  if (answer.calls.length < act.length) throw new Inconclusive(`the contender stopped after ${answer.calls.length} of its ${act.length} calls`);
+  if (broken)
+    throw new Inconclusive(`${describeCall('contender', broken)}, so the scenario could not go on`, null, isEnvironmentCode(broken.rv));
+  if (answer.calls.length < act.length)
+    throw new Inconclusive(`the contender stopped after ${answer.calls.length} of its ${act.length} calls`);
   if (scenario.judge.role === 'contender') observe(run, last);
   else run.answeredAt = run.since(returnedAt(last));
   run.noteFailures('contender', answer.cleanup);
@@ -593,7 +679,10 @@ async function confirmBlocked(run: Run, id: number): Promise<void> {
   const { contender, options } = run;
   const suspectedAt = run.now();
   if (run.release) {
-    throw new Inconclusive(`--hold (${options.holdSeconds} s) ended the hold before a call that had not returned could be confirmed as blocked`, hint('holdTooShort'));
+    throw new Inconclusive(
+      `--hold (${options.holdSeconds} s) ended the hold before a call that had not returned could be confirmed as blocked`,
+      hint('holdTooShort'),
+    );
   }
   options.onPhase?.('the call is blocked: releasing the holder');
   run.requestRelease();
@@ -606,7 +695,9 @@ async function confirmBlocked(run: Run, id: number): Promise<void> {
     // A call that never returns leaves a process that cannot serve again.
     await run.restart('contender');
     if ('gone' in wait) throw roleGone(contender, wait, 'answer', options.timeoutSeconds);
-    throw new Inconclusive(`the ${call} had not returned ${afterMs} ms after the attempt, and still had not ${options.timeoutSeconds} s after the holder let go: it waits for something other than the holder`);
+    throw new Inconclusive(
+      `the ${call} had not returned ${afterMs} ms after the attempt, and still had not ${options.timeoutSeconds} s after the holder let go: it waits for something other than the holder`,
+    );
   }
   const answer = needReply(run, contender, wait, ['attempted'], 'answer', 'the contender failed');
   const waited = longestCall(answer.calls);
@@ -635,7 +726,12 @@ async function confirmBlocked(run: Run, id: number): Promise<void> {
     ...(mode ? { mode } : {}),
     blocked: true,
     afterMs,
-    thenReturned: { ok: isSuccess(waited), name: code.name ?? code.hex, afterMs: run.afterAttempt(returnedAt(waited)), afterReleaseMs: roundMs(Math.max(0, afterReleaseMs)) },
+    thenReturned: {
+      ok: isSuccess(waited),
+      name: code.name ?? code.hex,
+      afterMs: run.afterAttempt(returnedAt(waited)),
+      afterReleaseMs: roundMs(Math.max(0, afterReleaseMs)),
+    },
   };
   run.outcome = { kind: 'blocked', call: waited.call, ...(mode ? { mode } : {}) };
 }
@@ -656,12 +752,20 @@ const lastCall = (answer: MessageOf<'attempted'>) => answer.calls.at(-1)?.call ?
  * another and the wait lasted (1 + confirmFactor) × --blocked-after, so it is
  * the longest by far. Which call it was decides which bug, if any, it is.
  */
-const longestCall = (calls: readonly CallRecord[]) => calls.reduce<CallRecord | undefined>((longest, made) => (!longest || made.durationMs > longest.durationMs ? made : longest), undefined);
+const longestCall = (calls: readonly CallRecord[]) =>
+  calls.reduce<CallRecord | undefined>((longest, made) => (!longest || made.durationMs > longest.durationMs ? made : longest), undefined);
 
 /** The holder's reply to the release already requested. */
 async function holderReleased(run: Run): Promise<MessageOf<'released'>> {
   if (!run.released) {
-    const released = needReply(run, run.holder, await run.requestRelease(), ['released'], 'report its release', 'the holder could not release the reader');
+    const released = needReply(
+      run,
+      run.holder,
+      await run.requestRelease(),
+      ['released'],
+      'report its release',
+      'the holder could not release the reader',
+    );
     takeRelease(run, released);
   }
   return run.released!;
@@ -673,9 +777,14 @@ async function cardEvent(run: Run): Promise<void> {
   const control = options.card!;
   const { reader } = options;
   const present = async (want: boolean) => {
-    const view = await lookUntil(observer, reader, (v) => v.flags.includes('PRESENT') === want, control.withinMs, options.signal).finally(() => control.settled?.());
+    const view = await lookUntil(observer, reader, (v) => v.flags.includes('PRESENT') === want, control.withinMs, options.signal).finally(
+      () => control.settled?.(),
+    );
     run.throwIfInterrupted();
-    if (view.flags.includes('PRESENT') !== want) throw new Inconclusive(`the card was not ${want ? 'put back into' : 'taken out of'} ${JSON.stringify(reader)} within ${control.withinMs / 1000} s`);
+    if (view.flags.includes('PRESENT') !== want)
+      throw new Inconclusive(
+        `the card was not ${want ? 'put back into' : 'taken out of'} ${JSON.stringify(reader)} within ${control.withinMs / 1000} s`,
+      );
   };
   run.cardChanged = true;
   options.onPhase?.('removing the card');
@@ -693,7 +802,14 @@ async function cardEvent(run: Run): Promise<void> {
 async function holderJudged(run: Run, step: Step): Promise<CallRecord> {
   const { holder } = run;
   if (run.options.scenario.card) await cardEvent(run);
-  const called = needReply(run, holder, await run.whileHeld(holder.reply(holder.request({ type: 'call', step }), ['called'], run.timeoutMs)), ['called'], `make its ${step.call}`, `the holder could not make its ${step.call}`);
+  const called = needReply(
+    run,
+    holder,
+    await run.whileHeld(holder.reply(holder.request({ type: 'call', step }), ['called'], run.timeoutMs)),
+    ['called'],
+    `make its ${step.call}`,
+    `the holder could not make its ${step.call}`,
+  );
   run.record('holder', [called.call]);
   observe(run, called.call);
   return called.call;
@@ -711,20 +827,26 @@ async function holderJudgedWhileContenderWaits(run: Run, step: Step): Promise<vo
   if (!('timedOut' in early)) {
     const answer = needReply(run, contender, early, ['attempted'], 'answer', 'the contender failed');
     run.recordAct(answer);
-    throw new Inconclusive(`the contender's ${lastCall(answer)} came back (${answer.calls.at(-1)?.name ?? '?'}) instead of waiting for the holder: there was nothing to make the holder's call against`);
+    throw new Inconclusive(
+      `the contender's ${lastCall(answer)} came back (${answer.calls.at(-1)?.name ?? '?'}) instead of waiting for the holder: there was nothing to make the holder's call against`,
+    );
   }
   const judged = await holderJudged(run, step);
   const after = await contender.reply(id, ['attempted'], run.timeoutMs);
   if (!('message' in after) || after.message.type !== 'attempted') {
     await run.restart('contender');
-    run.notes.push(`the contender's ${options.scenario.contender.act.at(-1)!.call} did not come back within ${options.timeoutSeconds} s after the holder's ${step.call}`);
+    run.notes.push(
+      `the contender's ${options.scenario.contender.act.at(-1)!.call} did not come back within ${options.timeoutSeconds} s after the holder's ${step.call}`,
+    );
     return;
   }
   run.recordAct(after.message);
   // No answer within --blocked-after stood for "waiting"; the records say whether it was already waiting when the holder called.
   const waited = longestCall(after.message.calls);
   if (waited && waited.startedAt > judged.startedAt + run.clockToleranceMs) {
-    throw new Inconclusive(`the contender's ${waited.call} began only after the holder's ${step.call}: it was not yet waiting for the holder when the holder's call was made`);
+    throw new Inconclusive(
+      `the contender's ${waited.call} began only after the holder's ${step.call}: it was not yet waiting for the holder when the holder's call was made`,
+    );
   }
   run.noteFailures('contender', [...after.message.calls, ...after.message.cleanup]);
 }
@@ -737,7 +859,9 @@ function takeRelease(run: Run, released: MessageOf<'released'>): void {
     // The proof's second half: the holder's handle still held the reader after the answer.
     const status = released.calls.find((call) => call.call === 'SCardStatus');
     if (!status || !isSuccess(status)) {
-      throw new Inconclusive(`the hold is not proved: ${status ? describeCall('holder', status) : "the holder made no SCardStatus"} before its release`);
+      throw new Inconclusive(
+        `the hold is not proved: ${status ? describeCall('holder', status) : 'the holder made no SCardStatus'} before its release`,
+      );
     }
   }
   run.noteFailures('holder', released.calls);
@@ -760,7 +884,8 @@ async function holderReleases(run: Run): Promise<void> {
   run.evidence.holderHeldThroughAnswer = run.timeline.holderReleased! + run.clockToleranceMs >= run.answeredAt!;
   // A contender with nothing to do leaves only the holder's own call, on its held handle.
   const contenderActed = options.scenario.contender.act.length > 0;
-  const actedInside = !contenderActed || (run.timeline.attempt !== null && run.timeline.attempt + run.clockToleranceMs >= run.timeline.readerHeld!);
+  const actedInside =
+    !contenderActed || (run.timeline.attempt !== null && run.timeline.attempt + run.clockToleranceMs >= run.timeline.readerHeld!);
   run.evidence.attemptInsideHold = actedInside && run.evidence.holderHeldThroughAnswer;
   if (!run.evidence.attemptInsideHold) throw new Inconclusive('the attempt fell outside the hold window', hint('holdTooShort'));
 }
@@ -802,18 +927,32 @@ function holderTransactionLasted(run: Run): void {
   let idleMs = 0;
   for (let i = began + 1; i <= resetAt; i++) idleMs = Math.max(idleMs, onHandle[i]!.startedAt - returnedAt(onHandle[i - 1]!));
   idleMs = Math.round(idleMs);
-  const resetter = run.calls.find((made) => made.role === 'contender' && (RESETTING.has(made.args.disposition) || RESETTING.has(made.args.initialization)));
-  const cardEvent = run.options.scenario.card ? `the card ${run.options.scenario.card === 'removed' ? 'taken out' : 'taken out and put back'}` : null;
-  const explainedBy = resetter ? `the contender's ${resetter.call}(SCARD_${String(resetter.args.disposition ?? resetter.args.initialization).toUpperCase()}_CARD)` : cardEvent;
+  const resetter = run.calls.find(
+    (made) => made.role === 'contender' && (RESETTING.has(made.args.disposition) || RESETTING.has(made.args.initialization)),
+  );
+  const cardEvent = run.options.scenario.card
+    ? `the card ${run.options.scenario.card === 'removed' ? 'taken out' : 'taken out and put back'}`
+    : null;
+  const explainedBy = resetter
+    ? `the contender's ${resetter.call}(SCARD_${String(resetter.args.disposition ?? resetter.args.initialization).toUpperCase()}_CARD)`
+    : cardEvent;
   const windows = run.layout === 'windows';
   const seen = `the holder's ${reset.call} returned SCARD_W_RESET_CARD after its transaction had been idle for ${idleMs} ms`;
-  const shorter = windows ? 'keep a transaction hold under 5 s on Windows: a shorter --hold, no --full-hold, a lower --blocked-after' : hint('readerBusy');
+  const shorter = windows
+    ? 'keep a transaction hold under 5 s on Windows: a shorter --hold, no --full-hold, a lower --blocked-after'
+    : hint('readerBusy');
   if (!explainedBy) {
     const why = windows && idleMs > WINDOWS_TRANSACTION_IDLE_MS ? WINDOWS_IDLE_RULE : 'another process may have reset the card';
-    throw new Inconclusive(`the holder's transaction was reset during the hold, by no act of the contender: ${seen}; ${why}, and such a reset is not the stack's answer`, shorter);
+    throw new Inconclusive(
+      `the holder's transaction was reset during the hold, by no act of the contender: ${seen}; ${why}, and such a reset is not the stack's answer`,
+      shorter,
+    );
   }
   if (windows && idleMs > WINDOWS_TRANSACTION_IDLE_MS) {
-    throw new Inconclusive(`the holder's transaction was reset during the hold: ${seen}; ${WINDOWS_IDLE_RULE}, so whether ${explainedBy} or that rule reset the card cannot be told`, shorter);
+    throw new Inconclusive(
+      `the holder's transaction was reset during the hold: ${seen}; ${WINDOWS_IDLE_RULE}, so whether ${explainedBy} or that rule reset the card cannot be told`,
+      shorter,
+    );
   }
 }
 
@@ -848,7 +987,10 @@ async function onlyRolesOnReader(run: Run, when: string, waitForOthers = false):
     run.throwIfInterrupted();
     if (performance.now() >= deadline || (!waitForOthers && !mayBeClosedHandle(mark, closed))) {
       const stayed = waitForOthers ? ` for all of --timeout (${run.options.timeoutSeconds} s)` : '';
-      throw new Inconclusive(`another process is using the reader: a third party saw ${view.flags.join(' ')} ${when}${stayed}, and no handle of the holder or the contender explains ${mark}`, hint('readerBusy'));
+      throw new Inconclusive(
+        `another process is using the reader: a third party saw ${view.flags.join(' ')} ${when}${stayed}, and no handle of the holder or the contender explains ${mark}`,
+        hint('readerBusy'),
+      );
     }
     if (!waited && waitForOthers) run.options.onPhase?.('another process is using the reader: waiting for it to let go');
     await sleep(POLL_MS);
@@ -860,8 +1002,22 @@ async function controlAct(run: Run): Promise<number> {
   const { contender, options } = run;
   if (options.scenario.contender.before?.length) await contenderPrepares(run);
   const id = contender.request({ type: 'attempt', reader: options.reader, steps: options.scenario.contender.act });
-  needReply(run, contender, await contender.reply(id, ['attempting'], run.timeoutMs), ['attempting'], 'start its attempt', 'the contender failed');
-  const answer = needReply(run, contender, await contender.reply(id, ['attempted'], run.timeoutMs), ['attempted'], 'answer', 'the contender failed');
+  needReply(
+    run,
+    contender,
+    await contender.reply(id, ['attempting'], run.timeoutMs),
+    ['attempting'],
+    'start its attempt',
+    'the contender failed',
+  );
+  const answer = needReply(
+    run,
+    contender,
+    await contender.reply(id, ['attempted'], run.timeoutMs),
+    ['attempted'],
+    'answer',
+    'the contender failed',
+  );
   run.recordAct(answer);
   return Math.round(longestCall(answer.calls)?.durationMs ?? 0);
 }
@@ -880,10 +1036,13 @@ async function confirmWaitFollowsRelease(first: Run): Promise<void> {
   const blocked = first.observed as BlockedObservation;
   const firstHold = { releasedAfterMs: first.releasedAfterAttemptMs!, returnedAfterMs: blocked.thenReturned.afterMs };
   if (options.scenario.contender.act.some((step) => step.call === 'SCardCancel')) {
-    const late = blocked.thenReturned.name === 'SCARD_E_CANCELLED'
-      ? 'the SCardCancel took effect only then, too late to tell from a wait the release ended'
-      : 'the SCardCancel did not take effect';
-    throw new Inconclusive(`the ${blocked.call} returned ${blocked.thenReturned.name} only when the holder let go (${firstHold.returnedAfterMs} ms after the attempt): ${late}, so it has no answer to judge`);
+    const late =
+      blocked.thenReturned.name === 'SCARD_E_CANCELLED'
+        ? 'the SCardCancel took effect only then, too late to tell from a wait the release ended'
+        : 'the SCardCancel did not take effect';
+    throw new Inconclusive(
+      `the ${blocked.call} returned ${blocked.thenReturned.name} only when the holder let go (${firstHold.returnedAfterMs} ms after the attempt): ${late}, so it has no answer to judge`,
+    );
   }
   const blockedAfterMs = options.blockedAfterSeconds * 1000;
   await onlyRolesOnReader(first, 'before the act on the free reader');
@@ -899,7 +1058,10 @@ async function confirmWaitFollowsRelease(first: Run): Promise<void> {
   const second = await holdAgain(first, BLOCKED_RULE.releasePromptMs + blockedAfterMs);
   const again = second.observed && 'blocked' in second.observed ? second.observed : null;
   if (!again) {
-    const returned = second.timeline.answer !== null && second.timeline.attempt !== null ? `${Math.round(second.timeline.answer - second.timeline.attempt)} ms after the attempt, while the holder still held the reader` : 'while the holder still held the reader';
+    const returned =
+      second.timeline.answer !== null && second.timeline.attempt !== null
+        ? `${Math.round(second.timeline.answer - second.timeline.attempt)} ms after the attempt, while the holder still held the reader`
+        : 'while the holder still held the reader';
     throw new Inconclusive(
       `the ${blocked.call} did not follow the release: in the first hold it returned ${firstHold.returnedAfterMs} ms after the attempt, just after the holder let go at ${firstHold.releasedAfterMs} ms; in a second hold, let go ${second.holdLongerMs} ms later, it returned ${returned}`,
       'a call slowed by something other than the holder (a driver, an interposer, a loaded machine) looks like this',
@@ -907,11 +1069,16 @@ async function confirmWaitFollowsRelease(first: Run): Promise<void> {
   }
   const secondHold = { releasedAfterMs: second.releasedAfterAttemptMs!, returnedAfterMs: again.thenReturned.afterMs };
   if (again.call !== blocked.call || again.mode !== blocked.mode) {
-    throw new Inconclusive(`a different call waited in the second hold: ${again.call}${again.mode ? `(${again.mode.toUpperCase()})` : ''}, not ${blocked.call}${blocked.mode ? `(${blocked.mode.toUpperCase()})` : ''}`);
+    throw new Inconclusive(
+      `a different call waited in the second hold: ${again.call}${again.mode ? `(${again.mode.toUpperCase()})` : ''}, not ${blocked.call}${blocked.mode ? `(${blocked.mode.toUpperCase()})` : ''}`,
+    );
   }
   // Two windows a fixed delay could fit both of: the holder's release came too late the first time.
   if (secondHold.releasedAfterMs - firstHold.releasedAfterMs <= BLOCKED_RULE.releasePromptMs) {
-    throw new Inconclusive(`the two releases came ${secondHold.releasedAfterMs - firstHold.releasedAfterMs} ms apart, too close to tell a wait for the holder from a fixed delay`, hint('slowRole'));
+    throw new Inconclusive(
+      `the two releases came ${secondHold.releasedAfterMs - firstHold.releasedAfterMs} ms apart, too close to tell a wait for the holder from a fixed delay`,
+      hint('slowRole'),
+    );
   }
   first.evidence.blocked = { controlMs, holds: [firstHold, secondHold] };
 }
@@ -1064,7 +1231,14 @@ export async function runOnce({ roles, observer }: RunContext, options: RunOptio
       notes: facts?.notes ?? [],
       calls: facts?.calls ?? [],
       environmentLost,
-      ...(options.trace ? { trace: traceOf([...(facts?.calls ?? []), ...(tracer?.take() ?? []).map((call) => ({ role: 'observer' as const, ...call }))], facts?.started ?? started) } : {}),
+      ...(options.trace
+        ? {
+            trace: traceOf(
+              [...(facts?.calls ?? []), ...(tracer?.take() ?? []).map((call) => ({ role: 'observer' as const, ...call }))],
+              facts?.started ?? started,
+            ),
+          }
+        : {}),
     };
   }
 }
@@ -1100,7 +1274,8 @@ async function putCardBack(run: Run): Promise<void> {
 
 function asInconclusive(error: unknown): Inconclusive {
   if (error instanceof Inconclusive) return error;
-  if (error instanceof RoleStartError) return new Inconclusive(error.message, error.hint, error.gone?.stopping?.exitCode === EXIT.environment);
+  if (error instanceof RoleStartError)
+    return new Inconclusive(error.message, error.hint, error.gone?.stopping?.exitCode === EXIT.environment);
   const report = reportFor(error);
   return new Inconclusive(report.message, report.hint ?? null);
 }
@@ -1110,5 +1285,15 @@ export function emptyEvidence(): Evidence {
 }
 
 export function emptyTimeline(): Timeline {
-  return { holderStarted: null, readerHeld: null, contenderStarted: null, attempt: null, answer: null, holderReleased: null, holdMs: null, connectLatencyMs: null, totalMs: 0 };
+  return {
+    holderStarted: null,
+    readerHeld: null,
+    contenderStarted: null,
+    attempt: null,
+    answer: null,
+    holderReleased: null,
+    holdMs: null,
+    connectLatencyMs: null,
+    totalMs: 0,
+  };
 }

@@ -137,7 +137,10 @@ export class RunTally {
   /** The distinct notes of every run, in the order first seen, with a last line for those past the cap. */
   notes(): string[] {
     const notes = [...this.distinctNotes];
-    if (this.notesLeftOut > 0) notes.push(`${this.notesLeftOut} later note${this.notesLeftOut === 1 ? '' : 's'} not listed: a report lists the first ${MAX_DISTINCT_NOTES} distinct ones`);
+    if (this.notesLeftOut > 0)
+      notes.push(
+        `${this.notesLeftOut} later note${this.notesLeftOut === 1 ? '' : 's'} not listed: a report lists the first ${MAX_DISTINCT_NOTES} distinct ones`,
+      );
     return notes;
   }
 

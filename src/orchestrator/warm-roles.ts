@@ -52,7 +52,10 @@ export class WarmRoles implements RolePair {
     for (const role of missing) {
       const link = this.start(role, this.env[role]);
       this.links[role] = link;
-      this.starting.set(role, this.awaitReady(link).finally(() => this.starting.delete(role)));
+      this.starting.set(
+        role,
+        this.awaitReady(link).finally(() => this.starting.delete(role)),
+      );
     }
     if (missing.length === ROLE_NAMES.length && this.startupMs === null) {
       void Promise.allSettled(this.starting.values()).then(() => (this.startupMs ??= performance.now() - started));
@@ -72,10 +75,16 @@ export class WarmRoles implements RolePair {
       this.clockUncertaintyMs[link.name] = ready.message.clockUncertaintyMs;
       return;
     }
-    if ('timedOut' in ready) throw new RoleStartError(link.name, `the ${link.name} did not start within ${this.timeoutMs / 1000} s`, 'raise --timeout', null);
+    if ('timedOut' in ready)
+      throw new RoleStartError(link.name, `the ${link.name} did not start within ${this.timeoutMs / 1000} s`, 'raise --timeout', null);
     const gone = 'gone' in ready ? ready.gone : null;
     const said = gone?.stopping?.error;
-    throw new RoleStartError(link.name, `the ${link.name} could not start: ${said?.message ?? gone?.exit ?? 'no answer'}`, said?.hint ?? null, gone);
+    throw new RoleStartError(
+      link.name,
+      `the ${link.name} could not start: ${said?.message ?? gone?.exit ?? 'no answer'}`,
+      said?.hint ?? null,
+      gone,
+    );
   }
 
   async restart(role: RoleName): Promise<void> {

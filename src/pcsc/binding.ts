@@ -5,7 +5,16 @@
 // runs; the choice is made once per process, from the environment.
 import { EnvironmentError, reportFor, UsageError } from '../core/errors.js';
 import { packageVersion } from '../core/version.js';
-import { ATTRIBUTES, decodeReaderState, formatAtr, type AttributeName, type Disposition, type ProtocolChoice, type ReaderStateFlag, type ShareMode } from './constants.js';
+import {
+  ATTRIBUTES,
+  decodeReaderState,
+  formatAtr,
+  type AttributeName,
+  type Disposition,
+  type ProtocolChoice,
+  type ReaderStateFlag,
+  type ShareMode,
+} from './constants.js';
 import { activeLayout, LAYOUT_ENV, LAYOUT_IDS, layoutFor, layoutOverride, type LayoutId } from './ffi-layouts.js';
 import { PcscError } from './pcsc-error.js';
 
@@ -118,7 +127,8 @@ export function bindingSetting(env: NodeJS.ProcessEnv = process.env): BindingSet
   if (library && choice === 'pcsclite') throw new UsageError('--pcsc-library is loaded through ffi: leave out --binding pcsclite');
   const layout = layoutOverride(env);
   if (layout === undefined) throw new UsageError(`${LAYOUT_ENV} must be one of ${LAYOUT_IDS.join(', ')}, got '${env[LAYOUT_ENV]}'`);
-  if (layout && choice === 'pcsclite') throw new UsageError(`${LAYOUT_ENV} sets the interface of the ffi binding: leave out --binding pcsclite`);
+  if (layout && choice === 'pcsclite')
+    throw new UsageError(`${LAYOUT_ENV} sets the interface of the ffi binding: leave out --binding pcsclite`);
   return { choice, library, layout };
 }
 
@@ -223,11 +233,15 @@ export function bindingChoice(
   addon: { installed: boolean; error: string | null } | null,
 ): { chosen: BindingName; why: string } {
   if (setting.choice === 'ffi') return { chosen: 'ffi', why: `${BINDING_ENV.name}=ffi (what --binding ffi sets), so ffi` };
-  if (setting.library) return { chosen: 'ffi', why: `--pcsc-library (${BINDING_ENV.library}) is set, and that library is loaded through ffi` };
+  if (setting.library)
+    return { chosen: 'ffi', why: `--pcsc-library (${BINDING_ENV.library}) is set, and that library is loaded through ffi` };
   if (setting.layout) return { chosen: 'ffi', why: `${LAYOUT_ENV}=${setting.layout} is set, so ffi` };
-  if (setting.choice === 'pcsclite') return { chosen: 'pcsclite', why: `${BINDING_ENV.name}=pcsclite (what --binding pcsclite sets), so pcsclite` };
+  if (setting.choice === 'pcsclite')
+    return { chosen: 'pcsclite', why: `${BINDING_ENV.name}=pcsclite (what --binding pcsclite sets), so pcsclite` };
   if (!addon?.error) return { chosen: 'pcsclite', why: 'the pcsclite addon loads, so pcsclite (auto)' };
-  const why = addon.installed ? 'the pcsclite addon is installed but does not load, so ffi (auto)' : 'pcsclite is not installed, so ffi (auto)';
+  const why = addon.installed
+    ? 'the pcsclite addon is installed but does not load, so ffi (auto)'
+    : 'pcsclite is not installed, so ffi (auto)';
   return { chosen: 'ffi', why };
 }
 

@@ -53,5 +53,8 @@ export function decodeReaderState(state: number): ReaderStateFlag[] {
 
 export function formatAtr(atr: Buffer | Uint8Array | null | undefined): string | null {
   if (!atr || atr.length === 0) return null;
-  return Buffer.from(atr).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 ');
+  return Buffer.from(atr)
+    .toString('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1 ');
 }

@@ -10,7 +10,16 @@
 import { createRequire } from 'node:module';
 import { packageVersion } from '../core/version.js';
 import { hint } from '../platform/hints.js';
-import { BindingUnavailableError, readerStatus, type Binding, type CardStatus, type Connection, type PcscContext, type ReaderStatus, type StateQuery } from './binding.js';
+import {
+  BindingUnavailableError,
+  readerStatus,
+  type Binding,
+  type CardStatus,
+  type Connection,
+  type PcscContext,
+  type ReaderStatus,
+  type StateQuery,
+} from './binding.js';
 import { DISPOSITIONS, SHARE_MODES, formatAtr, type Disposition, type ProtocolChoice, type ShareMode } from './constants.js';
 import { activeLayout, cardStateBits, ffiTypes, protocolMask, protocolName, readerStateFields, type Layout } from './ffi-layouts.js';
 import { PcscError } from './pcsc-error.js';
@@ -65,7 +74,10 @@ class Api {
     const { long } = this.types;
     const prototype = `${long} ${this.layout.stdcall ? '__stdcall ' : ''}${name}${text ? this.layout.stringCalls.suffix : ''}(${params})`;
     let fn = this.declared.get(prototype);
-    if (!fn) this.declared.set(prototype, (fn = this.lib.func(prototype)));
+    if (!fn) {
+      fn = this.lib.func(prototype);
+      this.declared.set(prototype, fn);
+    }
     return fn;
   }
 
@@ -95,7 +107,11 @@ class Api {
 
   /** "a\0b\0\0", `chars` characters long → ["a", "b"]. */
   multiString(buffer: Buffer, chars: number): string[] {
-    return buffer.subarray(0, chars * this.charBytes).toString(this.layout.stringCalls.encoding).split('\0').filter(Boolean);
+    return buffer
+      .subarray(0, chars * this.charBytes)
+      .toString(this.layout.stringCalls.encoding)
+      .split('\0')
+      .filter(Boolean);
   }
 
   private get charBytes(): number {
@@ -122,7 +138,10 @@ class FfiConnection implements Connection {
 
   async transmit(apdu: Buffer): Promise<Buffer> {
     const { dword, handle } = this.api.types;
-    const fn = this.api.fn('SCardTransmit', `${handle} card, const SC_REPRO_IO_REQUEST *sendPci, const uint8_t *send, ${dword} sendLength, SC_REPRO_IO_REQUEST *recvPci, uint8_t *recv, _Inout_ ${dword} *recvLength`);
+    const fn = this.api.fn(
+      'SCardTransmit',
+      `${handle} card, const SC_REPRO_IO_REQUEST *sendPci, const uint8_t *send, ${dword} sendLength, SC_REPRO_IO_REQUEST *recvPci, uint8_t *recv, _Inout_ ${dword} *recvLength`,
+    );
     const response = Buffer.alloc(RESPONSE_SIZE);
     const length = [response.length];
     const pci = { dwProtocol: this.protocol, cbPciLength: this.api.koffi.sizeof('SC_REPRO_IO_REQUEST') };
@@ -136,12 +155,21 @@ class FfiConnection implements Connection {
 
   endTransaction(disposition: Disposition): Promise<void> {
     const { dword, handle } = this.api.types;
-    return this.api.call(this.api.fn('SCardEndTransaction', `${handle} card, ${dword} disposition`), 'SCardEndTransaction', this.handle, DISPOSITIONS[disposition]);
+    return this.api.call(
+      this.api.fn('SCardEndTransaction', `${handle} card, ${dword} disposition`),
+      'SCardEndTransaction',
+      this.handle,
+      DISPOSITIONS[disposition],
+    );
   }
 
   async status(): Promise<CardStatus> {
     const { dword, handle } = this.api.types;
-    const fn = this.api.fn('SCardStatus', `${handle} card, uint8_t *reader, _Inout_ ${dword} *readerLength, _Out_ ${dword} *state, _Out_ ${dword} *protocol, uint8_t *atr, _Inout_ ${dword} *atrLength`, true);
+    const fn = this.api.fn(
+      'SCardStatus',
+      `${handle} card, uint8_t *reader, _Inout_ ${dword} *readerLength, _Out_ ${dword} *state, _Out_ ${dword} *protocol, uint8_t *atr, _Inout_ ${dword} *atrLength`,
+      true,
+    );
     const reader = this.api.textBuffer(READER_NAME_SIZE);
     const readerLength = [READER_NAME_SIZE];
     const state = [0];
@@ -159,9 +187,20 @@ class FfiConnection implements Connection {
 
   async reconnect(mode: ShareMode, protocol: ProtocolChoice, initialization: Disposition): Promise<string> {
     const { dword, handle } = this.api.types;
-    const fn = this.api.fn('SCardReconnect', `${handle} card, ${dword} share, ${dword} protocols, ${dword} initialization, _Out_ ${dword} *active`);
+    const fn = this.api.fn(
+      'SCardReconnect',
+      `${handle} card, ${dword} share, ${dword} protocols, ${dword} initialization, _Out_ ${dword} *active`,
+    );
     const active = [0];
-    await this.api.call(fn, 'SCardReconnect', this.handle, SHARE_MODES[mode], this.api.protocolMask(mode, protocol), DISPOSITIONS[initialization], active);
+    await this.api.call(
+      fn,
+      'SCardReconnect',
+      this.handle,
+      SHARE_MODES[mode],
+      this.api.protocolMask(mode, protocol),
+      DISPOSITIONS[initialization],
+      active,
+    );
     this.protocol = active[0]!;
     return this.protocolName;
   }
@@ -182,7 +221,12 @@ class FfiConnection implements Connection {
     this.open = false;
     const { dword, handle } = this.api.types;
     try {
-      await this.api.call(this.api.fn('SCardDisconnect', `${handle} card, ${dword} disposition`), 'SCardDisconnect', this.handle, DISPOSITIONS[disposition]);
+      await this.api.call(
+        this.api.fn('SCardDisconnect', `${handle} card, ${dword} disposition`),
+        'SCardDisconnect',
+        this.handle,
+        DISPOSITIONS[disposition],
+      );
     } finally {
       this.onClosed();
     }
@@ -205,7 +249,10 @@ class FfiContext implements PcscContext {
   static open(api: Api): FfiContext {
     const { dword, handle } = api.types;
     const out = [0];
-    check(api.fn('SCardEstablishContext', `${dword} scope, void *r1, void *r2, _Out_ ${handle} *context`)(SCARD_SCOPE_SYSTEM, null, null, out), 'SCardEstablishContext');
+    check(
+      api.fn('SCardEstablishContext', `${dword} scope, void *r1, void *r2, _Out_ ${handle} *context`)(SCARD_SCOPE_SYSTEM, null, null, out),
+      'SCardEstablishContext',
+    );
     return new FfiContext(api, out[0]);
   }
 
@@ -242,12 +289,25 @@ class FfiContext implements PcscContext {
 
   private statusChange(): KoffiFunction {
     const { dword, handle } = this.api.types;
-    return this.api.fn('SCardGetStatusChange', `${handle} context, ${dword} timeout, _Inout_ SC_REPRO_READERSTATE *states, ${dword} count`, true);
+    return this.api.fn(
+      'SCardGetStatusChange',
+      `${handle} context, ${dword} timeout, _Inout_ SC_REPRO_READERSTATE *states, ${dword} count`,
+      true,
+    );
   }
 
   /** One SCARD_READERSTATE for `reader`, as the caller believes it to be. */
   private stateRecords(reader: string, currentState: number): ReaderStateRecord[] {
-    return [{ szReader: reader, pvUserData: null, dwCurrentState: currentState, dwEventState: 0, cbAtr: 0, rgbAtr: new Array(this.api.layout.atrSize).fill(0) }];
+    return [
+      {
+        szReader: reader,
+        pvUserData: null,
+        dwCurrentState: currentState,
+        dwEventState: 0,
+        cbAtr: 0,
+        rgbAtr: new Array(this.api.layout.atrSize).fill(0),
+      },
+    ];
   }
 
   /** SCardGetStatusChange with current state UNAWARE and timeout 0: the state now. */
@@ -299,7 +359,11 @@ class FfiContext implements PcscContext {
 
   async connect(reader: string, mode: ShareMode, protocol: ProtocolChoice): Promise<FfiConnection> {
     const { dword, handle, string } = this.api.types;
-    const fn = this.api.fn('SCardConnect', `${handle} context, ${string} reader, ${dword} share, ${dword} protocols, _Out_ ${handle} *card, _Out_ ${dword} *active`, true);
+    const fn = this.api.fn(
+      'SCardConnect',
+      `${handle} context, ${string} reader, ${dword} share, ${dword} protocols, _Out_ ${handle} *card, _Out_ ${dword} *active`,
+      true,
+    );
     const card = [0];
     const active = [0];
     await this.api.call(fn, 'SCardConnect', this.context, reader, SHARE_MODES[mode], this.api.protocolMask(mode, protocol), card, active);
@@ -358,7 +422,10 @@ function loadApi(library: string | null): Api {
   try {
     koffi = createRequire(import.meta.url)('koffi') as Koffi;
   } catch (error) {
-    throw new BindingUnavailableError(`the ffi binding needs koffi, which could not be loaded (${(error as Error).message.split('\n')[0]})`, hint('koffiMissing'));
+    throw new BindingUnavailableError(
+      `the ffi binding needs koffi, which could not be loaded (${(error as Error).message.split('\n')[0]})`,
+      hint('koffiMissing'),
+    );
   }
   let lib: KoffiLibrary;
   try {
@@ -367,7 +434,11 @@ function loadApi(library: string | null): Api {
     const why = (error as Error).message.split('\n')[0];
     throw new BindingUnavailableError(
       `the ffi binding could not load the PC/SC library ${path} (${why})`,
-      library ? 'check the --pcsc-library path' : layout.id === 'pcsclite' ? 'install the PC/SC client library: `sudo apt install libpcsclite1 pcscd`' : 'the system PC/SC library is missing',
+      library
+        ? 'check the --pcsc-library path'
+        : layout.id === 'pcsclite'
+          ? 'install the PC/SC client library: `sudo apt install libpcsclite1 pcscd`'
+          : 'the system PC/SC library is missing',
     );
   }
   loaded = { api: new Api(koffi, lib, layout), library: path };

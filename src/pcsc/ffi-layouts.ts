@@ -25,7 +25,11 @@ export function layoutOverride(env: NodeJS.ProcessEnv = process.env): LayoutId |
 }
 
 /** The interface this process calls PC/SC through: the override, or the platform's own. */
-export function activeLayout(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform, arch: string = process.arch): Layout {
+export function activeLayout(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: string = process.platform,
+  arch: string = process.arch,
+): Layout {
   const override = layoutOverride(env);
   return layoutFor(override ? PLATFORM_OF_LAYOUT[override] : platform, arch);
 }
@@ -116,22 +120,54 @@ export function layoutFor(platform: string = process.platform, arch: string = pr
   if (platform === 'darwin') {
     // DWORD is uint32_t, LONG int32_t, SCARDCONTEXT/SCARDHANDLE int32_t.
     return {
-      id: 'macos', library: '/System/Library/Frameworks/PCSC.framework/PCSC', dwordBytes: 4, handleBytes: 4, pointerBytes, handleSigned: true,
-      atrSize: 33, packed: true, stringCalls: NARROW, stdcall: false, protocols: { t0: T0, t1: T1, raw: 4 }, cardState: 'bits', directNeedsProtocol: true,
+      id: 'macos',
+      library: '/System/Library/Frameworks/PCSC.framework/PCSC',
+      dwordBytes: 4,
+      handleBytes: 4,
+      pointerBytes,
+      handleSigned: true,
+      atrSize: 33,
+      packed: true,
+      stringCalls: NARROW,
+      stdcall: false,
+      protocols: { t0: T0, t1: T1, raw: 4 },
+      cardState: 'bits',
+      directNeedsProtocol: true,
     };
   }
   if (platform === 'win32') {
     // DWORD and LONG are 32-bit; SCARDCONTEXT/SCARDHANDLE are ULONG_PTR.
     return {
-      id: 'windows', library: 'winscard.dll', dwordBytes: 4, handleBytes: pointerBytes, pointerBytes, handleSigned: false,
-      atrSize: 36, packed: false, stringCalls: { suffix: 'W', encoding: 'utf16le' }, stdcall: pointerBytes === 4, protocols: { t0: T0, t1: T1, raw: 0x10000 },
-      cardState: 'enumeration', directNeedsProtocol: false,
+      id: 'windows',
+      library: 'winscard.dll',
+      dwordBytes: 4,
+      handleBytes: pointerBytes,
+      pointerBytes,
+      handleSigned: false,
+      atrSize: 36,
+      packed: false,
+      stringCalls: { suffix: 'W', encoding: 'utf16le' },
+      stdcall: pointerBytes === 4,
+      protocols: { t0: T0, t1: T1, raw: 0x10000 },
+      cardState: 'enumeration',
+      directNeedsProtocol: false,
     };
   }
   // pcsc-lite: DWORD is unsigned long and LONG long, SCARDCONTEXT/SCARDHANDLE LONG: the machine's long.
   return {
-    id: 'pcsclite', library: 'libpcsclite.so.1', dwordBytes: pointerBytes, handleBytes: pointerBytes, pointerBytes, handleSigned: false,
-    atrSize: 33, packed: false, stringCalls: NARROW, stdcall: false, protocols: { t0: T0, t1: T1, raw: 4 }, cardState: 'bits', directNeedsProtocol: false,
+    id: 'pcsclite',
+    library: 'libpcsclite.so.1',
+    dwordBytes: pointerBytes,
+    handleBytes: pointerBytes,
+    pointerBytes,
+    handleSigned: false,
+    atrSize: 33,
+    packed: false,
+    stringCalls: NARROW,
+    stdcall: false,
+    protocols: { t0: T0, t1: T1, raw: 4 },
+    cardState: 'bits',
+    directNeedsProtocol: false,
   };
 }
 

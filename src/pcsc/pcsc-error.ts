@@ -35,7 +35,7 @@ interface CodeToken {
 }
 
 const SCARD_FACILITY = 0x80100000;
-const inScardRange = (code: number): boolean => ((code & 0xffff0000) >>> 0) === SCARD_FACILITY;
+const inScardRange = (code: number): boolean => (code & 0xffff0000) >>> 0 === SCARD_FACILITY;
 
 // The binding formats every message as "<Call> error: <text>(0x%.8lx)".
 const CALL_PREFIX = /^\s*(\w+)\s+error:/;
@@ -124,7 +124,11 @@ export class PcscError extends ScReproError {
   constructor(info: CodeJson, context?: string) {
     const name = info.name ?? 'unknown PC/SC code';
     // The hint is for the platform that answered, as the code's name is.
-    super(context ? `${name}: ${context}` : `${name} (${info.hex}): ${info.message}`, isEnvironmentCode(info.code) ? 'environment' : 'pcsc', hintForCode(info.name, platformOfLayout(activeLayout().id)));
+    super(
+      context ? `${name}: ${context}` : `${name} (${info.hex}): ${info.message}`,
+      isEnvironmentCode(info.code) ? 'environment' : 'pcsc',
+      hintForCode(info.name, platformOfLayout(activeLayout().id)),
+    );
     this.code = info.code;
     this.scardName = info.name;
     this.call = info.call;

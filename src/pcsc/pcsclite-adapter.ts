@@ -17,15 +17,18 @@ import { dirname } from 'node:path';
 import { PcscError } from './pcsc-error.js';
 import { packageVersion } from '../core/version.js';
 import { hint } from '../platform/hints.js';
-import { BindingUnavailableError, readerStatus, type Binding, type CardStatus, type ConnectOptions, type Connection, type PcscContext, type ReaderStatus } from './binding.js';
-import { layoutFor, protocolMask, protocolName, type ProtocolValues } from './ffi-layouts.js';
 import {
-  DISPOSITIONS,
-  SHARE_MODES,
-  type Disposition,
-  type ProtocolChoice,
-  type ShareMode,
-} from './constants.js';
+  BindingUnavailableError,
+  readerStatus,
+  type Binding,
+  type CardStatus,
+  type ConnectOptions,
+  type Connection,
+  type PcscContext,
+  type ReaderStatus,
+} from './binding.js';
+import { layoutFor, protocolMask, protocolName, type ProtocolValues } from './ffi-layouts.js';
+import { DISPOSITIONS, SHARE_MODES, type Disposition, type ProtocolChoice, type ShareMode } from './constants.js';
 
 // The part of the binding this layer uses. Its own typings export no names and
 // omit `readers`, `start` and the native classes.
@@ -301,7 +304,11 @@ class PcscliteContext implements PcscContext {
 
   private connectThroughAddon(name: string, mode: ShareMode, protocol: ProtocolChoice): Promise<CardConnection> {
     const native = this.idle.get(name)?.pop() ?? new this.addon.CardReader(name);
-    const protocols = protocolMask({ protocols: protocolValues(native), directNeedsProtocol: layoutFor().directNeedsProtocol }, mode, protocol);
+    const protocols = protocolMask(
+      { protocols: protocolValues(native), directNeedsProtocol: layoutFor().directNeedsProtocol },
+      mode,
+      protocol,
+    );
     const recycle = () => {
       if (this.closed) return;
       this.idle.set(name, [...(this.idle.get(name) ?? []), native]);

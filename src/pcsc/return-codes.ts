@@ -56,7 +56,7 @@ export const RETURN_CODES = [
   { name: 'SCARD_E_NO_FILE', code: 0x80100026, message: 'The supplied path does not represent a smart card file.' },
   { name: 'SCARD_E_NO_ACCESS', code: 0x80100027, message: 'Access is denied to this file.' },
   { name: 'SCARD_E_WRITE_TOO_MANY', code: 0x80100028, message: 'The smart card does not have enough memory to store the information.' },
-  { name: 'SCARD_E_BAD_SEEK', code: 0x80100029, message: "There was an error trying to set the smart card file object pointer." },
+  { name: 'SCARD_E_BAD_SEEK', code: 0x80100029, message: 'There was an error trying to set the smart card file object pointer.' },
   { name: 'SCARD_E_INVALID_CHV', code: 0x8010002a, message: 'The supplied PIN is incorrect.' },
   { name: 'SCARD_E_UNKNOWN_RES_MNG', code: 0x8010002b, message: 'An unrecognized error code was returned from a layered component.' },
   { name: 'SCARD_E_NO_SUCH_CERTIFICATE', code: 0x8010002c, message: 'The requested certificate does not exist.' },
@@ -82,7 +82,11 @@ export const RETURN_CODES = [
   { name: 'SCARD_W_CARD_NOT_AUTHENTICATED', code: 0x8010006f, message: 'No PIN was presented to the smart card.' },
   { name: 'SCARD_W_CACHE_ITEM_NOT_FOUND', code: 0x80100070, message: 'The requested item could not be found in the cache.' },
   { name: 'SCARD_W_CACHE_ITEM_STALE', code: 0x80100071, message: 'The requested cache item is too old and was deleted from the cache.' },
-  { name: 'SCARD_W_CACHE_ITEM_TOO_BIG', code: 0x80100072, message: 'The new cache item exceeds the maximum per-item size defined for the cache.' },
+  {
+    name: 'SCARD_W_CACHE_ITEM_TOO_BIG',
+    code: 0x80100072,
+    message: 'The new cache item exceeds the maximum per-item size defined for the cache.',
+  },
   // Secondary names for values above: found by name, never by number.
   { name: 'SCARD_W_INSERTED_CARD', code: 0x8010006a, message: 'Card was inserted.', alias: 'SCARD_W_SECURITY_VIOLATION' },
 ] as const satisfies readonly ReturnCode[];
@@ -99,10 +103,18 @@ export type ScardName = (typeof RETURN_CODES)[number]['name'];
  * 1.4, whose pcsclite.h has SCARD_E_UNSUPPORTED_FEATURE 0x8010001F and
  * SCARD_W_INSERTED_CARD 0x8010006A (Windows' SCARD_W_SECURITY_VIOLATION).
  */
-const UNSUPPORTED_FEATURE_1F: ReturnCode = { name: 'SCARD_E_UNSUPPORTED_FEATURE', code: 0x8010001f, message: 'Feature not supported.', alias: 'SCARD_E_UNEXPECTED' };
+const UNSUPPORTED_FEATURE_1F: ReturnCode = {
+  name: 'SCARD_E_UNSUPPORTED_FEATURE',
+  code: 0x8010001f,
+  message: 'Feature not supported.',
+  alias: 'SCARD_E_UNEXPECTED',
+};
 const PLATFORM_NAMES: Record<LayoutId, readonly ReturnCode[]> = {
   pcsclite: [UNSUPPORTED_FEATURE_1F],
-  macos: [UNSUPPORTED_FEATURE_1F, { name: 'SCARD_W_INSERTED_CARD', code: 0x8010006a, message: 'Card was inserted.', alias: 'SCARD_W_SECURITY_VIOLATION' }],
+  macos: [
+    UNSUPPORTED_FEATURE_1F,
+    { name: 'SCARD_W_INSERTED_CARD', code: 0x8010006a, message: 'Card was inserted.', alias: 'SCARD_W_SECURITY_VIOLATION' },
+  ],
   windows: [],
 };
 

@@ -20,7 +20,10 @@ export function selectReader(readers: readonly string[], selector: ReaderSelecto
   if ('index' in selector) {
     const name = readers[selector.index];
     if (name === undefined) {
-      throw new EnvironmentError(`no reader ${selector.index}: there ${readers.length === 1 ? 'is 1' : `are ${readers.length}`}; readers: ${listing(readers)}`, hint('noReader'));
+      throw new EnvironmentError(
+        `no reader ${selector.index}: there ${readers.length === 1 ? 'is 1' : `are ${readers.length}`}; readers: ${listing(readers)}`,
+        hint('noReader'),
+      );
     }
     return name;
   }

@@ -65,7 +65,11 @@ export function linuxRelease(fields: Record<string, string>, kernel: string): Pi
 
 async function osFacts(): Promise<Pick<Environment, 'os' | 'osVersion' | 'osBuild'>> {
   if (process.platform === 'darwin') {
-    const [name, version, build] = await Promise.all([run('sw_vers', ['-productName']), run('sw_vers', ['-productVersion']), run('sw_vers', ['-buildVersion'])]);
+    const [name, version, build] = await Promise.all([
+      run('sw_vers', ['-productName']),
+      run('sw_vers', ['-productVersion']),
+      run('sw_vers', ['-buildVersion']),
+    ]);
     return { os: name ?? 'macOS', osVersion: version ?? os.release(), osBuild: build };
   }
   if (process.platform === 'linux') {
@@ -159,8 +163,14 @@ export async function collectEnvironment(probe: EnvironmentProbe): Promise<Envir
   // A socket set by hand is the first thing to know about a service that did not answer.
   const socket = process.env.PCSCLITE_CSOCK_NAME;
   if (!answered) unavailable.pcscService = `the PC/SC service did not answer${socket ? ` (at PCSCLITE_CSOCK_NAME=${socket})` : ''}`;
-  else if (!service) unavailable.pcscService = process.platform === 'linux' ? '`pcscd --version` gave no version (pcscd not on PATH?)' : 'the service did not say its version';
-  if (!client) unavailable.pcscClient = process.platform === 'win32' ? "winscard.dll's version needs a file-version query sc-repro does not make" : 'no package or library file found';
+  else if (!service)
+    unavailable.pcscService =
+      process.platform === 'linux' ? '`pcscd --version` gave no version (pcscd not on PATH?)' : 'the service did not say its version';
+  if (!client)
+    unavailable.pcscClient =
+      process.platform === 'win32'
+        ? "winscard.dll's version needs a file-version query sc-repro does not make"
+        : 'no package or library file found';
   return {
     ...osInfo,
     platform: process.platform,

@@ -84,7 +84,8 @@ const HINTS = {
   serviceStopped: {
     // pcsc-lite answers SCARD_E_SERVICE_STOPPED only when pcscd and libpcsclite speak different versions of their protocol
     // (Ludovic Rousseau, "FAQ: pcsc-lite and SCARD_E_SERVICE_STOPPED error", blog.apdu.fr/posts/2023/04/faq-pcsc-lite-and-scardeservicestopped/).
-    linux: 'pcscd and the PC/SC client library speak different protocol versions: two pcsc-lite installs (one in /usr/local?) or a flatpak sandbox; keep one',
+    linux:
+      'pcscd and the PC/SC client library speak different protocol versions: two pcsc-lite installs (one in /usr/local?) or a flatpak sandbox; keep one',
     darwin: 'PC/SC is built into macOS; check `system_profiler SPSmartCardsDataType` and reconnect the reader',
     // From Windows 8 the service stops with the last reader (see noService), and every context open then gets this code.
     win32:
@@ -99,7 +100,8 @@ const HINTS = {
     other: 'connect a smart-card reader',
   },
   noCard: {
-    linux: 'insert a card, or for a vpcd reader run `sc-repro virtual-card` in another terminal (with `--port 35964` for "Virtual PCD 00 01")',
+    linux:
+      'insert a card, or for a vpcd reader run `sc-repro virtual-card` in another terminal (with `--port 35964` for "Virtual PCD 00 01")',
     other: 'insert a card into the reader',
   },
   noVpcd: {
@@ -107,7 +109,8 @@ const HINTS = {
     other: 'the built-in virtual card needs the vsmartcard vpcd reader driver, which sc-repro sets up on Linux only',
   },
   vpcdBusy: {
-    other: 'stop the other card program on that port (a running `sc-repro virtual-card`, or a test run), or use the other slot: `--port 35964` is "Virtual PCD 00 01"',
+    other:
+      'stop the other card program on that port (a running `sc-repro virtual-card`, or a test run), or use the other slot: `--port 35964` is "Virtual PCD 00 01"',
   },
   readerBusy: {
     other: 'close the program that holds it (`sc-repro readers` shows the state; for GnuPG: `gpgconf --kill scdaemon`), or raise --timeout',

@@ -23,7 +23,9 @@ export function versionInStatus(text: string, name: string): string | null {
 }
 
 function rpmQuery(args: string[]): Promise<string | null> {
-  return new Promise((resolve) => execFile('rpm', args, { timeout: 2000 }, (error, stdout) => resolve(error ? null : stdout.trim() || null)));
+  return new Promise((resolve) =>
+    execFile('rpm', args, { timeout: 2000 }, (error, stdout) => resolve(error ? null : stdout.trim() || null)),
+  );
 }
 
 /** `name version` of an installed package. */

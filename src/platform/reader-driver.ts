@@ -19,7 +19,10 @@ export interface DriverConfiguration {
 
 const LOCATIONS: Partial<Record<NodeJS.Platform, { conf: string[]; bundles: string[] }>> = {
   linux: { conf: ['/etc/reader.conf.d', '/etc/reader.conf'], bundles: ['/usr/lib/pcsc/drivers', '/usr/local/lib/pcsc/drivers'] },
-  darwin: { conf: ['/etc/reader.conf'], bundles: ['/usr/local/libexec/SmartCardServices/drivers', '/usr/libexec/SmartCardServices/drivers'] },
+  darwin: {
+    conf: ['/etc/reader.conf'],
+    bundles: ['/usr/local/libexec/SmartCardServices/drivers', '/usr/libexec/SmartCardServices/drivers'],
+  },
 };
 
 /** FRIENDLYNAME/LIBPATH pairs of a reader.conf file. */
@@ -59,7 +62,10 @@ async function entriesOf(path: string): Promise<string[]> {
 }
 
 /** The driver the service's configuration assigns to `reader`, or null when none names it. */
-export async function driverFromConfiguration(reader: string, platform: NodeJS.Platform = process.platform): Promise<DriverConfiguration | null> {
+export async function driverFromConfiguration(
+  reader: string,
+  platform: NodeJS.Platform = process.platform,
+): Promise<DriverConfiguration | null> {
   const where = LOCATIONS[platform];
   if (!where) return null;
   for (const file of (await Promise.all(where.conf.map(entriesOf))).flat()) {

@@ -53,16 +53,25 @@ const functionName = (spec: CompletionSpec) => `_${spec.program.replace(/[^A-Za-
 const valueOptions = (options: CompletionOption[]) => options.filter((option) => option.takesValue);
 const words = (list: readonly string[]) => plain(list).join(' ');
 const allFlags = (options: CompletionOption[]) => options.flatMap((option) => option.flags);
-const commandOptions = (spec: CompletionSpec, command: CompletionCommand) => [...command.options, ...spec.options.filter((option) => !command.options.some((own) => own.flags.some((flag) => option.flags.includes(flag))))];
+const commandOptions = (spec: CompletionSpec, command: CompletionCommand) => [
+  ...command.options,
+  ...spec.options.filter((option) => !command.options.some((own) => own.flags.some((flag) => option.flags.includes(flag)))),
+];
 const globalValueFlags = (spec: CompletionSpec) => allFlags(valueOptions(spec.options));
 
 function bash(spec: CompletionSpec): string {
   const name = functionName(spec);
   const reply = (values: Completes | null, indent: string) =>
-    values === null ? `${indent}return ;;` : values === 'files' ? `${indent}COMPREPLY=($(compgen -f -- "$cur")); return ;;` : `${indent}COMPREPLY=($(compgen -W ${posix(words(values))} -- "$cur")); return ;;`;
+    values === null
+      ? `${indent}return ;;`
+      : values === 'files'
+        ? `${indent}COMPREPLY=($(compgen -f -- "$cur")); return ;;`
+        : `${indent}COMPREPLY=($(compgen -W ${posix(words(values))} -- "$cur")); return ;;`;
   // Values nobody can guess (seconds, a count, a reader): one case that offers nothing.
   const valueCases = (options: CompletionOption[], indent: string) => {
-    const unguessable = valueOptions(options).filter((option) => option.values === null).flatMap((option) => plain(option.flags));
+    const unguessable = valueOptions(options)
+      .filter((option) => option.values === null)
+      .flatMap((option) => plain(option.flags));
     return [
       ...valueOptions(options)
         .filter((option) => option.values !== null)
@@ -119,14 +128,21 @@ complete -F ${name} ${spec.program}
 function zsh(spec: CompletionSpec): string {
   const name = functionName(spec);
   const offer = (values: Completes | null, indent: string) =>
-    values === null ? `${indent}return ;;` : values === 'files' ? `${indent}_files; return ;;` : `${indent}compadd -- ${words(values)}; return ;;`;
+    values === null
+      ? `${indent}return ;;`
+      : values === 'files'
+        ? `${indent}_files; return ;;`
+        : `${indent}compadd -- ${words(values)}; return ;;`;
   const valueCases = (options: CompletionOption[], indent: string) =>
     valueOptions(options).map((option) => `${indent}${plain(option.flags).join('|')})\n${offer(option.values, `${indent}  `)}`);
   // _describe splits each entry at its first unescaped colon.
-  const described = (entries: { name: string; description: string }[]) => entries.map((entry) => posix(`${entry.name}:${entry.description.replace(/:/g, '\\:')}`)).join(' ');
+  const described = (entries: { name: string; description: string }[]) =>
+    entries.map((entry) => posix(`${entry.name}:${entry.description.replace(/:/g, '\\:')}`)).join(' ');
   const commandCases = spec.commands.map((command) => {
     const cases = valueCases(command.options, '        ');
-    const options = commandOptions(spec, command).flatMap((option) => plain(option.flags).map((flag) => ({ name: flag, description: option.description })));
+    const options = commandOptions(spec, command).flatMap((option) =>
+      plain(option.flags).map((flag) => ({ name: flag, description: option.description })),
+    );
     return [
       `    ${plain([command.name])[0]})`,
       ...(cases.length ? ['      case $prev in', ...cases, '      esac'] : []),
@@ -135,7 +151,9 @@ function zsh(spec: CompletionSpec): string {
       '      ;;',
     ].join('\n');
   });
-  const globalOptions = spec.options.flatMap((option) => plain(option.flags).map((flag) => ({ name: flag, description: option.description })));
+  const globalOptions = spec.options.flatMap((option) =>
+    plain(option.flags).map((flag) => ({ name: flag, description: option.description })),
+  );
   return `#compdef ${spec.program}
 # zsh completion for ${spec.program}, written by \`${spec.program} completion zsh\`.
 # Now: source <(${spec.program} completion zsh)
@@ -185,8 +203,16 @@ fi
 function fishScript(spec: CompletionSpec): string {
   const program = spec.program;
   const option = (condition: string | null, entry: CompletionOption) => {
-    const flags = plain(entry.flags).map((flag) => (flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`)).join(' ');
-    const value = !entry.takesValue ? '' : entry.values === 'files' ? ' -r -F' : entry.values === null ? ' -x' : ` -x -a ${fish(words(entry.values))}`;
+    const flags = plain(entry.flags)
+      .map((flag) => (flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`))
+      .join(' ');
+    const value = !entry.takesValue
+      ? ''
+      : entry.values === 'files'
+        ? ' -r -F'
+        : entry.values === null
+          ? ' -x'
+          : ` -x -a ${fish(words(entry.values))}`;
     return `complete -c ${program}${condition ? ` -n ${fish(condition)}` : ''} ${flags}${value} -d ${fish(entry.description)}`;
   };
   const lines = [
@@ -195,13 +221,17 @@ function fishScript(spec: CompletionSpec): string {
     `# For every new shell: ${program} completion fish > ~/.config/fish/completions/${program}.fish`,
     `complete -c ${program} -f`,
     ...spec.options.map((entry) => option(null, entry)),
-    ...spec.commands.map((command) => `complete -c ${program} -n __fish_use_subcommand -a ${plain([command.name])[0]} -d ${fish(command.description)}`),
+    ...spec.commands.map(
+      (command) => `complete -c ${program} -n __fish_use_subcommand -a ${plain([command.name])[0]} -d ${fish(command.description)}`,
+    ),
     ...spec.commands.flatMap((command) => {
       const condition = `__fish_seen_subcommand_from ${command.name}`;
       const operands =
         command.operands === null
           ? []
-          : [`complete -c ${program} -n ${fish(condition)}${command.operands === 'files' ? ' -F' : ` -a ${fish(words(command.operands))}`}`];
+          : [
+              `complete -c ${program} -n ${fish(condition)}${command.operands === 'files' ? ' -F' : ` -a ${fish(words(command.operands))}`}`,
+            ];
       return [...command.options.map((entry) => option(condition, entry)), ...operands];
     }),
   ];
@@ -214,7 +244,9 @@ function powershellScript(spec: CompletionSpec): string {
   const optionTable = (options: CompletionOption[]) =>
     `@{ ${options.flatMap((entry) => plain(entry.flags).map((flag) => `${powershell(flag)} = ${powershell(entry.description)}`)).join('; ')} }`;
   const valueTable = (options: CompletionOption[]) =>
-    `@{ ${valueOptions(options).flatMap((entry) => plain(entry.flags).map((flag) => `${powershell(flag)} = ${completes(entry.values)}`)).join('; ')} }`;
+    `@{ ${valueOptions(options)
+      .flatMap((entry) => plain(entry.flags).map((flag) => `${powershell(flag)} = ${completes(entry.values)}`))
+      .join('; ')} }`;
   const commands = spec.commands
     .map(
       (command) =>

@@ -3,7 +3,8 @@ import { displayName } from './display-name.js';
 import { out } from './style.js';
 
 // Colour is decided when a line is drawn: --no-color turns it off after this module loads.
-const mark = (status: CheckStatus): string => ({ ok: () => out.green('✔'), missing: () => out.red('✘'), 'not-checked': () => out.dim('-') })[status]();
+const mark = (status: CheckStatus): string =>
+  ({ ok: () => out.green('✔'), missing: () => out.red('✘'), 'not-checked': () => out.dim('-') })[status]();
 const LABEL_WIDTH = Math.max(...DOCTOR_CHECKS.map((id) => id.length)) + 2;
 const INDENT = ' '.repeat(2 + LABEL_WIDTH);
 
@@ -25,7 +26,8 @@ function readerLines(readers: NonNullable<DoctorReport['readers']>): string[] {
 }
 
 function checkLines(check: DoctorCheck, report: DoctorReport): string[] {
-  const details = check.id === 'binding' ? bindingDetails(report.binding) : check.id === 'readers' && report.readers ? readerLines(report.readers) : [];
+  const details =
+    check.id === 'binding' ? bindingDetails(report.binding) : check.id === 'readers' && report.readers ? readerLines(report.readers) : [];
   return [
     `${mark(check.status)} ${check.id.padEnd(LABEL_WIDTH)}${check.summary}`,
     ...details.map((line) => `${INDENT}${line}`),

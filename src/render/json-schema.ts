@@ -20,7 +20,12 @@ const array = (items: Schema): Schema => ({ type: 'array', items });
 
 /** A closed object: every property listed, `optional` ones may be left out. */
 function object(properties: Record<string, Schema>, optional: readonly string[] = []): Schema {
-  return { type: 'object', properties, required: Object.keys(properties).filter((key) => !optional.includes(key)), additionalProperties: false };
+  return {
+    type: 'object',
+    properties,
+    required: Object.keys(properties).filter((key) => !optional.includes(key)),
+    additionalProperties: false,
+  };
 }
 
 const EXIT_CODES = [...new Set(Object.values(EXIT))].sort((a, b) => a - b);
@@ -42,7 +47,21 @@ function envelope(command: string | readonly string[], ok?: boolean): Record<str
 const codeJson = object({ code: integer, hex: string, name: nullable(string), message: string, call: nullable(string) });
 const spread = nullable(object({ min: number, median: number, max: number }));
 const expected = nullable(object({ name: string, hex: nullable(string), message: nullable(string), protocol: string }, ['protocol']));
-const knownBug = nullable(object({ id: string, title: string, vendor: string, vendorBug: string, duplicateOf: string, affects: string, fixedIn: string, reference: string }, ['duplicateOf', 'fixedIn']));
+const knownBug = nullable(
+  object(
+    {
+      id: string,
+      title: string,
+      vendor: string,
+      vendorBug: string,
+      duplicateOf: string,
+      affects: string,
+      fixedIn: string,
+      reference: string,
+    },
+    ['duplicateOf', 'fixedIn'],
+  ),
+);
 const verdict = { enum: VERDICTS };
 
 const defs: Record<string, Schema> = {
@@ -54,13 +73,30 @@ const defs: Record<string, Schema> = {
     arch: string,
     node: string,
     scRepro: string,
-    binding: nullable(object({ name: string, version: nullable(string), library: string, layout: string, roles: object({ holder: nullable(string), contender: nullable(string) }) })),
+    binding: nullable(
+      object({
+        name: string,
+        version: nullable(string),
+        library: string,
+        layout: string,
+        roles: object({ holder: nullable(string), contender: nullable(string) }),
+      }),
+    ),
     pcscService: nullable(string),
     pcscClient: nullable(string),
     debugLog: string,
     unavailable: { type: 'object', additionalProperties: string },
   }),
-  driver: nullable(object({ name: nullable(string), version: nullable(string), vendor: nullable(string), model: nullable(string), firmware: nullable(string), sources: array(string) })),
+  driver: nullable(
+    object({
+      name: nullable(string),
+      version: nullable(string),
+      vendor: nullable(string),
+      model: nullable(string),
+      firmware: nullable(string),
+      sources: array(string),
+    }),
+  ),
   trace: array(
     object({
       role: { enum: ['holder', 'contender', 'observer'] },
@@ -71,22 +107,41 @@ const defs: Record<string, Schema> = {
       durationMs: number,
     }),
   ),
-  repeat: object({ count: integer, verdicts: { type: 'object', propertyNames: verdict, additionalProperties: integer }, outcomes: { type: 'object', additionalProperties: integer }, connectLatencyMs: spread, runMs: spread, shownRun: integer }),
+  repeat: object({
+    count: integer,
+    verdicts: { type: 'object', propertyNames: verdict, additionalProperties: integer },
+    outcomes: { type: 'object', additionalProperties: integer },
+    connectLatencyMs: spread,
+    runMs: spread,
+    shownRun: integer,
+  }),
   precondition: object({ evidence: holdProof }),
-  readerList: array(object({ index: integer, reader: string, state: integer, flags: array({ enum: READER_STATE_NAMES }), cardPresent: boolean, atr: nullable(string) })),
+  readerList: array(
+    object({
+      index: integer,
+      reader: string,
+      state: integer,
+      flags: array({ enum: READER_STATE_NAMES }),
+      cardPresent: boolean,
+      atr: nullable(string),
+    }),
+  ),
   steps: object({ holder: array(string), contender: array(string), observer: array(string), card: array(string) }),
   observed: nullable({
     oneOf: [
       object({ ok: { const: true }, call: string, protocol: string }, ['protocol']),
       object({ ok: { const: false }, code: integer, hex: string, name: nullable(string), message: string, call: nullable(string) }),
-      object({
-        ok: { const: false },
-        call: string,
-        mode: shareMode,
-        blocked: { const: true },
-        afterMs: number,
-        thenReturned: object({ ok: boolean, name: string, afterMs: number, afterReleaseMs: number }),
-      }, ['mode']),
+      object(
+        {
+          ok: { const: false },
+          call: string,
+          mode: shareMode,
+          blocked: { const: true },
+          afterMs: number,
+          thenReturned: object({ ok: boolean, name: string, afterMs: number, afterReleaseMs: number }),
+        },
+        ['mode'],
+      ),
     ],
   }),
 };
@@ -183,7 +238,17 @@ const outputs: Record<string, Schema> = {
           expected: { type: 'object', additionalProperties: nullable(string) },
           knownBugs: array(
             object(
-              { observed: string, id: string, title: string, vendor: string, vendorBug: string, duplicateOf: string, affects: string, fixedIn: string, reference: string },
+              {
+                observed: string,
+                id: string,
+                title: string,
+                vendor: string,
+                vendorBug: string,
+                duplicateOf: string,
+                affects: string,
+                fixedIn: string,
+                reference: string,
+              },
               ['duplicateOf', 'fixedIn'],
             ),
           ),
@@ -229,7 +294,16 @@ const outputs: Record<string, Schema> = {
     }),
     service: nullable(object({ answers: boolean, version: nullable(string), error: nullable(codeJson) })),
     readers: nullable(ref('readerList')),
-    vpcd: nullable(object({ reader: string, configured: boolean, driver: nullable(string), version: nullable(string), source: nullable(string), listed: nullable(boolean) })),
+    vpcd: nullable(
+      object({
+        reader: string,
+        configured: boolean,
+        driver: nullable(string),
+        version: nullable(string),
+        source: nullable(string),
+        listed: nullable(boolean),
+      }),
+    ),
   }),
 };
 

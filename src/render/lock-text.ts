@@ -25,8 +25,7 @@ export async function startCountdown() {
     waiting: (text: string) => spinner.update(text),
     start(holdMs: number) {
       const end = Date.now() + holdMs;
-      const tick = () =>
-        spinner.update(`holding, ${Math.max(0, Math.ceil((end - Date.now()) / 1000))} s left (Ctrl-C releases now)`);
+      const tick = () => spinner.update(`holding, ${Math.max(0, Math.ceil((end - Date.now()) / 1000))} s left (Ctrl-C releases now)`);
       tick();
       timer = setInterval(tick, 250);
     },

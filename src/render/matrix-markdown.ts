@@ -12,7 +12,9 @@ export function renderMatrixMarkdown(report: MatrixReport): string {
     `**${row.verdict}**`,
     row.knownBug ? `${row.knownBug.vendor} ${row.knownBug.vendorBug}: ${prose(row.knownBug.title)}` : '',
   ]);
-  const why = report.rows.filter((row) => row.verdict !== 'not-affected').map((row) => `- ${code(row.scenario.id, false)}: ${prose(row.reason, false)}`);
+  const why = report.rows
+    .filter((row) => row.verdict !== 'not-affected')
+    .map((row) => `- ${code(row.scenario.id, false)}: ${prose(row.reason, false)}`);
   const traces = report.rows.filter((row) => row.trace).map((row) => `${code(row.scenario.id, false)}\n\n${traceDetails(row.trace!)}`);
   return `${[
     `### sc-repro matrix: ${exitMeaning(report.exitCode, 'matrix')} (exit ${report.exitCode})`,

@@ -5,7 +5,6 @@ import { displayName } from './display-name.js';
 import { environmentLines, traceLines, VERDICT_MARK, VERDICT_STYLE } from './repro-text.js';
 import { describeTally, expectedName } from './report-parts.js';
 
-
 function pad(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - [...text].length));
 }
@@ -21,7 +20,10 @@ export function renderMatrixText(report: MatrixReport): string {
   const header = ['Scenario', 'Expected', 'Observed', 'Verdict', 'Known bug'];
   const widths = header.map((title, i) => Math.max([...title].length, ...rows.map((row) => [...row[i]!].length)));
   const line = (cells: string[], style?: (text: string) => string) =>
-    cells.map((cell, i) => (i === 3 && style ? style(pad(cell, widths[i]!)) : pad(cell, widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((cell, i) => (i === 3 && style ? style(pad(cell, widths[i]!)) : pad(cell, widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const lines = [out.bold(line(header)), ...rows.map((cells, i) => line(cells, VERDICT_STYLE[report.rows[i]!.verdict]))];
   const notes = report.rows.filter((row) => row.verdict !== 'not-affected').map((row) => `  ${row.scenario.id}: ${row.reason}`);
   if (notes.length) lines.push('', out.dim('Why'), ...notes);
@@ -42,7 +44,12 @@ export function renderMatrixText(report: MatrixReport): string {
     ...environmentLines(report.environment, report.driver),
   );
   for (const row of report.rows) {
-    if (row.trace) lines.push('', out.bold(`Trace of ${row.scenario.id} (${row.trace.length} PC/SC calls, ms from its start)`), ...traceLines(row.trace));
+    if (row.trace)
+      lines.push(
+        '',
+        out.bold(`Trace of ${row.scenario.id} (${row.trace.length} PC/SC calls, ms from its start)`),
+        ...traceLines(row.trace),
+      );
   }
   return `${lines.join('\n')}\n`;
 }

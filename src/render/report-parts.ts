@@ -11,7 +11,11 @@ import { oneLine } from './errors.js';
 export function describeExpected(expected: ExpectedJson | null): string {
   if (!expected) return 'no reference for this platform';
   const protocol = expected.protocol === undefined ? '' : ` with protocol ${expected.protocol}`;
-  return [expected.name, expected.hex && `(${expected.hex})`].filter(Boolean).join(' ') + protocol + (expected.message ? `: ${expected.message}` : '');
+  return (
+    [expected.name, expected.hex && `(${expected.hex})`].filter(Boolean).join(' ') +
+    protocol +
+    (expected.message ? `: ${expected.message}` : '')
+  );
 }
 
 /** An expectation by one name, written as an observed outcome is: `SCARD_S_SUCCESS (protocol undefined)`. */
@@ -29,7 +33,9 @@ export function describeObserved(observed: ReproReport['observed']): string {
   if (observed.ok) return `${observed.call} succeeded${observed.protocol ? ` (protocol ${observed.protocol})` : ''}`;
   if ('blocked' in observed) {
     const late = observed.thenReturned;
-    const then = late ? `; it returned ${late.name} ${late.afterReleaseMs} ms after the holder let go (${late.afterMs} ms after the attempt)` : '';
+    const then = late
+      ? `; it returned ${late.name} ${late.afterReleaseMs} ms after the holder let go (${late.afterMs} ms after the attempt)`
+      : '';
     return `blocked: ${blockedCall(observed)} had not returned after ${observed.afterMs} ms with the reader held${then}`;
   }
   return `${observed.name ?? 'unknown PC/SC code'} (${observed.hex})${observed.call ? ` from ${observed.call}` : ''}: ${oneLine(observed.message)}`;
@@ -41,7 +47,9 @@ export function describePrecondition(report: Pick<ReproReport, 'precondition' | 
     const proof = "proved by the holder's own SCardStatus before and after the attempt";
     // Only an exclusive hold is taken on the holder's word while INUSE shows (holdUnseen).
     const seen = report.evidence.readerStateWhileHeld ?? [];
-    return seen.includes('INUSE') ? `a third party saw INUSE, not EXCLUSIVE (${seen.join(' ')}): ${proof}` : `${proof}: this stack shows no EXCLUSIVE/INUSE to a third party`;
+    return seen.includes('INUSE')
+      ? `a third party saw INUSE, not EXCLUSIVE (${seen.join(' ')}): ${proof}`
+      : `${proof}: this stack shows no EXCLUSIVE/INUSE to a third party`;
   }
   return `seen by a third party (${report.evidence.readerStateWhileHeld?.join(' ') ?? '-'})`;
 }
@@ -57,7 +65,9 @@ export function describeSpread(spread: { min: number; median: number; max: numbe
 }
 
 export function describeTally(counts: Partial<Record<string, number>>, total: number): string {
-  return Object.entries(counts).map(([key, count]) => `${key} ${count}/${total}`).join(', ');
+  return Object.entries(counts)
+    .map(([key, count]) => `${key} ${count}/${total}`)
+    .join(', ');
 }
 
 const TIMELINE_LABELS: [keyof ReproReport['timeline'], string][] = [
@@ -100,13 +110,22 @@ export function describeBinding(binding: BindingFacts | null): string {
 export function describeDriver(driver: ReaderDriver): string {
   const library = [driver.name, driver.version].filter(Boolean).join(', ');
   const reader = [driver.vendor, driver.model, driver.firmware && `firmware ${driver.firmware}`].filter(Boolean).join(' ');
-  return [library, reader && `reader: ${reader}`].filter(Boolean).join('; ') + ` (from ${driver.sources.join(' and ')})`;
+  return `${[library, reader && `reader: ${reader}`].filter(Boolean).join('; ')} (from ${driver.sources.join(' and ')})`;
 }
 
 /** A trace entry's arguments as `key=value` pairs. */
 export function formatArgs(args: Record<string, string | number>): string {
-  const shown = (value: string | number) => (typeof value !== 'string' ? String(value) : hasUnsafeCharacters(value) ? displayName(value) : /[\s"]/.test(value) ? JSON.stringify(value) : value);
-  return Object.entries(args).map(([key, value]) => `${key}=${shown(value)}`).join(' ');
+  const shown = (value: string | number) =>
+    typeof value !== 'string'
+      ? String(value)
+      : hasUnsafeCharacters(value)
+        ? displayName(value)
+        : /[\s"]/.test(value)
+          ? JSON.stringify(value)
+          : value;
+  return Object.entries(args)
+    .map(([key, value]) => `${key}=${shown(value)}`)
+    .join(' ');
 }
 
 /** The code-block language of the report's commands: the shell of the platform that ran it. */

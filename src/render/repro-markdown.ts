@@ -18,7 +18,10 @@ import {
 } from './report-parts.js';
 
 export function renderReproMarkdown(report: ReproReport): string {
-  const sections = [`### sc-repro: ${report.verdict} — ${prose(report.scenario.title, false)}`, `**Verdict: ${code(report.verdict, false)}** — ${prose(report.reason, false)}`];
+  const sections = [
+    `### sc-repro: ${report.verdict} — ${prose(report.scenario.title, false)}`,
+    `**Verdict: ${code(report.verdict, false)}** — ${prose(report.reason, false)}`,
+  ];
   if (report.hint) sections.push(`Hint: ${prose(report.hint, false)}`);
   if (report.knownBug) sections.push(knownBug(report.knownBug));
   sections.push(
@@ -46,7 +49,9 @@ export function renderReproMarkdown(report: ReproReport): string {
           : []),
       ],
     ),
-    report.repeat ? `#### Timeline of run ${report.repeat.shownRun} of ${report.repeat.count}, the first that gave the verdict` : '#### Timeline',
+    report.repeat
+      ? `#### Timeline of run ${report.repeat.shownRun} of ${report.repeat.count}, the first that gave the verdict`
+      : '#### Timeline',
     table(
       ['', 'ms from start'],
       [
@@ -82,7 +87,9 @@ function observedCell(report: ReproReport): string {
   if (observed.ok) return `${code(observed.call)} succeeded${observed.protocol ? ` (protocol ${code(observed.protocol)})` : ''}`;
   if ('blocked' in observed) {
     const late = observed.thenReturned;
-    const then = late ? `; it returned ${code(late.name)} ${late.afterReleaseMs} ms after the holder let go (${late.afterMs} ms after the attempt)` : '';
+    const then = late
+      ? `; it returned ${code(late.name)} ${late.afterReleaseMs} ms after the holder let go (${late.afterMs} ms after the attempt)`
+      : '';
     return `blocked: ${code(blockedCall(observed))} had not returned after ${observed.afterMs} ms with the reader held${then}`;
   }
   return `${code(observed.name ?? 'unknown PC/SC code')} (${code(observed.hex)})${observed.call ? ` from ${code(observed.call)}` : ''}: ${prose(observed.message)}`;
@@ -103,7 +110,12 @@ function stepsToReproduce(report: ReproReport): string {
     );
   }
   const steps = stepsByRole(report.steps);
-  lines.push('', `What runs (${code(`sc-repro scenarios ${report.scenario.id}`, false)}):`, '', ...steps.map(([role, calls]) => `- ${role}: ${calls.map(stepText).join(' → ')}`));
+  lines.push(
+    '',
+    `What runs (${code(`sc-repro scenarios ${report.scenario.id}`, false)}):`,
+    '',
+    ...steps.map(([role, calls]) => `- ${role}: ${calls.map(stepText).join(' → ')}`),
+  );
   return lines.join('\n');
 }
 
@@ -115,7 +127,11 @@ function stepText(step: string): string {
     .join('');
 }
 
-const indent = (block: string) => block.split('\n').map((line) => `   ${line}`).join('\n');
+const indent = (block: string) =>
+  block
+    .split('\n')
+    .map((line) => `   ${line}`)
+    .join('\n');
 
 /**
  * The environment table, then the debug-log recipe below it: a command in a
@@ -123,7 +139,11 @@ const indent = (block: string) => block.split('\n').map((line) => `   ${line}`).
  */
 export function environmentTable(env: Environment, driver: ReaderDriver | null): string {
   const missing = (key: string) => (env.unavailable[key] ? `unknown: ${prose(env.unavailable[key]!)}` : 'unknown');
-  const multiline = (text: string) => text.split('\n').map((line) => code(line)).join('<br>');
+  const multiline = (text: string) =>
+    text
+      .split('\n')
+      .map((line) => code(line))
+      .join('<br>');
   const facts = table(
     ['Environment', ''],
     [
@@ -142,13 +162,29 @@ export function environmentTable(env: Environment, driver: ReaderDriver | null):
 
 /** The driver's facts as code spans: file names, package versions and paths are looked up, not read. */
 function driverCell(driver: ReaderDriver): string {
-  const library = [driver.name, driver.version].filter((fact): fact is string => !!fact).map((fact) => code(fact)).join(' ');
-  const reader = [driver.vendor, driver.model, driver.firmware && `firmware ${driver.firmware}`].filter((fact): fact is string => !!fact).map((fact) => code(fact)).join(' ');
+  const library = [driver.name, driver.version]
+    .filter((fact): fact is string => !!fact)
+    .map((fact) => code(fact))
+    .join(' ');
+  const reader = [driver.vendor, driver.model, driver.firmware && `firmware ${driver.firmware}`]
+    .filter((fact): fact is string => !!fact)
+    .map((fact) => code(fact))
+    .join(' ');
   return `${[library, reader && `reader: ${reader}`].filter(Boolean).join('; ')} (from ${driver.sources.map((source) => (source.startsWith('/') ? code(source) : source)).join(' and ')})`;
 }
 
 /** The trace, folded: long, and needed only by whoever digs in. */
 export function traceDetails(trace: readonly TraceEntry[]): string {
-  const rows = trace.map((entry) => [entry.startMs.toFixed(1), entry.role, code(entry.call), code(formatArgs(entry.args)), code(entry.result), entry.durationMs.toFixed(3)]);
-  return details(`Trace: ${trace.length} PC/SC calls of the holder, the contender and the observer, on one timeline`, table(['ms', 'role', 'call', 'arguments', 'result', 'took ms'], rows));
+  const rows = trace.map((entry) => [
+    entry.startMs.toFixed(1),
+    entry.role,
+    code(entry.call),
+    code(formatArgs(entry.args)),
+    code(entry.result),
+    entry.durationMs.toFixed(3),
+  ]);
+  return details(
+    `Trace: ${trace.length} PC/SC calls of the holder, the contender and the observer, on one timeline`,
+    table(['ms', 'role', 'call', 'arguments', 'result', 'took ms'], rows),
+  );
 }

@@ -60,14 +60,21 @@ export function renderReproText(report: ReproReport): string {
     );
   }
   lines.push(...heading('Steps to reproduce'), `  ${report.commandLine}`);
-  if (report.manual) lines.push(`  or by hand, in two terminals: ${report.manual.holder}`, `    then, while it holds (${MANUAL_HOLD_SECONDS} s): ${report.manual.contender}`);
+  if (report.manual)
+    lines.push(
+      `  or by hand, in two terminals: ${report.manual.holder}`,
+      `    then, while it holds (${MANUAL_HOLD_SECONDS} s): ${report.manual.contender}`,
+    );
   lines.push(...labelled(stepsByRole(report.steps).map(([role, calls]) => [role, calls.join(' → ')])));
 
   lines.push(
     ...heading('Expected and observed'),
     ...labelled([
       ['Scenario', `${report.scenario.id}: ${report.scenario.title}`],
-      ['Reader', `${report.reader.name === null ? '-' : displayName(report.reader.name)}${report.reader.atr ? `  (ATR ${report.reader.atr})` : ''}`],
+      [
+        'Reader',
+        `${report.reader.name === null ? '-' : displayName(report.reader.name)}${report.reader.atr ? `  (ATR ${report.reader.atr})` : ''}`,
+      ],
       ['Expected', describeExpected(report.expected)],
       ['Observed', describeObserved(report.observed)],
       ...report.notes.map((note): [string, string] => ['Note', oneLine(note)]),
@@ -84,7 +91,13 @@ export function renderReproText(report: ReproReport): string {
     ]),
   );
 
-  lines.push(...heading(report.repeat ? `Timeline of run ${report.repeat.shownRun} of ${report.repeat.count}, the first that gave the verdict (ms from its start)` : 'Timeline (ms from start)'));
+  lines.push(
+    ...heading(
+      report.repeat
+        ? `Timeline of run ${report.repeat.shownRun} of ${report.repeat.count}, the first that gave the verdict (ms from its start)`
+        : 'Timeline (ms from start)',
+    ),
+  );
   for (const [label, ms] of timelineMoments(report.timeline)) lines.push(`  ${ms.toFixed(1).padStart(8)}  ${label}`);
   const t = report.timeline;
   const measured = [
@@ -117,9 +130,20 @@ export function environmentLines(env: Environment, driver: ReaderDriver | null):
 
 /** One aligned row per call. */
 export function traceLines(trace: readonly TraceEntry[]): string[] {
-  const rows = trace.map((entry) => [entry.startMs.toFixed(1), entry.role, entry.call, formatArgs(entry.args), entry.result, `${entry.durationMs.toFixed(3)} ms`]);
+  const rows = trace.map((entry) => [
+    entry.startMs.toFixed(1),
+    entry.role,
+    entry.call,
+    formatArgs(entry.args),
+    entry.result,
+    `${entry.durationMs.toFixed(3)} ms`,
+  ]);
   const header = ['ms', 'role', 'call', 'arguments', 'result', 'took'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => `  ${cells.map((cell, i) => (i === 0 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd()}`;
+  const line = (cells: string[]) =>
+    `  ${cells
+      .map((cell, i) => (i === 0 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd()}`;
   return [out.dim(line(header)), ...rows.map(line)];
 }

@@ -32,7 +32,9 @@ export function lineProgress(write: (line: string) => void): Spinner {
       shown = text;
       write(`${text}\n`);
     },
-    stop: () => void (stopped = true),
+    stop: () => {
+      stopped = true;
+    },
     spinning: false,
   };
 }

@@ -64,5 +64,7 @@ export type AttemptJson =
 /** `connect --json`, inside the common envelope (whose `ok` says whether the connect succeeded). */
 export function attemptJson(result: AttemptResult): AttemptJson {
   const base = { reader: result.reader, mode: result.mode, latencyMs: result.judged.durationMs };
-  return result.judged.rv === 0 ? { ...base, protocol: result.protocol } : { ...base, error: codeJson(result.judged.rv, result.judged.call) };
+  return result.judged.rv === 0
+    ? { ...base, protocol: result.protocol }
+    : { ...base, error: codeJson(result.judged.rv, result.judged.call) };
 }

@@ -50,12 +50,24 @@ export interface Hold {
  * transaction. The orchestrator reads the reset instead, and does not take it
  * for the stack's answer to the contender.
  */
-export async function takeHold(context: PcscContext, reader: string, plan: HolderPlan, log = new CallLog(), options: { then?: Step | null; proveByStatus?: boolean } = {}): Promise<Hold> {
+export async function takeHold(
+  context: PcscContext,
+  reader: string,
+  plan: HolderPlan,
+  log = new CallLog(),
+  options: { then?: Step | null; proveByStatus?: boolean } = {},
+): Promise<Hold> {
   const { proveByStatus = false, then = null } = options;
   const statusAtRelease = proveByStatus || !!plan.transaction;
-  const planned: Step[] = [...(plan.transaction ? [{ call: 'SCardBeginTransaction' as const }] : []), ...(statusAtRelease ? [{ call: 'SCardStatus' as const }] : []), ...(then ? [then] : [])];
+  const planned: Step[] = [
+    ...(plan.transaction ? [{ call: 'SCardBeginTransaction' as const }] : []),
+    ...(statusAtRelease ? [{ call: 'SCardStatus' as const }] : []),
+    ...(then ? [then] : []),
+  ];
   const calls: ConnectionCall[] = callsNeeded(planned);
-  const connection: Connection = await log.run('SCardConnect', { reader, mode: plan.mode, protocols: 'any' }, () => context.connect(reader, plan.mode, 'any', { calls }));
+  const connection: Connection = await log.run('SCardConnect', { reader, mode: plan.mode, protocols: 'any' }, () =>
+    context.connect(reader, plan.mode, 'any', { calls }),
+  );
   try {
     if (plan.transmit) await log.run('SCardTransmit', {}, () => connection.transmit(PROBE_APDU));
     if (plan.transaction) await log.run('SCardBeginTransaction', {}, () => connection.beginTransaction());

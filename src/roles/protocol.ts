@@ -47,8 +47,8 @@ interface Stamped {
 
 // Role → orchestrator.
 export type RoleMessage = Stamped &
+  /** The role can act; `binding`: how it reaches PC/SC; `clockUncertaintyMs`: how far its stamps may be off the system clock. */
   (
-    /** The role can act; `binding`: how it reaches PC/SC; `clockUncertaintyMs`: how far its stamps may be off the system clock. */
     | { type: 'ready'; role: RoleName; binding: BindingInfo; clockUncertaintyMs: number }
     /** The reader is held; `calls` are the ones that took it. */
     | { type: 'held'; id: number; reader: string; protocol: string; calls: CallRecord[] }
@@ -78,24 +78,24 @@ export type Unstamped<M> = M extends Stamped ? Omit<M, 't'> : never;
 type Shape = Record<string, 'string' | 'number' | 'object'>;
 
 const MESSAGE_SHAPE: Record<RoleMessageType, Shape> = {
-    ready: { role: 'string', binding: 'object', clockUncertaintyMs: 'number' },
-    held: { id: 'number', reader: 'string', protocol: 'string', calls: 'object' },
-    called: { id: 'number', call: 'object' },
-    prepared: { id: 'number', calls: 'object' },
-    released: { id: 'number', heldMs: 'number', releaseStartedAt: 'number', calls: 'object' },
-    attempting: { id: 'number', reader: 'string' },
-    attempted: { id: 'number', reader: 'string', calls: 'object', cleanup: 'object' },
-    failed: { id: 'number', error: 'object', calls: 'object' },
-    stopping: { error: 'object', exitCode: 'number' },
+  ready: { role: 'string', binding: 'object', clockUncertaintyMs: 'number' },
+  held: { id: 'number', reader: 'string', protocol: 'string', calls: 'object' },
+  called: { id: 'number', call: 'object' },
+  prepared: { id: 'number', calls: 'object' },
+  released: { id: 'number', heldMs: 'number', releaseStartedAt: 'number', calls: 'object' },
+  attempting: { id: 'number', reader: 'string' },
+  attempted: { id: 'number', reader: 'string', calls: 'object', cleanup: 'object' },
+  failed: { id: 'number', error: 'object', calls: 'object' },
+  stopping: { error: 'object', exitCode: 'number' },
 };
 const MESSAGE_SHAPES = new Map<string, Shape>(Object.entries(MESSAGE_SHAPE));
 
 const REQUEST_SHAPE: Record<RoleRequest['type'], Shape> = {
-    hold: { id: 'number', reader: 'string', plan: 'object' },
-    call: { id: 'number', step: 'object' },
-    release: { id: 'number' },
-    prepare: { id: 'number', reader: 'string', steps: 'object', later: 'object' },
-    attempt: { id: 'number', reader: 'string', steps: 'object' },
+  hold: { id: 'number', reader: 'string', plan: 'object' },
+  call: { id: 'number', step: 'object' },
+  release: { id: 'number' },
+  prepare: { id: 'number', reader: 'string', steps: 'object', later: 'object' },
+  attempt: { id: 'number', reader: 'string', steps: 'object' },
 };
 const REQUEST_SHAPES = new Map<string, Shape>(Object.entries(REQUEST_SHAPE));
 

@@ -45,7 +45,13 @@ function holder(context: PcscContext): ServedRole {
           return { type: 'called', id: request.id, call: await held.call(request.step) };
         case 'release': {
           const released = await release();
-          return { type: 'released', id: request.id, heldMs: released?.heldMs ?? 0, releaseStartedAt: released?.releaseStartedAt ?? 0, calls: released?.calls ?? [] };
+          return {
+            type: 'released',
+            id: request.id,
+            heldMs: released?.heldMs ?? 0,
+            releaseStartedAt: released?.releaseStartedAt ?? 0,
+            calls: released?.calls ?? [],
+          };
         }
         default:
           throw new RequestError(`a holder does not ${request.type}`);
@@ -80,7 +86,14 @@ function contender(context: PcscContext, channel: ParentChannel): ServedRole {
           const calls = await runSteps(runner, request.steps);
           const left = await leave();
           const side = runner.log.take().filter((record) => record !== left && !calls.includes(record));
-          return { type: 'attempted', id: request.id, reader: request.reader, calls, cleanup: left ? [left] : [], ...(side.length ? { side } : {}) };
+          return {
+            type: 'attempted',
+            id: request.id,
+            reader: request.reader,
+            calls,
+            cleanup: left ? [left] : [],
+            ...(side.length ? { side } : {}),
+          };
         }
         default:
           throw new RequestError(`a contender does not ${request.type}`);

@@ -18,11 +18,16 @@ export interface CardWait {
   /** With no card in the reader, wait this long for one (--wait-card); 0 fails at once. */
   waitCardSeconds?: number;
   /** Called once when the wait starts; what it returns is called when the wait ends. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a callback that shows nothing may return nothing
   onWaitingForCard?: (reader: string, seconds: number) => (() => void) | void;
 }
 
 /** The reader a selector picks, on a context of its own (the manual commands). */
-export function withReader<T>(selector: ReaderSelector | undefined, work: (context: PcscContext, reader: string) => Promise<T>, cardWait: CardWait = {}): Promise<T> {
+export function withReader<T>(
+  selector: ReaderSelector | undefined,
+  work: (context: PcscContext, reader: string) => Promise<T>,
+  cardWait: CardWait = {},
+): Promise<T> {
   return withContext(async (context) => {
     const reader = selectReader(await context.listReaders(), selector);
     if (cardWait.waitCardSeconds) await waitForCard(context, reader, cardWait.waitCardSeconds, cardWait.onWaitingForCard);
@@ -36,7 +41,11 @@ async function waitForCard(context: PcscContext, reader: string, seconds: number
   try {
     const status = await context.waitForStatus(reader, (s) => s.cardPresent, seconds * 1000);
     if (!status.cardPresent) {
-      throw PcscError.named('SCARD_E_NO_SMARTCARD', 'SCardGetStatusChange', `no card was inserted into ${JSON.stringify(reader)} within ${seconds} s`);
+      throw PcscError.named(
+        'SCARD_E_NO_SMARTCARD',
+        'SCardGetStatusChange',
+        `no card was inserted into ${JSON.stringify(reader)} within ${seconds} s`,
+      );
     }
   } finally {
     done?.();

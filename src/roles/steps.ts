@@ -48,8 +48,10 @@ export class StepRunner {
   /** Makes `step`; its record comes back whatever the call returned. Anything that is not a PC/SC answer is thrown. */
   async run(step: Step): Promise<CallRecord> {
     if (step.call === 'SCardConnect') {
-      const connected = await this.log.attempt('SCardConnect', { reader: this.reader, mode: step.mode, protocols: step.protocol ?? 'any' }, () =>
-        this.context.connect(this.reader, step.mode, step.protocol ?? 'any', { calls: this.needs }),
+      const connected = await this.log.attempt(
+        'SCardConnect',
+        { reader: this.reader, mode: step.mode, protocols: step.protocol ?? 'any' },
+        () => this.context.connect(this.reader, step.mode, step.protocol ?? 'any', { calls: this.needs }),
       );
       if (!connected.ok) return connected.record;
       this.handle = connected.value;
@@ -62,7 +64,8 @@ export class StepRunner {
     switch (step.call) {
       case 'SCardDisconnect': {
         this.handle = null;
-        return (await this.log.attempt('SCardDisconnect', { disposition: step.disposition }, () => handle.disconnect(step.disposition))).record;
+        return (await this.log.attempt('SCardDisconnect', { disposition: step.disposition }, () => handle.disconnect(step.disposition)))
+          .record;
       }
       case 'SCardTransmit':
         return (await this.log.attempt('SCardTransmit', {}, () => handle.transmit(PROBE_APDU))).record;
@@ -70,16 +73,22 @@ export class StepRunner {
         return (await this.log.attempt('SCardStatus', {}, () => handle.status())).record;
       case 'SCardReconnect': {
         const args = { mode: step.mode, initialization: step.initialization };
-        const reconnected = await this.log.attempt('SCardReconnect', args, () => handle.reconnect(step.mode, step.protocol ?? 'any', step.initialization));
+        const reconnected = await this.log.attempt('SCardReconnect', args, () =>
+          handle.reconnect(step.mode, step.protocol ?? 'any', step.initialization),
+        );
         if (reconnected.ok) reconnected.record.protocol = reconnected.value;
         return reconnected.record;
       }
       case 'SCardGetAttrib':
-        return (await this.log.attempt('SCardGetAttrib', { attribute: step.attribute }, () => handle.getAttribute(ATTRIBUTES[step.attribute]))).record;
+        return (
+          await this.log.attempt('SCardGetAttrib', { attribute: step.attribute }, () => handle.getAttribute(ATTRIBUTES[step.attribute]))
+        ).record;
       case 'SCardBeginTransaction':
         return (await this.log.attempt('SCardBeginTransaction', {}, () => handle.beginTransaction())).record;
       case 'SCardEndTransaction':
-        return (await this.log.attempt('SCardEndTransaction', { disposition: step.disposition }, () => handle.endTransaction(step.disposition))).record;
+        return (
+          await this.log.attempt('SCardEndTransaction', { disposition: step.disposition }, () => handle.endTransaction(step.disposition))
+        ).record;
     }
   }
 
@@ -93,11 +102,18 @@ export class StepRunner {
    * would bury the wait in a trace.
    */
   private async cancelledWait(): Promise<CallRecord> {
-    const waiting = this.log.attempt('SCardGetStatusChange', { reader: this.reader, timeout: STATUS_WAIT_MS }, () => this.context.waitForChange(this.reader, STATUS_WAIT_MS));
+    const waiting = this.log.attempt('SCardGetStatusChange', { reader: this.reader, timeout: STATUS_WAIT_MS }, () =>
+      this.context.waitForChange(this.reader, STATUS_WAIT_MS),
+    );
     // A cancel that throws (not a PC/SC answer) ends the step; the wait must not then become an unhandled rejection.
     waiting.catch(() => {});
     const cancels = new CallLog();
-    await cancelUntilSettled(waiting, () => cancels.attempt('SCardCancel', {}, () => this.context.cancel()), CANCEL_EVERY_MS, STATUS_WAIT_MS);
+    await cancelUntilSettled(
+      waiting,
+      () => cancels.attempt('SCardCancel', {}, () => this.context.cancel()),
+      CANCEL_EVERY_MS,
+      STATUS_WAIT_MS,
+    );
     const made = cancels.records;
     const kept = made.length > 2 ? [made[0]!, made.at(-1)!] : made;
     for (const record of kept) record.args = { nth: made.indexOf(record) + 1, of: made.length };
@@ -131,7 +147,12 @@ export class StepRunner {
  * SCardGetStatusChange set it back to BLOCKING when it starts, so a cancel
  * made while no wait runs neither fails nor reaches a later wait.
  */
-export async function cancelUntilSettled(waiting: Promise<unknown>, cancel: () => Promise<unknown>, everyMs: number, forMs: number): Promise<number> {
+export async function cancelUntilSettled(
+  waiting: Promise<unknown>,
+  cancel: () => Promise<unknown>,
+  everyMs: number,
+  forMs: number,
+): Promise<number> {
   const deadline = performance.now() + forMs;
   let made = 0;
   while (!(await settlesWithin(waiting, everyMs)) && performance.now() < deadline) {

@@ -46,7 +46,7 @@ export const beginTransactionAfterReinsertion: Scenario = {
 export const beginTransactionAfterUnpower: Scenario = {
   id: 'begin-transaction-after-unpower',
   title: 'SCardBeginTransaction after another process powered the card off',
-  summary: 'After another process disconnects with SCARD_UNPOWER_CARD, the holder\'s SCardBeginTransaction must return SCARD_W_RESET_CARD',
+  summary: "After another process disconnects with SCARD_UNPOWER_CARD, the holder's SCardBeginTransaction must return SCARD_W_RESET_CARD",
   holder: { mode: 'shared' },
   contender: { act: [SHARED, disconnect('unpower')] },
   judge: { role: 'holder', step: { call: 'SCardBeginTransaction' } },
@@ -57,7 +57,7 @@ export const beginTransactionAfterUnpower: Scenario = {
 export const beginTransactionAfterReset: Scenario = {
   id: 'begin-transaction-after-reset',
   title: 'SCardBeginTransaction after another process reset the card',
-  summary: 'After another process disconnects with SCARD_RESET_CARD, the holder\'s SCardBeginTransaction must return SCARD_W_RESET_CARD',
+  summary: "After another process disconnects with SCARD_RESET_CARD, the holder's SCardBeginTransaction must return SCARD_W_RESET_CARD",
   holder: { mode: 'shared' },
   contender: { act: [SHARED, disconnect('reset')] },
   judge: { role: 'holder', step: { call: 'SCardBeginTransaction' } },
@@ -68,7 +68,7 @@ export const beginTransactionAfterReset: Scenario = {
 export const statusAfterReset: Scenario = {
   id: 'status-after-reset',
   title: 'SCardStatus after another process reset the card',
-  summary: 'After another process disconnects with SCARD_RESET_CARD, the holder\'s SCardStatus must return SCARD_W_RESET_CARD',
+  summary: "After another process disconnects with SCARD_RESET_CARD, the holder's SCardStatus must return SCARD_W_RESET_CARD",
   holder: { mode: 'shared' },
   contender: { act: [SHARED, disconnect('reset')] },
   judge: { role: 'holder', step: { call: 'SCardStatus' } },
@@ -91,7 +91,8 @@ export const transmitAfterReinsertion: Scenario = {
 export const endTransactionAfterReinsertion: Scenario = {
   id: 'end-transaction-after-card-reinserted',
   title: 'SCardEndTransaction after the card was removed and inserted again during the transaction',
-  summary: "The holder's SCardEndTransaction after its card was taken out and put back during its transaction must return SCARD_W_REMOVED_CARD",
+  summary:
+    "The holder's SCardEndTransaction after its card was taken out and put back during its transaction must return SCARD_W_REMOVED_CARD",
   holder: { mode: 'shared', transaction: true },
   contender: { act: [] },
   card: 'removed-and-reinserted',

@@ -39,14 +39,21 @@ export function scenarioSteps(scenario: Scenario): ScenarioSteps {
     ...(holder.transaction ? ['SCardBeginTransaction'] : []),
   ];
   const judged = judge.role === 'holder' ? [`${describeStep(judge.step)} (judged)`] : [];
-  const act = contender.act.map((step, index) => `${describeStep(step)}${judge.role === 'contender' && index === contender.act.length - 1 ? ' (judged)' : ''}`);
+  const act = contender.act.map(
+    (step, index) => `${describeStep(step)}${judge.role === 'contender' && index === contender.act.length - 1 ? ' (judged)' : ''}`,
+  );
   // A transaction's owner looks at its handle before letting go: an idle transaction may have had its card reset (Windows).
   const beforeRelease = holder.transaction ? ['SCardStatus (the transaction was not reset)'] : [];
   return {
     holder: [...hold, ...judged, ...beforeRelease, 'SCardDisconnect(SCARD_LEAVE_CARD)'],
     contender: [...(contender.before ?? []).map(describeStep), ...act, 'SCardDisconnect(SCARD_LEAVE_CARD), if a handle is still open'],
     observer: ['SCardGetStatusChange(UNAWARE, timeout 0) while the reader is held'],
-    card: scenario.card === 'removed' ? ['removed before the judged call, put back afterwards'] : scenario.card === 'removed-and-reinserted' ? ['removed and inserted again before the judged call'] : [],
+    card:
+      scenario.card === 'removed'
+        ? ['removed before the judged call, put back afterwards']
+        : scenario.card === 'removed-and-reinserted'
+          ? ['removed and inserted again before the judged call']
+          : [],
   };
 }
 

@@ -32,7 +32,10 @@ import type { Outcome, Scenario, Step } from './types.js';
 const UNDEFINED = { kind: 'success', protocol: 'undefined' } as const;
 /** macOS: a DIRECT connect, asked for T0|T1, succeeds with the card's protocol (or UNSET when none was negotiated). */
 export const MACOS_DIRECT_CONNECT: Outcome = SUCCESS;
-const POWERED_OFF: Step[] = [{ call: 'SCardConnect', mode: 'shared' }, { call: 'SCardDisconnect', disposition: 'unpower' }];
+const POWERED_OFF: Step[] = [
+  { call: 'SCardConnect', mode: 'shared' },
+  { call: 'SCardDisconnect', disposition: 'unpower' },
+];
 
 export const directConnectProtocol: Scenario = {
   id: 'direct-connect-protocol-undefined',
@@ -51,7 +54,9 @@ export const directReconnectProtocol: Scenario = {
   title: 'Reconnect in direct mode',
   summary: 'SCardReconnect(DIRECT) on a direct connection keeps SCARD_PROTOCOL_UNDEFINED',
   holder: { mode: 'direct' },
-  contender: { act: [...POWERED_OFF, { call: 'SCardConnect', mode: 'direct' }, { call: 'SCardReconnect', mode: 'direct', initialization: 'leave' }] },
+  contender: {
+    act: [...POWERED_OFF, { call: 'SCardConnect', mode: 'direct' }, { call: 'SCardReconnect', mode: 'direct', initialization: 'leave' }],
+  },
   judge: { role: 'contender' },
   // Apple's SCardReconnect has the same protocol check and reports the reader state's protocol in DIRECT mode too (winscard.c).
   expected: { 'linux-pcsclite': UNDEFINED, macos: MACOS_DIRECT_CONNECT },

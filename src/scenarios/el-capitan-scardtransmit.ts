@@ -10,7 +10,12 @@ export const elCapitanScardTransmit: Scenario = {
   title: 'Transmit after another process reset the card',
   summary: "After another process disconnects with SCARD_RESET_CARD, the holder's next SCardTransmit must return SCARD_W_RESET_CARD",
   holder: { mode: 'shared', transmit: true },
-  contender: { act: [{ call: 'SCardConnect', mode: 'shared' }, { call: 'SCardDisconnect', disposition: 'reset' }] },
+  contender: {
+    act: [
+      { call: 'SCardConnect', mode: 'shared' },
+      { call: 'SCardDisconnect', disposition: 'reset' },
+    ],
+  },
   judge: { role: 'holder', step: { call: 'SCardTransmit' } },
   // Measured on pcsc-lite 1.9.9; what the write-up expects of OS X; Windows documents the same warning.
   expected: { 'linux-pcsclite': RESET_CARD, macos: RESET_CARD, windows: RESET_CARD },

@@ -12,4 +12,7 @@ export const RESET_CARD = error('SCARD_W_RESET_CARD');
 export const REMOVED_CARD = error('SCARD_W_REMOVED_CARD');
 
 /** Yosemite 10.10.4: a SHARED connect waits while another application uses the card; only that call waiting is its signature. */
-export const SHARED_CONNECT_BLOCKS: Signature = { observed: { kind: 'blocked', call: 'SCardConnect', mode: 'shared' }, bug: YOSEMITE_SHARED_CONNECT_BLOCKS };
+export const SHARED_CONNECT_BLOCKS: Signature = {
+  observed: { kind: 'blocked', call: 'SCardConnect', mode: 'shared' },
+  bug: YOSEMITE_SHARED_CONNECT_BLOCKS,
+};

@@ -26,12 +26,36 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { id: 'transaction-blocks-reconnect', step: { call: 'SCardReconnect', mode: 'shared', initialization: 'leave' }, prepared: true, linux: 'blocked', snowLeopardBlocks: false },
-  { id: 'transaction-does-not-block-getattrib', step: { call: 'SCardGetAttrib', attribute: 'SCARD_ATTR_DEVICE_FRIENDLY_NAME_A' }, prepared: true, linux: 'refused', snowLeopardBlocks: false },
+  {
+    id: 'transaction-blocks-reconnect',
+    step: { call: 'SCardReconnect', mode: 'shared', initialization: 'leave' },
+    prepared: true,
+    linux: 'blocked',
+    snowLeopardBlocks: false,
+  },
+  {
+    id: 'transaction-does-not-block-getattrib',
+    step: { call: 'SCardGetAttrib', attribute: 'SCARD_ATTR_DEVICE_FRIENDLY_NAME_A' },
+    prepared: true,
+    linux: 'refused',
+    snowLeopardBlocks: false,
+  },
   { id: 'transaction-blocks-transmit', step: { call: 'SCardTransmit' }, prepared: true, linux: 'blocked', snowLeopardBlocks: false },
   { id: 'transaction-blocks-status', step: { call: 'SCardStatus' }, prepared: true, linux: 'blocked', snowLeopardBlocks: false },
-  { id: 'transaction-blocks-shared-connect', step: { call: 'SCardConnect', mode: 'shared' }, prepared: false, linux: 'blocked', snowLeopardBlocks: true },
-  { id: 'transaction-blocks-begin-transaction', step: { call: 'SCardBeginTransaction' }, prepared: true, linux: 'blocked', snowLeopardBlocks: true },
+  {
+    id: 'transaction-blocks-shared-connect',
+    step: { call: 'SCardConnect', mode: 'shared' },
+    prepared: false,
+    linux: 'blocked',
+    snowLeopardBlocks: true,
+  },
+  {
+    id: 'transaction-blocks-begin-transaction',
+    step: { call: 'SCardBeginTransaction' },
+    prepared: true,
+    linux: 'blocked',
+    snowLeopardBlocks: true,
+  },
 ];
 
 function scenario(row: Row): Scenario {

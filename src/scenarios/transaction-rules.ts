@@ -9,7 +9,7 @@ const SHARED = { call: 'SCardConnect', mode: 'shared' } as const;
 /** SCardBeginTransaction_Reset.py: a handle that does not own the transaction may not end it by unpowering the card. */
 export const endTransactionUnpowerNotOwner: Scenario = {
   id: 'end-transaction-unpower-not-owner',
-  title: "SCardEndTransaction(SCARD_UNPOWER_CARD) on a handle that does not own the transaction",
+  title: 'SCardEndTransaction(SCARD_UNPOWER_CARD) on a handle that does not own the transaction',
   summary: "Ending another process's transaction with SCARD_UNPOWER_CARD must be refused with SCARD_E_SHARING_VIOLATION",
   holder: { mode: 'shared', transaction: true },
   contender: { before: [SHARED], act: [{ call: 'SCardEndTransaction', disposition: 'unpower' }] },
@@ -22,7 +22,8 @@ export const endTransactionUnpowerNotOwner: Scenario = {
 export const ownerNotResetByForeignUnpower: Scenario = {
   id: 'owner-not-reset-by-foreign-unpower',
   title: "The transaction owner's card state after another handle asked to unpower it",
-  summary: "After a refused SCardEndTransaction(SCARD_UNPOWER_CARD) from another process, the owner's SCardStatus must succeed, not say SCARD_W_RESET_CARD",
+  summary:
+    "After a refused SCardEndTransaction(SCARD_UNPOWER_CARD) from another process, the owner's SCardStatus must succeed, not say SCARD_W_RESET_CARD",
   holder: { mode: 'shared', transaction: true },
   // Refused on a correct stack: asking is what matters here.
   contender: { before: [SHARED], act: [{ call: 'SCardEndTransaction', disposition: 'unpower', anyAnswer: true }] },
@@ -38,7 +39,12 @@ export const endTransactionExtraCall: Scenario = {
   summary: 'SCardEndTransaction called more times than SCardBeginTransaction must fail (SCARD_E_NOT_TRANSACTED on pcsc-lite)',
   holder: { mode: 'shared' },
   contender: {
-    act: [SHARED, { call: 'SCardBeginTransaction' }, { call: 'SCardEndTransaction', disposition: 'leave' }, { call: 'SCardEndTransaction', disposition: 'leave' }],
+    act: [
+      SHARED,
+      { call: 'SCardBeginTransaction' },
+      { call: 'SCardEndTransaction', disposition: 'leave' },
+      { call: 'SCardEndTransaction', disposition: 'leave' },
+    ],
   },
   judge: { role: 'contender' },
   expected: { 'linux-pcsclite': error('SCARD_E_NOT_TRANSACTED') },
@@ -50,7 +56,8 @@ export const endTransactionExtraCall: Scenario = {
 export const transactionEndsWhileOtherWaits: Scenario = {
   id: 'transaction-ends-while-other-waits',
   title: "SCardEndTransaction while another process's SCardBeginTransaction waits",
-  summary: 'The owner ends its transaction while another process waits to begin one: the owner gets SCARD_S_SUCCESS, never a sharing violation',
+  summary:
+    'The owner ends its transaction while another process waits to begin one: the owner gets SCARD_S_SUCCESS, never a sharing violation',
   holder: { mode: 'shared', transaction: true },
   contender: { before: [SHARED], act: [{ call: 'SCardBeginTransaction' }] },
   judge: { role: 'holder', step: { call: 'SCardEndTransaction', disposition: 'leave' }, whileContenderWaits: true },
@@ -62,7 +69,7 @@ export const transactionEndsWhileOtherWaits: Scenario = {
 export const exclusiveConnectAfterTransaction: Scenario = {
   id: 'exclusive-connect-after-transaction',
   title: 'Exclusive connect once the handles of a transaction are gone',
-  summary: "SCardConnect(EXCLUSIVE) must succeed once the process that held a transaction has disconnected",
+  summary: 'SCardConnect(EXCLUSIVE) must succeed once the process that held a transaction has disconnected',
   holder: { mode: 'shared', transaction: true },
   contender: { act: [{ call: 'SCardConnect', mode: 'exclusive' }] },
   contenderActsAfterRelease: true,

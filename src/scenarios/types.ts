@@ -101,7 +101,8 @@ export function matchesOutcome(pattern: Outcome, observed: Outcome): boolean {
   if (pattern.kind === 'answered') return observed.kind !== 'blocked';
   if (pattern.kind !== observed.kind) return false;
   if (pattern.kind === 'error') return observed.kind === 'error' && pattern.name === observed.name;
-  if (pattern.kind === 'success' && pattern.protocol !== undefined) return observed.kind === 'success' && observed.protocol === pattern.protocol;
+  if (pattern.kind === 'success' && pattern.protocol !== undefined)
+    return observed.kind === 'success' && observed.protocol === pattern.protocol;
   if (pattern.kind === 'blocked' && observed.kind === 'blocked') {
     return (pattern.call === undefined || pattern.call === observed.call) && (pattern.mode === undefined || pattern.mode === observed.mode);
   }
@@ -111,7 +112,8 @@ export function matchesOutcome(pattern: Outcome, observed: Outcome): boolean {
 /** An outcome by one name: a PC/SC return code's name, `blocked`, or `none` when there was no answer. */
 export function outcomeName(outcome: Outcome | null): string {
   if (!outcome) return 'none';
-  if (outcome.kind === 'success') return outcome.protocol === undefined ? 'SCARD_S_SUCCESS' : `SCARD_S_SUCCESS (protocol ${outcome.protocol})`;
+  if (outcome.kind === 'success')
+    return outcome.protocol === undefined ? 'SCARD_S_SUCCESS' : `SCARD_S_SUCCESS (protocol ${outcome.protocol})`;
   if (outcome.kind === 'answered') return 'answered (not blocked)';
   return outcome.kind === 'blocked' ? 'blocked' : outcome.name;
 }

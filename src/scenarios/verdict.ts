@@ -48,10 +48,18 @@ export function judge(scenario: Scenario, observed: Outcome, platform: PlatformI
     };
   }
   if (!expected) {
-    return { verdict: 'no-reference', expected: null, knownBug: null, reason: `no reference expectation for this platform; observed ${describeOutcome(observed)}` };
+    return {
+      verdict: 'no-reference',
+      expected: null,
+      knownBug: null,
+      reason: `no reference expectation for this platform; observed ${describeOutcome(observed)}`,
+    };
   }
   const reason =
-    observed.kind === 'success' && scenario.holder.mode === 'exclusive' && scenario.judge.role === 'contender' && scenario.contender.act.at(-1)?.call === 'SCardConnect'
+    observed.kind === 'success' &&
+    scenario.holder.mode === 'exclusive' &&
+    scenario.judge.role === 'contender' &&
+    scenario.contender.act.at(-1)?.call === 'SCardConnect'
       ? 'the connect succeeded while another process held the reader exclusively: exclusivity is not enforced'
       : `expected ${describeOutcome(expected)}, observed ${describeOutcome(observed)}`;
   return { verdict: 'unexpected', expected, knownBug: null, reason };
@@ -62,7 +70,11 @@ export function judge(scenario: Scenario, observed: Outcome, platform: PlatformI
  * another. The answer is judged as the scenario in which an exclusive holder
  * (lock's default) meets a connect in this mode, on this platform.
  */
-export function judgeManualConnect(mode: ShareMode, observed: Outcome, platform: PlatformId | null = platformId()): Judgement & { scenario: Scenario } {
+export function judgeManualConnect(
+  mode: ShareMode,
+  observed: Outcome,
+  platform: PlatformId | null = platformId(),
+): Judgement & { scenario: Scenario } {
   const scenario = SHARE_MODE_MATRIX.find((candidate) => {
     const [connect] = candidate.contender.act;
     return candidate.holder.mode === 'exclusive' && connect?.call === 'SCardConnect' && connect.mode === mode;

@@ -77,7 +77,11 @@ export class VpcdUnavailableError extends Error {
     readonly busy: boolean,
     cause: string,
   ) {
-    super(busy ? `the vpcd reader at ${host}:${port} did not take the card within ${VPCD_ACCEPT_MS / 1000} s: another card program holds it` : `cannot reach the vpcd reader driver at ${host}:${port} (${cause})`);
+    super(
+      busy
+        ? `the vpcd reader at ${host}:${port} did not take the card within ${VPCD_ACCEPT_MS / 1000} s: another card program holds it`
+        : `cannot reach the vpcd reader driver at ${host}:${port} (${cause})`,
+    );
   }
 }
 

@@ -24,7 +24,10 @@ const CASES: [string[], RegExp][] = [
   [['connect', '--bogus'], /unknown option '--bogus'/],
   [['frobnicate'], /unknown command 'frobnicate'/],
   [['repro', '--scenario', 'nope'], /--scenario: no scenario 'nope'; `sc-repro scenarios` lists all \d+; see `sc-repro repro --help`$/],
-  [['repro', '--scenario', 'el-capitan-scardconect'], /--scenario: no scenario 'el-capitan-scardconect'; did you mean el-capitan-scardconnect\?/],
+  [
+    ['repro', '--scenario', 'el-capitan-scardconect'],
+    /--scenario: no scenario 'el-capitan-scardconect'; did you mean el-capitan-scardconnect\?/,
+  ],
   [['scenarios', 'status-after-reset', 'nope'], /scenarios: no scenario 'nope'/],
   [['repro', '--timeout', '0'], /--timeout/],
   [['repro', '--json', '--markdown'], /cannot be used with option/],
@@ -115,7 +118,7 @@ for (const [args, message] of CASES) {
   });
 }
 
-test('help <command> is that command\'s help; help alone is the program\'s', async () => {
+test("help <command> is that command's help; help alone is the program's", async () => {
   const lock = await runCli(['help', 'lock']);
   assert.equal(lock.code, 0, lock.stderr);
   assert.match(lock.stdout, /^Usage: sc-repro lock /);

@@ -44,7 +44,10 @@ test('one role on the other binding: --contender-env SC_REPRO_BINDING=ffi cross-
 test('the El Capitan emulation is detected through either binding', async () => {
   const elCapitan = await buildInterposer('el-capitan-proto-mismatch');
   const runs: [string, Promise<CliResult>][] = [];
-  runs.push(['pcsclite + LD_PRELOAD', runCli(['--binding', 'pcsclite', 'repro', '--json', ...reader, '--contender-env', `LD_PRELOAD=${elCapitan}`])]);
+  runs.push([
+    'pcsclite + LD_PRELOAD',
+    runCli(['--binding', 'pcsclite', 'repro', '--json', ...reader, '--contender-env', `LD_PRELOAD=${elCapitan}`]),
+  ]);
   for (const [label, promise] of runs) {
     const result = await promise;
     assert.equal(result.code, 1, `${label}: ${result.stdout}${result.stderr}`);
@@ -63,7 +66,10 @@ test('the El Capitan emulation is detected through either binding', async () => 
 test('--pcsc-library that does not load: one line naming it, exit 2', async () => {
   const result = await runCli(['repro', '--pcsc-library', '/nonexistent/libpcsclite.so.1']);
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /^sc-repro: error: the ffi binding could not load the PC\/SC library \/nonexistent\/libpcsclite\.so\.1 \(.+\)\nhint: check the --pcsc-library path\n$/);
+  assert.match(
+    result.stderr,
+    /^sc-repro: error: the ffi binding could not load the PC\/SC library \/nonexistent\/libpcsclite\.so\.1 \(.+\)\nhint: check the --pcsc-library path\n$/,
+  );
   const both = await runCli(['--binding', 'pcsclite', '--pcsc-library', '/x.so', 'readers']);
   assert.equal(both.code, 64);
 });
@@ -74,7 +80,11 @@ function checkoutWithoutNativeBuild(): string {
   for (const entry of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   mkdirSync(join(dir, 'node_modules'));
   for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
-    if (entry === 'pcsclite') cpSync(join(ROOT, 'node_modules', entry), join(dir, 'node_modules', entry), { recursive: true, filter: (path) => !path.includes('/build') });
+    if (entry === 'pcsclite')
+      cpSync(join(ROOT, 'node_modules', entry), join(dir, 'node_modules', entry), {
+        recursive: true,
+        filter: (path) => !path.includes('/build'),
+      });
     else symlinkSync(join(ROOT, 'node_modules', entry), join(dir, 'node_modules', entry));
   }
   return dir;
@@ -103,7 +113,10 @@ test('without the native build: auto falls back to ffi; --binding pcsclite is on
     assert.equal(forced.code, 2);
     const lines = forced.stderr.trim().split('\n');
     assert.equal(lines.length, 2, forced.stderr);
-    assert.match(lines[0]!, /^sc-repro: error: the pcsclite binding could not be loaded: its native build is missing, or was made for another Node\.js \(.{1,200}\)$/);
+    assert.match(
+      lines[0]!,
+      /^sc-repro: error: the pcsclite binding could not be loaded: its native build is missing, or was made for another Node\.js \(.{1,200}\)$/,
+    );
     // The copy is a package folder of its own, and the test runs elsewhere: the hint names the folder npm must run in.
     assert.equal(lines[1], `hint: run \`npm rebuild pcsclite\` in ${dir} (needs a C++ toolchain), or use \`--binding ffi\``);
   } finally {

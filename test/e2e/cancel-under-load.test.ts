@@ -30,7 +30,7 @@ function startBusyLoops(count: number): ChildProcess[] {
 async function stopBusyLoops(loops: readonly ChildProcess[]): Promise<void> {
   await Promise.all(
     loops.map((loop) => {
-      if (loop.exitCode !== null || loop.signalCode !== null) return;
+      if (loop.exitCode !== null || loop.signalCode !== null) return Promise.resolve();
       const exited = new Promise((resolve) => loop.once('exit', resolve));
       loop.kill('SIGKILL');
       return exited;
@@ -41,7 +41,10 @@ async function stopBusyLoops(loops: readonly ChildProcess[]): Promise<void> {
 /** The CLI, and the roles it starts, at nice 10. */
 function runNiced(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<CliResult> {
   const started = performance.now();
-  const child = spawn('nice', ['-n', '10', process.execPath, CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('nice', ['-n', '10', process.execPath, CLI, ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -67,7 +70,10 @@ test(`${SCENARIO} at nice 10 beside ${BUSY_LOOPS} busy loops: ${PROCESSES} × ${
   } finally {
     await stopBusyLoops(loops);
   }
-  assert.ok(loops.every((loop) => loop.exitCode !== null || loop.signalCode !== null), 'the busy loops were stopped');
+  assert.ok(
+    loops.every((loop) => loop.exitCode !== null || loop.signalCode !== null),
+    'the busy loops were stopped',
+  );
   results.forEach((result, index) => {
     const context = `process ${index + 1}: exit ${result.code} ${result.signal ?? ''}\n${result.stdout.slice(0, 3000)}\n${result.stderr}`;
     assert.equal(result.code, 0, context);

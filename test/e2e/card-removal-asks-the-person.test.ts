@@ -31,7 +31,14 @@ after(async () => {
 });
 
 test('with no terminal, a card scenario is inconclusive (needs card removal) and the others are judged', async () => {
-  const result = await runCli(['matrix', '--json', '--reader', VIRTUAL_READER, '--only', 'transmit-after-card-removed,share-exclusive-exclusive']);
+  const result = await runCli([
+    'matrix',
+    '--json',
+    '--reader',
+    VIRTUAL_READER,
+    '--only',
+    'transmit-after-card-removed,share-exclusive-exclusive',
+  ]);
   assert.equal(result.code, 2, result.stdout + result.stderr);
   const rows = jsonOutput(result.stdout).rows as { scenario: { id: string }; verdict: string; reason: string }[];
   const byId = Object.fromEntries(rows.map((row) => [row.scenario.id, row]));
@@ -44,7 +51,16 @@ test('with no terminal, a card scenario is inconclusive (needs card removal) and
 
 test('on a terminal, sc-repro asks for the card to be taken out and put back, counts down, and judges the scenarios', async () => {
   const output = join(dir, 'matrix.json');
-  const child = onTerminal(['matrix', '--json', '--output', output, '--reader', VIRTUAL_READER, '--only', 'transmit-after-card-removed,transmit-after-card-reinserted']);
+  const child = onTerminal([
+    'matrix',
+    '--json',
+    '--output',
+    output,
+    '--reader',
+    VIRTUAL_READER,
+    '--only',
+    'transmit-after-card-removed,transmit-after-card-reinserted',
+  ]);
   let seen = '';
   // When each part of the output arrived: a figure of the countdown is dated by the chunk that brought it.
   const arrivals: { end: number; at: number }[] = [];
@@ -63,7 +79,15 @@ test('on a terminal, sc-repro asks for the card to be taken out and put back, co
       acting = acting
         // The person takes a couple of seconds to the first prompt: the countdown moves meanwhile.
         .then(() => (first ? sleep(3200) : undefined))
-        .then(() => (request.startsWith('Take') ? removeCard(card!).then(() => void (card = undefined)) : insertCard().then((inserted) => void (card = inserted))));
+        .then(() =>
+          request.startsWith('Take')
+            ? removeCard(card!).then(() => {
+                card = undefined;
+              })
+            : insertCard().then((inserted) => {
+                card = inserted;
+              }),
+        );
     }
   });
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
@@ -93,7 +117,10 @@ test('on a terminal, sc-repro asks for the card to be taken out and put back, co
   assert.equal(countdowns.length, prompts.length, shown);
   for (const { request, figures } of countdowns) {
     const seconds = figures.map((figure) => figure.seconds);
-    assert.ok(seconds.every((left, i) => left >= 1 && left <= 30 && (i === 0 || left < seconds[i - 1]!)), `${request}: ${seconds.join(', ')}\n${shown}`);
+    assert.ok(
+      seconds.every((left, i) => left >= 1 && left <= 30 && (i === 0 || left < seconds[i - 1]!)),
+      `${request}: ${seconds.join(', ')}\n${shown}`,
+    );
   }
   // The first prompt waited over 3 s for the person: it started from the full 30 s and was redrawn lower at least twice,
   // never ahead of the clock (a figure lags when the machine is busy, it does not run early).
@@ -117,7 +144,12 @@ test('Ctrl-C while sc-repro waits for the person ends the run at once, 130, with
   const { env, marker } = markedEnv();
   const child = onTerminal(['repro', '--reader', VIRTUAL_READER, '--scenario', 'transmit-after-card-removed'], env);
   let seen = '';
-  const prompted = new Promise<void>((resolve) => child.stdout.setEncoding('utf8').on('data', (chunk: string) => (seen += chunk).match(PROMPT) && resolve()));
+  const prompted = new Promise<void>((resolve) =>
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      seen += chunk;
+      if (seen.match(PROMPT)) resolve();
+    }),
+  );
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   await prompted;

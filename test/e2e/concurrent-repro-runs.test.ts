@@ -18,7 +18,9 @@ test(`${PAIRS} pairs of simultaneous repro runs: no false verdict, nothing left,
   for (let i = 0; i < PAIRS; i++) {
     const { env, marker } = markedEnv();
     const runs = await Promise.all(
-      [[], ['--scenario', 'yosemite-shared-connect']].map((scenario) => runCli(['repro', '--json', '--reader', VIRTUAL_READER, ...scenario], { env })),
+      [[], ['--scenario', 'yosemite-shared-connect']].map((scenario) =>
+        runCli(['repro', '--json', '--reader', VIRTUAL_READER, ...scenario], { env }),
+      ),
     );
     for (const run of runs) {
       const report = jsonOutput(run.stdout);

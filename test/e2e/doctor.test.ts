@@ -9,7 +9,8 @@ import { jsonOutput, runCli } from '../support/cli.js';
 await useStack({ before, after });
 
 const noService = { PCSCLITE_CSOCK_NAME: '/nonexistent/sc-repro/pcscd.comm' };
-const checkStatus = (report: { checks: { id: string; status: string }[] }) => Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
+const checkStatus = (report: { checks: { id: string; status: string }[] }) =>
+  Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
 
 test('doctor --json on the virtual stack: exit 0, the vpcd reader and its card, the binding and why, the service version', async () => {
   const result = await runCli(['doctor', '--json']);
@@ -40,7 +41,7 @@ test('doctor as text on the virtual stack: a marked line per check, the reader w
   assert.match(result.stdout, /^✔ binding +(pcsclite|ffi): .*, so (pcsclite|ffi)/m);
   assert.match(result.stdout, /^ +library libpcsclite\.so\.1.*, layout pcsclite; koffi \d/m);
   assert.match(result.stdout, /^✔ service +the PC\/SC service answers: pcsc-lite version/m);
-  assert.match(result.stdout, /^ +0: Virtual PCD 00 00  card present.*ATR 3B 80 80 01 01$/m);
+  assert.match(result.stdout, /^ +0: Virtual PCD 00 00 {2}card present.*ATR 3B 80 80 01 01$/m);
   assert.match(result.stdout, /^✔ card +a card in reader 0$/m);
   assert.match(result.stdout, /^✔ vpcd +the vpcd driver is configured/m);
   assert.match(result.stdout, /\nrepro can run now: sc-repro repro\n$/);
@@ -49,7 +50,10 @@ test('doctor as text on the virtual stack: a marked line per check, the reader w
 
 test('--binding ffi doctor says ffi, and that the setting chose it', async () => {
   const report = jsonOutput((await runCli(['--binding', 'ffi', 'doctor', '--json'])).stdout);
-  assert.deepEqual([report.binding.chosen, report.binding.why, report.exitCode], ['ffi', 'SC_REPRO_BINDING=ffi (what --binding ffi sets), so ffi', 0]);
+  assert.deepEqual(
+    [report.binding.chosen, report.binding.why, report.exitCode],
+    ['ffi', 'SC_REPRO_BINDING=ffi (what --binding ffi sets), so ffi', 0],
+  );
 });
 
 test('doctor --json with the service unreachable: exit 2, the service missing with a next step, the binding still named', async () => {
@@ -59,7 +63,13 @@ test('doctor --json with the service unreachable: exit 2, the service missing wi
   assert.deepEqual([report.ok, report.exitCode, report.canRun], [false, 2, []]);
   assert.equal(report.binding.loaded, true);
   assert.match(report.binding.why, /so (pcsclite|ffi)/);
-  const noServiceCode = { code: 0x8010001d, hex: '0x8010001D', name: 'SCARD_E_NO_SERVICE', message: 'Service not available.', call: 'SCardEstablishContext' };
+  const noServiceCode = {
+    code: 0x8010001d,
+    hex: '0x8010001D',
+    name: 'SCARD_E_NO_SERVICE',
+    message: 'Service not available.',
+    call: 'SCardEstablishContext',
+  };
   assert.deepEqual(report.service, { answers: false, version: null, error: noServiceCode });
   assert.equal(report.readers, null);
   assert.deepEqual(checkStatus(report), { binding: 'ok', service: 'missing', readers: 'not-checked', card: 'not-checked', vpcd: 'ok' });

@@ -22,7 +22,7 @@ const SV = 'SCARD_E_SHARING_VIOLATION';
 const suite = emulatedSuite('macos', 'PCSC.framework');
 const mac = () => suite.cli();
 
-test('a stack that shows an exclusive hold as INUSE: repro --repeat 20 is not-affected 20 of 20, the holder\'s evidence, INUSE reported', async () => {
+test("a stack that shows an exclusive hold as INUSE: repro --repeat 20 is not-affected 20 of 20, the holder's evidence, INUSE reported", async () => {
   const env = { SC_REPRO_EMULATION_INUSE_ONLY: '1' };
   const result = await mac().run(['repro', '--virtual', '--json', '--repeat', '20'], { env, timeoutMs: 120_000 });
   const report = jsonOutput(result.stdout);
@@ -38,11 +38,13 @@ test('a stack that shows an exclusive hold as INUSE: repro --repeat 20 is not-af
   assert.equal(await readerIsFreeAfterVirtualCard(), true);
 });
 
-test('a stack that shows an exclusive hold as INUSE: matrix --virtual judges every row, exclusive holds on the holder\'s evidence', async (t) => {
+test("a stack that shows an exclusive hold as INUSE: matrix --virtual judges every row, exclusive holds on the holder's evidence", async (t) => {
   const { result, rows, why } = await emulatedMatrix(t, mac(), [], { SC_REPRO_EMULATION_INUSE_ONLY: '1' });
   assert.deepEqual(deviations(rows), {}, why);
   assert.equal(result.code, 0, result.stderr);
-  const exclusiveHolds = rows.filter((row) => row.scenario.id.startsWith('share-exclusive-') || row.scenario.id === 'el-capitan-scardconnect');
+  const exclusiveHolds = rows.filter(
+    (row) => row.scenario.id.startsWith('share-exclusive-') || row.scenario.id === 'el-capitan-scardconnect',
+  );
   assert.equal(exclusiveHolds.length, 3);
   for (const row of exclusiveHolds) assert.equal(row.precondition.evidence, 'holder', row.scenario.id);
 });

@@ -30,7 +30,10 @@ test('a reader named with a non-ASCII character: listed, chosen and reported int
     const readers = await win().run(['readers', '--json'], { env });
     assert.equal(readers.code, 0, readers.stdout + readers.stderr);
     const listed = jsonOutput(readers.stdout).readers;
-    assert.ok(listed.some((r: { reader: string }) => r.reader === NON_ASCII_READER), JSON.stringify(listed.map((r: { reader: string }) => r.reader)));
+    assert.ok(
+      listed.some((r: { reader: string }) => r.reader === NON_ASCII_READER),
+      JSON.stringify(listed.map((r: { reader: string }) => r.reader)),
+    );
     // Its state comes from SCardGetStatusChangeW with that name: a name that did not map back would not show the card.
     const shown = listed.find((r: { reader: string }) => r.reader === NON_ASCII_READER);
     assert.equal(shown.cardPresent, true);

@@ -66,7 +66,12 @@ function declare(kind: EmulationKind, path: string) {
   const a = macos ? '' : 'A';
   const atrSize = macos ? 33 : 36;
   const fields = (name: string) => ({
-    szReader: name, pvUserData: 'void *', dwCurrentState: 'uint32_t', dwEventState: 'uint32_t', cbAtr: 'uint32_t', rgbAtr: koffi.array('uint8_t', atrSize, 'Array'),
+    szReader: name,
+    pvUserData: 'void *',
+    dwCurrentState: 'uint32_t',
+    dwEventState: 'uint32_t',
+    cbAtr: 'uint32_t',
+    rgbAtr: koffi.array('uint8_t', atrSize, 'Array'),
   });
   const state = macos ? koffi.pack('MAC_READERSTATE', fields('const char *')) : koffi.struct('WIN_READERSTATEA', fields('const char *'));
   const stateW = macos ? null : koffi.struct('WIN_READERSTATEW', fields('const char16_t *'));
@@ -80,20 +85,32 @@ function declare(kind: EmulationKind, path: string) {
     establish: fn(`int32_t SCardEstablishContext(uint32_t scope, void *r1, void *r2, _Out_ ${h} *context)`),
     release: fn(`int32_t SCardReleaseContext(${h} context)`),
     list: fn(`int32_t SCardListReaders${a}(${h} context, const char *groups, uint8_t *readers, _Inout_ uint32_t *length)`),
-    statusChange: fn(`int32_t SCardGetStatusChange${a}(${h} context, uint32_t timeout, _Inout_ ${macos ? 'MAC_READERSTATE' : 'WIN_READERSTATEA'} *states, uint32_t count)`),
-    connect: fn(`int32_t SCardConnect${a}(${h} context, const uint8_t *reader, uint32_t share, uint32_t protocols, _Out_ ${h} *card, _Out_ uint32_t *active)`),
+    statusChange: fn(
+      `int32_t SCardGetStatusChange${a}(${h} context, uint32_t timeout, _Inout_ ${macos ? 'MAC_READERSTATE' : 'WIN_READERSTATEA'} *states, uint32_t count)`,
+    ),
+    connect: fn(
+      `int32_t SCardConnect${a}(${h} context, const uint8_t *reader, uint32_t share, uint32_t protocols, _Out_ ${h} *card, _Out_ uint32_t *active)`,
+    ),
     reconnect: fn(`int32_t SCardReconnect(${h} card, uint32_t share, uint32_t protocols, uint32_t initialization, _Out_ uint32_t *active)`),
     disconnect: fn(`int32_t SCardDisconnect(${h} card, uint32_t disposition)`),
     begin: fn(`int32_t SCardBeginTransaction(${h} card)`),
     end: fn(`int32_t SCardEndTransaction(${h} card, uint32_t disposition)`),
-    status: fn(`int32_t SCardStatus${a}(${h} card, uint8_t *names, _Inout_ uint32_t *length, _Out_ uint32_t *state, _Out_ uint32_t *protocol, uint8_t *atr, _Inout_ uint32_t *atrLength)`),
-    transmit: fn(`int32_t SCardTransmit(${h} card, const ${kind.toUpperCase()}_IO_REQUEST *send, const uint8_t *apdu, uint32_t length, void *recvPci, uint8_t *response, _Inout_ uint32_t *responseLength)`),
+    status: fn(
+      `int32_t SCardStatus${a}(${h} card, uint8_t *names, _Inout_ uint32_t *length, _Out_ uint32_t *state, _Out_ uint32_t *protocol, uint8_t *atr, _Inout_ uint32_t *atrLength)`,
+    ),
+    transmit: fn(
+      `int32_t SCardTransmit(${h} card, const ${kind.toUpperCase()}_IO_REQUEST *send, const uint8_t *apdu, uint32_t length, void *recvPci, uint8_t *response, _Inout_ uint32_t *responseLength)`,
+    ),
     getAttrib: fn(`int32_t SCardGetAttrib(${h} card, uint32_t attribute, uint8_t *value, _Inout_ uint32_t *length)`),
     wide: stateW && {
       list: fn(`int32_t SCardListReadersW(${h} context, const char16_t *groups, uint16_t *readers, _Inout_ uint32_t *length)`),
       statusChange: fn(`int32_t SCardGetStatusChangeW(${h} context, uint32_t timeout, _Inout_ WIN_READERSTATEW *states, uint32_t count)`),
-      connect: fn(`int32_t SCardConnectW(${h} context, const char16_t *reader, uint32_t share, uint32_t protocols, _Out_ ${h} *card, _Out_ uint32_t *active)`),
-      status: fn(`int32_t SCardStatusW(${h} card, uint16_t *names, _Inout_ uint32_t *length, _Out_ uint32_t *state, _Out_ uint32_t *protocol, uint8_t *atr, _Inout_ uint32_t *atrLength)`),
+      connect: fn(
+        `int32_t SCardConnectW(${h} context, const char16_t *reader, uint32_t share, uint32_t protocols, _Out_ ${h} *card, _Out_ uint32_t *active)`,
+      ),
+      status: fn(
+        `int32_t SCardStatusW(${h} card, uint16_t *names, _Inout_ uint32_t *length, _Out_ uint32_t *state, _Out_ uint32_t *protocol, uint8_t *atr, _Inout_ uint32_t *atrLength)`,
+      ),
     },
   };
   return api;
@@ -121,7 +138,9 @@ async function connect(api: Api, context: number, share: number, protocols: numb
 }
 
 function lookState(api: Api, context: number, reader: string, current = 0, timeout = 0): { rv: number; state: ReaderState } {
-  const states: ReaderState[] = [{ szReader: reader, pvUserData: null, dwCurrentState: current, dwEventState: 0, cbAtr: 0, rgbAtr: new Array(api.atrSize).fill(0) }];
+  const states: ReaderState[] = [
+    { szReader: reader, pvUserData: null, dwCurrentState: current, dwEventState: 0, cbAtr: 0, rgbAtr: new Array(api.atrSize).fill(0) },
+  ];
   const rv = api.statusChange(context, timeout, states, 1) >>> 0;
   return { rv, state: states[0]! };
 }
@@ -213,7 +232,10 @@ for (const kind of ['macos', 'windows'] as const) {
     const selected = await transmit(api, exclusive.card, exclusive.active);
     assert.deepEqual(selected, { rv: SUCCESS, response: '9000' });
     const attribute = [0];
-    assert.equal(await call(api.getAttrib, exclusive.card, ATTR_ATR_STRING, null, attribute), kind === 'macos' ? LITE_UNSUPPORTED_FEATURE : WINDOWS_UNSUPPORTED_FEATURE);
+    assert.equal(
+      await call(api.getAttrib, exclusive.card, ATTR_ATR_STRING, null, attribute),
+      kind === 'macos' ? LITE_UNSUPPORTED_FEATURE : WINDOWS_UNSUPPORTED_FEATURE,
+    );
     assert.equal(await call(api.disconnect, exclusive.card, LEAVE), SUCCESS);
     assert.equal(await call(api.disconnect, exclusive.card, LEAVE), INVALID_HANDLE, 'a closed handle is refused');
 
@@ -304,7 +326,9 @@ test('windows: with SC_REPRO_EMULATION_NON_ASCII the reader is "… é" through 
     assert.equal(Buffer.from(status.buffer, 0, statusLength[0]! * 2).toString('utf16le'), `${SHOWN_READER}\0\0`);
     assert.equal(await call(windows.disconnect, card[0], LEAVE), SUCCESS);
 
-    const states = [{ szReader: SHOWN_READER, pvUserData: null, dwCurrentState: 0, dwEventState: 0, cbAtr: 0, rgbAtr: new Array(36).fill(0) }];
+    const states = [
+      { szReader: SHOWN_READER, pvUserData: null, dwCurrentState: 0, dwEventState: 0, cbAtr: 0, rgbAtr: new Array(36).fill(0) },
+    ];
     assert.equal(wide.statusChange(context, 0, states, 1) >>> 0, SUCCESS);
     assert.ok(states[0]!.dwEventState & STATE_PRESENT, code(states[0]!.dwEventState));
 
@@ -326,7 +350,11 @@ test('windows: a transaction idle more than 5 s is ended with a reset (SCARD_W_R
     assert.equal(await call(windows.begin, card.card), SUCCESS);
     for (let i = 0; i < 4; i++) {
       await sleep(1500);
-      assert.equal((await transmit(windows, card.card, card.active)).rv, SUCCESS, `a call every 1.5 s keeps the transaction (call ${i + 1})`);
+      assert.equal(
+        (await transmit(windows, card.card, card.active)).rv,
+        SUCCESS,
+        `a call every 1.5 s keeps the transaction (call ${i + 1})`,
+      );
     }
     await sleep(6000);
     assert.equal((await transmit(windows, card.card, card.active)).rv, W_RESET_CARD);

@@ -79,13 +79,25 @@ function assertNoFalseVerdict(label: string, code: number | null, json: Report) 
 // The race is narrow (a grab between the third party's look and the judged
 // call), so the client grabs at three paces: the default long holds, and
 // short ones that open many more windows.
-for (const [holdMs, gapMs] of [[200, 30], [50, 10], [20, 5]] as const) {
+for (const [holdMs, gapMs] of [
+  [200, 30],
+  [50, 10],
+  [20, 5],
+] as const) {
   test(`a foreign client grabbing the reader EXCLUSIVE whenever it is free (${holdMs} ms holds, ${gapMs} ms apart): no unexpected, no bug-reproduced`, async () => {
-    const client = await startForeignClient('grab-exclusive', VIRTUAL_READER, { SC_GRAB_HOLD_MS: String(holdMs), SC_GRAB_GAP_MS: String(gapMs) });
+    const client = await startForeignClient('grab-exclusive', VIRTUAL_READER, {
+      SC_GRAB_HOLD_MS: String(holdMs),
+      SC_GRAB_GAP_MS: String(gapMs),
+    });
     const output = await withForeignClient(client, async () => {
-      for (const [scenario, runs] of [['exclusive-connect-after-transaction', 60], ['direct-reconnect-keeps-protocol-undefined', 20]] as const) {
+      for (const [scenario, runs] of [
+        ['exclusive-connect-after-transaction', 60],
+        ['direct-reconnect-keeps-protocol-undefined', 20],
+      ] as const) {
         const { code, json } = await repro(['--scenario', scenario, '--repeat', String(runs)], 120_000);
-        console.log(`# ${holdMs}/${gapMs} ms: ${scenario} --repeat ${runs}: exit ${code}, ${json.repeat?.count} runs, ${JSON.stringify(json.repeat?.verdicts)}; ${json.stoppedEarly ?? json.reason}`);
+        console.log(
+          `# ${holdMs}/${gapMs} ms: ${scenario} --repeat ${runs}: exit ${code}, ${json.repeat?.count} runs, ${JSON.stringify(json.repeat?.verdicts)}; ${json.stoppedEarly ?? json.reason}`,
+        );
         assertNoFalseVerdict(`${scenario} --repeat ${runs}`, code, json);
       }
     });

@@ -25,7 +25,7 @@ test('the library hides the share mode from a third party', async () => {
   assert.deepEqual(behind.flags, ['PRESENT']);
 });
 
-test('repro behind it: not-affected, with the holder\'s own evidence, said in every format', async () => {
+test("repro behind it: not-affected, with the holder's own evidence, said in every format", async () => {
   const json = await runCli(['repro', '--json', '--reader', VIRTUAL_READER, '--pcsc-library', hidden]);
   assert.equal(json.code, 0, json.stdout + json.stderr);
   const report = jsonOutput(json.stdout);
@@ -33,15 +33,27 @@ test('repro behind it: not-affected, with the holder\'s own evidence, said in ev
   assert.equal(report.precondition.evidence, 'holder');
   assert.deepEqual(report.evidence.readerStateWhileHeld, ['PRESENT']);
   const text = await runCli(['repro', '--reader', VIRTUAL_READER, '--pcsc-library', hidden]);
-  assert.match(text.stdout, /^ {2}Hold +proved by the holder's own SCardStatus before and after the attempt: this stack shows no EXCLUSIVE\/INUSE to a third party$/m);
+  assert.match(
+    text.stdout,
+    /^ {2}Hold +proved by the holder's own SCardStatus before and after the attempt: this stack shows no EXCLUSIVE\/INUSE to a third party$/m,
+  );
   const markdown = await runCli(['repro', '--markdown', '--reader', VIRTUAL_READER, '--pcsc-library', hidden]);
   assert.match(markdown.stdout, /^\| Hold \| proved by the holder's own SCardStatus/m);
   assert.equal(await readerIsFree(), true);
 });
 
-test('behind it, the El Capitan signature in the contender is still bug-reproduced, with the holder\'s evidence', async () => {
+test("behind it, the El Capitan signature in the contender is still bug-reproduced, with the holder's evidence", async () => {
   const elCapitan = await buildInterposer('el-capitan-proto-mismatch');
-  const result = await runCli(['repro', '--json', '--reader', VIRTUAL_READER, '--pcsc-library', hidden, '--contender-env', `SC_REPRO_PCSC_LIBRARY=${elCapitan}`]);
+  const result = await runCli([
+    'repro',
+    '--json',
+    '--reader',
+    VIRTUAL_READER,
+    '--pcsc-library',
+    hidden,
+    '--contender-env',
+    `SC_REPRO_PCSC_LIBRARY=${elCapitan}`,
+  ]);
   assert.equal(result.code, 1, result.stdout + result.stderr);
   const report = jsonOutput(result.stdout);
   assert.equal(report.verdict, 'bug-reproduced');

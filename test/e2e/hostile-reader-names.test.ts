@@ -30,7 +30,7 @@ interface Case {
   card?: VirtualCard;
 }
 
-const ODD = 'Lecteur été ✓ | `tick` it\'s \\back *x* <b>';
+const ODD = "Lecteur été ✓ | `tick` it's \\back *x* <b>";
 const CASES: Case[] = [
   {
     label: 'the odd name',
@@ -134,7 +134,10 @@ for (const c of CASES) {
       assert.equal(text.code, 0, text.stdout + text.stderr);
       const lines = text.stdout.split('\n');
       assert.equal(lines[0], `Using: ${c.text}`);
-      assert.match(lines[1]!, command === 'lock' ? /^Holding the reader with SCARD_SHARE_EXCLUSIVE/ : /^SCardConnect\(SCARD_SHARE_SHARED\) succeeded/);
+      assert.match(
+        lines[1]!,
+        command === 'lock' ? /^Holding the reader with SCARD_SHARE_EXCLUSIVE/ : /^SCardConnect\(SCARD_SHARE_SHARED\) succeeded/,
+      );
     }
   });
 
@@ -168,7 +171,10 @@ for (const c of CASES) {
     for (const line of markdown.split('\n').filter((l) => l.startsWith('|'))) {
       assert.equal(line.split(/(?<!\\)\|/).length, 4, line);
     }
-    assert.ok(markdown.includes(`   \`\`\`sh\n   ${shellQuote(['sc-repro', 'repro', '--markdown', '--reader', c.part])}\n   \`\`\``), markdown);
+    assert.ok(
+      markdown.includes(`   \`\`\`sh\n   ${shellQuote(['sc-repro', 'repro', '--markdown', '--reader', c.part])}\n   \`\`\``),
+      markdown,
+    );
   });
 }
 

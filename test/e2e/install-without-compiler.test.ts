@@ -23,7 +23,12 @@ const NO_SERVICE = { PCSCLITE_CSOCK_NAME: '/nonexistent/sc-repro/pcscd.comm' };
 /** Commands that exist in a clone only, or that do not reach a global install from another folder. */
 const CLONE_ONLY = /scripts\/|\bnpm ci\b|npm rebuild pcsclite/;
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd = ROOT,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -78,11 +83,18 @@ test('the install says nothing about sc-repro’s own scripts, and the package h
     [],
     output,
   );
-  for (const linked of ['CONTRIBUTING.md', 'docs/how-repro-decides.md', 'docs/architecture.md', 'LICENSE']) assert.equal(existsSync(join(packageDir, linked)), true, linked);
+  for (const linked of ['CONTRIBUTING.md', 'docs/how-repro-decides.md', 'docs/architecture.md', 'LICENSE'])
+    assert.equal(existsSync(join(packageDir, linked)), true, linked);
 });
 
 test('with the service unreachable, the first commands give hints that work for a global install', { timeout: 120_000 }, async () => {
-  const commands = [['readers'], ['repro'], ['--binding', 'pcsclite', 'readers'], ['doctor'], ['virtual-card', '--port', String(await closedPort())]];
+  const commands = [
+    ['readers'],
+    ['repro'],
+    ['--binding', 'pcsclite', 'readers'],
+    ['doctor'],
+    ['virtual-card', '--port', String(await closedPort())],
+  ];
   for (const args of commands) {
     const result = await run(cli, args, NO_SERVICE, dir);
     const output = result.stdout + result.stderr;
@@ -92,15 +104,23 @@ test('with the service unreachable, the first commands give hints that work for 
     assert.doesNotMatch(output, CLONE_ONLY, args.join(' '));
   }
   const addon = await run(cli, ['--binding', 'pcsclite', 'readers'], NO_SERVICE, dir);
-  assert.match(addon.stderr, /^hint: use `--binding ffi`, or install a C\+\+ toolchain and reinstall sc-repro: `npm install -g \.\/sc-repro-\d+\.\d+\.\d+\.tgz`/m);
+  assert.match(
+    addon.stderr,
+    /^hint: use `--binding ffi`, or install a C\+\+ toolchain and reinstall sc-repro: `npm install -g \.\/sc-repro-\d+\.\d+\.\d+\.tgz`/m,
+  );
   const vpcd = await run(cli, ['virtual-card', '--port', String(await closedPort())], {}, dir);
   assert.match(vpcd.stderr, /^hint: .*`sudo apt install pcscd vsmartcard-vpcd`, then `sudo systemctl restart pcscd`$/m);
 });
 
-test('a broken install: the addon without its native build, then koffi gone; each hint reaches the global copy', { timeout: 60_000 }, async () => {
+test('a broken install: the addon without its native build, then koffi gone; each hint reaches the global copy', {
+  timeout: 60_000,
+}, async () => {
   // The addon as after a failed or stale build: the package and its loader, no build/.
   for (const name of ['pcsclite', 'bindings', 'file-uri-to-path']) {
-    cpSync(join(ROOT, 'node_modules', name), join(packageDir, 'node_modules', name), { recursive: true, filter: (path) => !path.includes(`${name}/build`) });
+    cpSync(join(ROOT, 'node_modules', name), join(packageDir, 'node_modules', name), {
+      recursive: true,
+      filter: (path) => !path.includes(`${name}/build`),
+    });
   }
   const stale = await run(cli, ['--binding', 'pcsclite', 'readers'], NO_SERVICE, dir);
   assert.equal(stale.code, 2, stale.stderr);
@@ -112,6 +132,9 @@ test('a broken install: the addon without its native build, then koffi gone; eac
   const noKoffi = await run(cli, ['--binding', 'ffi', 'readers'], NO_SERVICE, dir);
   assert.equal(noKoffi.code, 2, noKoffi.stderr);
   assert.match(noKoffi.stderr, /^sc-repro: error: the ffi binding needs koffi/m);
-  assert.match(noKoffi.stderr, /^hint: reinstall sc-repro: `npm install -g \.\/sc-repro-\d+\.\d+\.\d+\.tgz`, from the folder that holds the package$/m);
+  assert.match(
+    noKoffi.stderr,
+    /^hint: reinstall sc-repro: `npm install -g \.\/sc-repro-\d+\.\d+\.\d+\.tgz`, from the folder that holds the package$/m,
+  );
   assert.doesNotMatch(noKoffi.stdout + noKoffi.stderr, CLONE_ONLY);
 });

@@ -14,7 +14,9 @@ const hasPyscard = spawnSync(PYTHON, ['-c', 'import smartcard']).status === 0;
 
 await useStack({ before, after });
 
-test('a lock held by sc-repro refuses pyscard connect.py with a sharing violation', { skip: !hasPyscard && 'python3-pyscard is not installed (scripts/setup.sh installs it)' }, async () => {
+test('a lock held by sc-repro refuses pyscard connect.py with a sharing violation', {
+  skip: !hasPyscard && 'python3-pyscard is not installed (scripts/setup.sh installs it)',
+}, async () => {
   const lock = startCli(['lock', '--hold', '10']);
   await lock.line(/^Holding/);
   const connect = spawnSync(PYTHON, [`${BASELINE}connect.py`], { encoding: 'utf8', timeout: 10_000 });
@@ -24,7 +26,9 @@ test('a lock held by sc-repro refuses pyscard connect.py with a sharing violatio
   assert.match(connect.stdout, /Sharing violation/);
 });
 
-test('a lock held by pyscard lock.py makes sc-repro connect report SCARD_E_SHARING_VIOLATION', { skip: !hasPyscard && 'python3-pyscard is not installed' }, async () => {
+test('a lock held by pyscard lock.py makes sc-repro connect report SCARD_E_SHARING_VIOLATION', {
+  skip: !hasPyscard && 'python3-pyscard is not installed',
+}, async () => {
   const lock = spawn(PYTHON, [`${BASELINE}lock.py`, '10'], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     let out = '';

@@ -34,7 +34,10 @@ test('connect as text names the code and says it is the expected answer', async 
   assert.equal(connect.code, 1);
   assert.match(connect.stdout, /^Using: Virtual PCD 00 00$/m);
   assert.match(connect.stdout, /SCARD_E_SHARING_VIOLATION \(0x8010000B\): Sharing violation\./);
-  assert.match(connect.stdout, /If another process holds the reader exclusively \(as `sc-repro lock` does by default\), this is the correct answer\./);
+  assert.match(
+    connect.stdout,
+    /If another process holds the reader exclusively \(as `sc-repro lock` does by default\), this is the correct answer\./,
+  );
 });
 
 test('after lock ends by itself, connect succeeds with exit 0', async () => {

@@ -51,13 +51,18 @@ const MEASURED_ON_PCSC_LITE: Record<string, string> = {
 for (const binding of ['pcsclite', 'ffi']) {
   test(`matrix --json --virtual --binding ${binding}: every scenario as expected, with the measured pcsc-lite answers, exit 0`, async () => {
     const { env, marker } = markedEnv();
-    const result = await runCli(['--binding', binding, 'matrix', '--json', '--virtual', '--blocked-after', '0.3'], { env, timeoutMs: 60_000 });
+    const result = await runCli(['--binding', binding, 'matrix', '--json', '--virtual', '--blocked-after', '0.3'], {
+      env,
+      timeoutMs: 60_000,
+    });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const report = jsonOutput(result.stdout);
     assert.equal(report.command, 'matrix');
     assert.deepEqual(report.environment.binding.roles, { holder: binding, contender: binding });
     assert.equal(report.exitCode, 0);
-    const observed = Object.fromEntries(report.rows.map((row: { scenario: { id: string }; observed: string }) => [row.scenario.id, row.observed]));
+    const observed = Object.fromEntries(
+      report.rows.map((row: { scenario: { id: string }; observed: string }) => [row.scenario.id, row.observed]),
+    );
     assert.deepEqual(observed, MEASURED_ON_PCSC_LITE);
     for (const row of report.rows) {
       assert.equal(row.verdict, 'not-affected', `${row.scenario.id}: ${row.reason}`);
@@ -71,7 +76,15 @@ for (const binding of ['pcsclite', 'ffi']) {
 }
 
 test('a blocked exclusive connect during a transaction succeeds once the holder lets go', async () => {
-  const result = await runCli(['repro', '--json', '--virtual', '--scenario', 'exclusive-connect-during-transaction', '--blocked-after', '0.5']);
+  const result = await runCli([
+    'repro',
+    '--json',
+    '--virtual',
+    '--scenario',
+    'exclusive-connect-during-transaction',
+    '--blocked-after',
+    '0.5',
+  ]);
   assert.equal(result.code, 0, result.stdout + result.stderr);
   const report = jsonOutput(result.stdout);
   assert.equal(report.observed.blocked, true);
@@ -102,13 +115,26 @@ test('scenarios lists the catalog with what this platform expects and the bugs c
     Object.fromEntries(listing.scenarios.map((s: { id: string; expectedHere: string }) => [s.id, s.expectedHere])),
     MEASURED_ON_PCSC_LITE,
   );
-  const calls = new Set(listing.scenarios.flatMap((s: { steps: Record<string, string[]> }) => Object.values(s.steps).flat().flatMap((step) => step.match(/SCard\w+/g) ?? [])));
-  for (const call of ['SCardBeginTransaction', 'SCardEndTransaction', 'SCardReconnect', 'SCardStatus', 'SCardTransmit', 'SCardCancel']) assert.ok(calls.has(call), `${call} among the steps`);
+  const calls = new Set(
+    listing.scenarios.flatMap((s: { steps: Record<string, string[]> }) =>
+      Object.values(s.steps)
+        .flat()
+        .flatMap((step) => step.match(/SCard\w+/g) ?? []),
+    ),
+  );
+  for (const call of ['SCardBeginTransaction', 'SCardEndTransaction', 'SCardReconnect', 'SCardStatus', 'SCardTransmit', 'SCardCancel'])
+    assert.ok(calls.has(call), `${call} among the steps`);
   const detail = await runCli(['scenarios', 'end-transaction-after-card-reinserted']);
   assert.equal(detail.code, 0, detail.stderr);
-  assert.match(detail.stdout, /^ {2}holder: +SCardConnect\(SHARED\) → SCardBeginTransaction → SCardEndTransaction\(SCARD_LEAVE_CARD\) \(judged\) → SCardStatus \(the transaction was not reset\) → SCardDisconnect\(SCARD_LEAVE_CARD\)$/m);
+  assert.match(
+    detail.stdout,
+    /^ {2}holder: +SCardConnect\(SHARED\) → SCardBeginTransaction → SCardEndTransaction\(SCARD_LEAVE_CARD\) \(judged\) → SCardStatus \(the transaction was not reset\) → SCardDisconnect\(SCARD_LEAVE_CARD\)$/m,
+  );
   assert.match(detail.stdout, /^ {2}card: +removed and inserted again before the judged call$/m);
   assert.match(detail.stdout, /^ {2}catches: Apple 44672548 \(SCARD_W_RESET_CARD\)/m);
   const text = await runCli(['scenarios']);
-  assert.match(text.stdout, /^yosemite-shared-connect {2}Shared connect while another process holds a shared connection\n {2}expected on linux-pcsclite: SCARD_S_SUCCESS\n {2}catches: Apple 21703315 \(blocked\)/m);
+  assert.match(
+    text.stdout,
+    /^yosemite-shared-connect {2}Shared connect while another process holds a shared connection\n {2}expected on linux-pcsclite: SCARD_S_SUCCESS\n {2}catches: Apple 21703315 \(blocked\)/m,
+  );
 });

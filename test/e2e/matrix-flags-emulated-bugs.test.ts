@@ -24,7 +24,11 @@ interface Row {
 }
 
 function deviations(rows: Row[]): Record<string, string> {
-  return Object.fromEntries(rows.filter((row) => row.verdict !== 'not-affected').map((row) => [row.scenario.id, `${row.verdict} ${row.observed} ${row.knownBug?.vendorBug ?? '-'}`]));
+  return Object.fromEntries(
+    rows
+      .filter((row) => row.verdict !== 'not-affected')
+      .map((row) => [row.scenario.id, `${row.verdict} ${row.observed} ${row.knownBug?.vendorBug ?? '-'}`]),
+  );
 }
 
 /** The whole catalog on the built-in card: exit 1, and exactly `expected` deviate. */
@@ -39,7 +43,9 @@ async function assertMatrixFlags(roleEnv: string[], expected: Record<string, str
 
 test('El Capitan SCardConnect emulation (LD_PRELOAD): only el-capitan-scardconnect, Apple 23646838', async () => {
   const preload = await buildInterposer('el-capitan-proto-mismatch');
-  await assertMatrixFlags(['--contender-env', `LD_PRELOAD=${preload}`], { 'el-capitan-scardconnect': 'bug-reproduced SCARD_E_PROTO_MISMATCH 23646838' });
+  await assertMatrixFlags(['--contender-env', `LD_PRELOAD=${preload}`], {
+    'el-capitan-scardconnect': 'bug-reproduced SCARD_E_PROTO_MISMATCH 23646838',
+  });
 });
 
 test("Yosemite shared-connect emulation: every row where the contender's shared connect meets the holder, Apple 21703315", async () => {
@@ -60,7 +66,9 @@ test("Yosemite shared-connect emulation: every row where the contender's shared 
 
 test('El Capitan SCardBeginTransaction codes emulation: RESET for REMOVED after reinsertion, Apple 23900844', async () => {
   const library = await buildInterposer('begin-transaction-reset-for-removed');
-  await assertMatrixFlags(['--holder-env', `SC_REPRO_PCSC_LIBRARY=${library}`], { 'begin-transaction-after-card-reinserted': 'bug-reproduced SCARD_W_RESET_CARD 23900844' });
+  await assertMatrixFlags(['--holder-env', `SC_REPRO_PCSC_LIBRARY=${library}`], {
+    'begin-transaction-after-card-reinserted': 'bug-reproduced SCARD_W_RESET_CARD 23900844',
+  });
 });
 
 test('Yosemite reset-not-reported emulation: SCardBeginTransaction and SCardStatus succeed after a reset, Apple 19263926 and 19264087', async () => {

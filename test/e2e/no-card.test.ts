@@ -19,10 +19,17 @@ test('connect with no card: SCARD_E_NO_SMARTCARD, a hint, exit 2', async () => {
 });
 
 test('a reader that is not there, by index or by name, is exit 2 with the list of readers, as a missing card is', async () => {
-  for (const args of [['connect', '--reader', '9'], ['lock', '--reader', '9'], ['connect', '--reader', 'nosuch']]) {
+  for (const args of [
+    ['connect', '--reader', '9'],
+    ['lock', '--reader', '9'],
+    ['connect', '--reader', 'nosuch'],
+  ]) {
     const result = await runCli(args);
     assert.equal(result.code, 2, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
-    assert.match(result.stderr, /^sc-repro: error: no reader (9: there are 2|matches "nosuch"); readers: 0: "Virtual PCD 00 00", 1: "Virtual PCD 00 01"\n/);
+    assert.match(
+      result.stderr,
+      /^sc-repro: error: no reader (9: there are 2|matches "nosuch"); readers: 0: "Virtual PCD 00 00", 1: "Virtual PCD 00 01"\n/,
+    );
     assert.match(result.stderr, /^hint: connect a reader/m);
   }
   const json = jsonOutput((await runCli(['connect', '--json', '--reader', '9'])).stdout);

@@ -20,7 +20,17 @@ await useStack({ before, after });
 const STACK_TRACE = /\n\s+at .+:\d+:\d+/;
 
 function report(stdout: string) {
-  return jsonOutput(stdout) as { verdict: string; reason: string; notes: string[]; reader: { name: string }; observed: { blocked?: boolean } | null; knownBug: { vendorBug: string } | null; repeat?: { count: number }; stoppedEarly: string | null; trace?: { role: string; call: string; args: { mode?: string }; durationMs: number }[] };
+  return jsonOutput(stdout) as {
+    verdict: string;
+    reason: string;
+    notes: string[];
+    reader: { name: string };
+    observed: { blocked?: boolean } | null;
+    knownBug: { vendorBug: string } | null;
+    repeat?: { count: number };
+    stoppedEarly: string | null;
+    trace?: { role: string; call: string; args: { mode?: string }; durationMs: number }[];
+  };
 }
 
 test('a slow SCardConnect around --blocked-after (-5 %, +5 %, +100 %) is judged by its code: not-affected', async () => {
@@ -29,8 +39,18 @@ test('a slow SCardConnect around --blocked-after (-5 %, +5 %, +100 %) is judged 
   for (const scenario of ['el-capitan-scardconnect', 'yosemite-shared-connect']) {
     for (const factor of [0.95, 1.05, 2]) {
       const result = await runCli([
-        'repro', '--json', '--reader', VIRTUAL_READER, '--scenario', scenario, '--blocked-after', String(blockedAfterMs / 1000),
-        '--contender-env', `LD_PRELOAD=${slow}`, '--contender-env', `SC_REPRO_SLOW_MS=${Math.round(blockedAfterMs * factor)}`,
+        'repro',
+        '--json',
+        '--reader',
+        VIRTUAL_READER,
+        '--scenario',
+        scenario,
+        '--blocked-after',
+        String(blockedAfterMs / 1000),
+        '--contender-env',
+        `LD_PRELOAD=${slow}`,
+        '--contender-env',
+        `SC_REPRO_SLOW_MS=${Math.round(blockedAfterMs * factor)}`,
       ]);
       const label = `${scenario} at ${factor}x`;
       assert.equal(result.code, 0, `${label}: ${result.stdout}${result.stderr}`);
@@ -42,7 +62,18 @@ test('a slow SCardConnect around --blocked-after (-5 %, +5 %, +100 %) is judged 
 test('a contender slow by 1.05 s with the default --blocked-after: not-affected in both scenarios', async () => {
   const slow = await buildInterposer('slow-connect');
   for (const scenario of ['el-capitan-scardconnect', 'yosemite-shared-connect']) {
-    const result = await runCli(['repro', '--json', '--reader', VIRTUAL_READER, '--scenario', scenario, '--contender-env', `LD_PRELOAD=${slow}`, '--contender-env', 'SC_REPRO_SLOW_MS=1050']);
+    const result = await runCli([
+      'repro',
+      '--json',
+      '--reader',
+      VIRTUAL_READER,
+      '--scenario',
+      scenario,
+      '--contender-env',
+      `LD_PRELOAD=${slow}`,
+      '--contender-env',
+      'SC_REPRO_SLOW_MS=1050',
+    ]);
     assert.equal(result.code, 0, `${scenario}: ${result.stdout}${result.stderr}`);
     assert.equal(report(result.stdout).verdict, 'not-affected');
   }
@@ -51,12 +82,26 @@ test('a contender slow by 1.05 s with the default --blocked-after: not-affected 
 test('--blocked-after below its floor is bad usage, with the floor in the message', async () => {
   const result = await runCli(['repro', '--blocked-after', '0.001']);
   assert.equal(result.code, 64);
-  assert.equal(result.stderr.trim(), "sc-repro: error: --blocked-after must be at least 0.1 and at most 86400 seconds, got '0.001'; see `sc-repro repro --help`");
+  assert.equal(
+    result.stderr.trim(),
+    "sc-repro: error: --blocked-after must be at least 0.1 and at most 86400 seconds, got '0.001'; see `sc-repro repro --help`",
+  );
 });
 
 test('a call that really waits for the holder is still blocked, and names Apple 21703315', async () => {
   const waits = await buildInterposer('shared-connect-blocks');
-  const result = await runCli(['repro', '--json', '--reader', VIRTUAL_READER, '--scenario', 'yosemite-shared-connect', '--blocked-after', '0.3', '--contender-env', `LD_PRELOAD=${waits}`]);
+  const result = await runCli([
+    'repro',
+    '--json',
+    '--reader',
+    VIRTUAL_READER,
+    '--scenario',
+    'yosemite-shared-connect',
+    '--blocked-after',
+    '0.3',
+    '--contender-env',
+    `LD_PRELOAD=${waits}`,
+  ]);
   assert.equal(result.code, 1, result.stdout + result.stderr);
   const json = report(result.stdout);
   assert.equal(json.verdict, 'bug-reproduced');
@@ -67,7 +112,17 @@ test('a call that really waits for the holder is still blocked, and names Apple 
 test('a call that waits is named: a DIRECT connect waiting is no Yosemite bug, and no known bug at all', async () => {
   const waits = await buildInterposer('shared-connect-blocks');
   // direct-connect-protocol-undefined: SCardConnect(SHARED), SCardDisconnect(UNPOWER), then the judged SCardConnect(DIRECT), which waits here.
-  const args = ['repro', '--json', '--reader', VIRTUAL_READER, '--scenario', 'direct-connect-protocol-undefined', '--blocked-after', '0.3', '--trace'];
+  const args = [
+    'repro',
+    '--json',
+    '--reader',
+    VIRTUAL_READER,
+    '--scenario',
+    'direct-connect-protocol-undefined',
+    '--blocked-after',
+    '0.3',
+    '--trace',
+  ];
   const direct = await runCli([...args, '--contender-env', `LD_PRELOAD=${waits}`, '--contender-env', 'SC_REPRO_BLOCK_MODE=direct']);
   assert.equal(direct.code, 1, direct.stdout + direct.stderr);
   const json = report(direct.stdout);
@@ -76,7 +131,10 @@ test('a call that waits is named: a DIRECT connect waiting is no Yosemite bug, a
   assert.match(json.reason, /blocked \(SCardConnect\(DIRECT\) waited for the holder to let go\)/);
   const slow = json.trace!.filter((call) => call.role === 'contender' && call.durationMs >= 300);
   // The call waited in both holds: the first, and the second that confirms it, let go later.
-  assert.deepEqual(slow.map((call) => `${call.call} ${call.args.mode}`), ['SCardConnect direct', 'SCardConnect direct']);
+  assert.deepEqual(
+    slow.map((call) => `${call.call} ${call.args.mode}`),
+    ['SCardConnect direct', 'SCardConnect direct'],
+  );
   // The shared connect of the same act waiting is the Yosemite bug.
   const shared = report((await runCli([...args, '--contender-env', `LD_PRELOAD=${waits}`])).stdout);
   assert.deepEqual([shared.verdict, shared.knownBug?.vendorBug], ['bug-reproduced', '21703315']);
@@ -86,7 +144,9 @@ test('a reversed reader list in either role changes nothing: both act on the rea
   const reverse = await buildInterposer('reverse-reader-list');
   // The interposer works: a process that lists readers under it sees them reversed.
   const plain = jsonOutput((await runCli(['readers', '--json'])).stdout).readers.map((r: { reader: string }) => r.reader);
-  const reversed = jsonOutput((await runCli(['readers', '--json'], { env: { LD_PRELOAD: reverse } })).stdout).readers.map((r: { reader: string }) => r.reader);
+  const reversed = jsonOutput((await runCli(['readers', '--json'], { env: { LD_PRELOAD: reverse } })).stdout).readers.map(
+    (r: { reader: string }) => r.reader,
+  );
   assert.ok(plain.length >= 2, `two readers are needed: ${plain}`);
   assert.deepEqual(reversed, [...plain].reverse());
   for (const role of ['holder', 'contender']) {
@@ -102,7 +162,16 @@ test('a reversed reader list in either role changes nothing: both act on the rea
 
 test('a failing SCardDisconnect after the judged connect is a note, not the observation', async () => {
   const fails = await buildInterposer('disconnect-fails');
-  const result = await runCli(['repro', '--json', '--reader', VIRTUAL_READER, '--scenario', 'yosemite-shared-connect', '--contender-env', `LD_PRELOAD=${fails}`]);
+  const result = await runCli([
+    'repro',
+    '--json',
+    '--reader',
+    VIRTUAL_READER,
+    '--scenario',
+    'yosemite-shared-connect',
+    '--contender-env',
+    `LD_PRELOAD=${fails}`,
+  ]);
   assert.equal(result.code, 0, result.stdout + result.stderr);
   const json = report(result.stdout);
   assert.equal(json.verdict, 'not-affected');
@@ -116,13 +185,16 @@ test('a failing SCardDisconnect after the judged connect is a note, not the obse
  * keep answering meanwhile.
  */
 function shell(line: string): Promise<{ code: number; stderr: string }> {
-  const child = spawn('bash', ['-c', `${line}; exit "\${PIPESTATUS[0]}"`], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('bash', ['-c', `${line}; exit "\${PIPESTATUS[0]}"`], {
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stderr })));
 }
 
-test('a closed stdout (| true) drops the rest quietly and keeps the verdict\'s exit code', async () => {
+test("a closed stdout (| true) drops the rest quietly and keeps the verdict's exit code", async () => {
   const cli = `node ${JSON.stringify(CLI)}`;
   const reader = `--reader ${JSON.stringify(VIRTUAL_READER)}`;
   for (const [command, code] of [

@@ -66,12 +66,18 @@ for (const [label, args] of [
     assert.equal(result.code, 64, result.stdout + result.stderr);
     const lines = result.stderr.trimEnd().split('\n');
     assert.equal(lines.length, 1, result.stderr);
-    assert.equal(lines[0], `sc-repro: error: --output ${path}: nobody reads this pipe; start its reader first; see \`sc-repro ${args[0]} --help\``);
+    assert.equal(
+      lines[0],
+      `sc-repro: error: --output ${path}: nobody reads this pipe; start its reader first; see \`sc-repro ${args[0]} --help\``,
+    );
     assert.doesNotMatch(result.stderr, STACK_TRACE);
     // Nothing ran: no progress, no report, only the usage error's JSON when --json asked for one.
     if ((args as readonly string[]).includes('--json')) {
       const json = jsonOutput(result.stdout);
-      assert.deepEqual([json.command, json.ok, json.exitCode, json.message], [args[0], false, 64, lines[0]!.replace('sc-repro: error: ', '')]);
+      assert.deepEqual(
+        [json.command, json.ok, json.exitCode, json.message],
+        [args[0], false, 64, lines[0]!.replace('sc-repro: error: ', '')],
+      );
     } else {
       assert.equal(result.stdout, '');
     }
@@ -100,7 +106,10 @@ test('-o a FIFO that cat reads: the reader that was there when the command start
   const reader = spawn('sh', ['-c', 'exec cat "$1" > "$2"', 'sh', path, file], { stdio: 'ignore' });
   const readerDone = new Promise<number | null>((resolve) => reader.on('close', resolve));
   // cat waits in open() for a writer; from then on the FIFO has a reader.
-  await waitUntil(() => /^(wait_for_partner|fifo_open)$/.test(readFileSync(`/proc/${reader.pid}/wchan`, 'utf8').trim()), 'cat never opened the FIFO');
+  await waitUntil(
+    () => /^(wait_for_partner|fifo_open)$/.test(readFileSync(`/proc/${reader.pid}/wchan`, 'utf8').trim()),
+    'cat never opened the FIFO',
+  );
   const { env, marker } = markedEnv();
   const result = await runCli(['repro', '--reader', VIRTUAL_READER, '--json', '--output', path], { env, timeoutMs: HANG_MS });
   if (result.signal) reader.kill();
@@ -133,7 +142,11 @@ test('-o a FIFO that is full and read late: the report waits for its reader with
   assert.equal(result.code, 0, result.stdout + result.stderr);
   assert.match(result.stdout, new RegExp(`^Report written to ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
   const received = readFileSync(file);
-  assert.equal(received.subarray(0, FILL).every((byte) => byte === 0), true, 'the filler came first');
+  assert.equal(
+    received.subarray(0, FILL).every((byte) => byte === 0),
+    true,
+    'the filler came first',
+  );
   const json = jsonOutput(received.subarray(FILL).toString('utf8'));
   assert.deepEqual([json.command, json.verdict, json.exitCode], ['repro', 'not-affected', 0]);
 });

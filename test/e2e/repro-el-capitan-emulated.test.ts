@@ -34,7 +34,10 @@ test('the manual flow under the emulation: connect, while lock holds, gets PROTO
     await lock.line(/^Holding/);
     const connect = await runCli(['connect', '--reader', VIRTUAL_READER], { env: { LD_PRELOAD: preload } });
     assert.equal(connect.code, 1, connect.stdout + connect.stderr);
-    assert.match(connect.stdout, /^SCardConnect\(SCARD_SHARE_SHARED\) failed: SCARD_E_PROTO_MISMATCH \(0x8010000F\): Card protocol mismatch\.$/m);
+    assert.match(
+      connect.stdout,
+      /^SCardConnect\(SCARD_SHARE_SHARED\) failed: SCARD_E_PROTO_MISMATCH \(0x8010000F\): Card protocol mismatch\.$/m,
+    );
     assert.match(connect.stdout, /this is the signature of Apple bug 23646838/);
     // The same connect without the interposer: the correct answer.
     const plain = await runCli(['connect', '--reader', VIRTUAL_READER, '--json']);

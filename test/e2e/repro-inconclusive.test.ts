@@ -50,7 +50,18 @@ test('a holder killed with SIGKILL mid-run: inconclusive, exit 2, no hang, reade
 // The transaction scenario makes the interrupt land at the worst moment: the
 // holder inside a PC/SC transaction and the contender blocked in SCardConnect.
 test('SIGINT during a run: inconclusive, children gone, reader free, exit 130', async () => {
-  const repro = startCli(['repro', '--json', '--reader', VIRTUAL_READER, '--scenario', 'exclusive-connect-during-transaction', '--hold', '30', '--blocked-after', '20']);
+  const repro = startCli([
+    'repro',
+    '--json',
+    '--reader',
+    VIRTUAL_READER,
+    '--scenario',
+    'exclusive-connect-during-transaction',
+    '--hold',
+    '30',
+    '--blocked-after',
+    '20',
+  ]);
   const held = await readerStatus(VIRTUAL_READER, (status) => status.flags.includes('INUSE'), 5000);
   assert.ok(held.flags.includes('INUSE'), `the holder never held: ${held.flags}`);
   await new Promise((resolve) => setTimeout(resolve, 300));

@@ -37,7 +37,8 @@ test('repro --repeat 20 --trace --json: the trace is the calls of the one run sh
   assert.equal(result.code, 0, result.stdout + result.stderr);
   const report = jsonOutput(result.stdout);
   assert.deepEqual([report.repeat.count, report.repeat.shownRun], [20, 1]);
-  const calls = (role: string, call: string) => report.trace.filter((entry: { role: string; call: string }) => entry.role === role && entry.call === call).length;
+  const calls = (role: string, call: string) =>
+    report.trace.filter((entry: { role: string; call: string }) => entry.role === role && entry.call === call).length;
   // One run: the holder took the reader once, and the contender made its judged connect once.
   assert.equal(calls('holder', 'SCardConnect'), 1);
   assert.equal(calls('contender', 'SCardConnect'), 1);

@@ -32,7 +32,13 @@ const CRASHES: Fault[] = [
   { role: 'holder', call: 'SCardConnect', reason: /the holder died before it could report holding the reader/ },
   { role: 'holder', call: 'SCardConnect', when: 'after', reason: /the holder died before it could report holding the reader/ },
   // The card-reset scenario has the holder transmit twice: once to take the reader, once to observe.
-  { role: 'holder', call: 'SCardTransmit', nth: 2, scenario: 'el-capitan-scardtransmit', reason: /the holder died before it could make its SCardTransmit/ },
+  {
+    role: 'holder',
+    call: 'SCardTransmit',
+    nth: 2,
+    scenario: 'el-capitan-scardtransmit',
+    reason: /the holder died before it could make its SCardTransmit/,
+  },
   { role: 'holder', call: 'SCardDisconnect', reason: /the holder died before it could report its release/ },
   { role: 'contender', call: 'SCardEstablishContext', reason: /the contender died before it could answer/ },
   { role: 'contender', call: 'SCardConnect', reason: /the contender died before it could answer/ },
@@ -40,7 +46,13 @@ const CRASHES: Fault[] = [
 ];
 
 function faultArgs(fault: Fault, extra: Record<string, string> = {}): string[] {
-  const env = { LD_PRELOAD: shim, SC_REPRO_FAULT_CALL: fault.call, SC_REPRO_FAULT_WHEN: fault.when ?? 'before', SC_REPRO_FAULT_NTH: String(fault.nth ?? 1), ...extra };
+  const env = {
+    LD_PRELOAD: shim,
+    SC_REPRO_FAULT_CALL: fault.call,
+    SC_REPRO_FAULT_WHEN: fault.when ?? 'before',
+    SC_REPRO_FAULT_NTH: String(fault.nth ?? 1),
+    ...extra,
+  };
   return Object.entries(env).flatMap(([key, value]) => [`--${fault.role}-env`, `${key}=${value}`]);
 }
 
@@ -66,7 +78,17 @@ test('a contender whose SCardConnect never returns: inconclusive within the bloc
   const { env, marker } = markedEnv();
   const fault: Fault = { role: 'contender', call: 'SCardConnect', reason: /never/ };
   const result = await runCli(
-    ['repro', '--json', '--reader', VIRTUAL_READER, '--blocked-after', '1', '--timeout', '1', ...faultArgs(fault, { SC_REPRO_FAULT_ACTION: 'hang' })],
+    [
+      'repro',
+      '--json',
+      '--reader',
+      VIRTUAL_READER,
+      '--blocked-after',
+      '1',
+      '--timeout',
+      '1',
+      ...faultArgs(fault, { SC_REPRO_FAULT_ACTION: 'hang' }),
+    ],
     { env },
   );
   const report = jsonOutput(result.stdout);

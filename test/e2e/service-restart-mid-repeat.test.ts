@@ -10,7 +10,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { startPcscStack, insertCard, killPcscd, pcscdRunning, vpcdListening, readerIsFree, readerStatus, VIRTUAL_READER, type PcscStack } from '../support/pcsc-stack.js';
+import {
+  startPcscStack,
+  insertCard,
+  killPcscd,
+  pcscdRunning,
+  vpcdListening,
+  readerIsFree,
+  readerStatus,
+  VIRTUAL_READER,
+  type PcscStack,
+} from '../support/pcsc-stack.js';
 import { runCli, startCli, jsonOutput } from '../support/cli.js';
 import { markedEnv, processesWithMarker } from '../support/process-table.js';
 import { seeded, seedFromEnv } from '../support/seeded-random.js';
@@ -73,7 +83,11 @@ async function restartPcscd(signal: NodeJS.Signals): Promise<void> {
   card = undefined;
   if (SOCKET_ACTIVATED) {
     // systemd starts pcscd again for its next client.
-    await until(async () => (await runCli(['readers', '--json'])).code === 0 && vpcdListening(), 10_000, 'pcscd to come back on its socket with the vpcd reader');
+    await until(
+      async () => (await runCli(['readers', '--json'])).code === 0 && vpcdListening(),
+      10_000,
+      'pcscd to come back on its socket with the vpcd reader',
+    );
   } else if (machineDaemon) {
     await startDaemon();
     await until(() => vpcdListening(), 10_000, 'the restarted pcscd to load the vpcd reader');
@@ -90,7 +104,9 @@ interface Report {
   stoppedEarly: string | null;
 }
 
-test(`pcscd killed and restarted at ${TRIES} random moments of repro --repeat 1000: never exit 1, never judged, everything back`, { timeout: TRIES * 60_000 }, async () => {
+test(`pcscd killed and restarted at ${TRIES} random moments of repro --repeat 1000: never exit 1, never judged, everything back`, {
+  timeout: TRIES * 60_000,
+}, async () => {
   const tally: Record<string, number> = {};
   let landed = 0;
   for (let i = 0; i < TRIES; i++) {

@@ -5,7 +5,15 @@
 // at start is no-service.test.ts.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPcscStack, insertCard, killPcscd, readerIsFree, readerStatus, VIRTUAL_READER, type PcscStack } from '../support/pcsc-stack.js';
+import {
+  startPcscStack,
+  insertCard,
+  killPcscd,
+  readerIsFree,
+  readerStatus,
+  VIRTUAL_READER,
+  type PcscStack,
+} from '../support/pcsc-stack.js';
 import { startCli, type RunningCli, jsonOutput } from '../support/cli.js';
 import { markedEnv, processesWithMarker } from '../support/process-table.js';
 import type { VirtualCard } from '../../src/virtual-card/vpcd-card.js';

@@ -38,7 +38,11 @@ test('repro --virtual -o r.md -o r.json -o r.txt: three formats of one run, no e
   assert.match(markdown, /^### sc-repro: not-affected — /);
   assert.match(markdown, /`SCARD_E_SHARING_VIOLATION`/, 'names in code spans');
   assert.match(text, /^✔ NOT-AFFECTED {2}the stack answered SCARD_E_SHARING_VIOLATION, as expected$/m);
-  for (const [name, content] of [['r.md', markdown], ['r.json', readFileSync(json, 'utf8')], ['r.txt', text]] as const) {
+  for (const [name, content] of [
+    ['r.md', markdown],
+    ['r.json', readFileSync(json, 'utf8')],
+    ['r.txt', text],
+  ] as const) {
     assert.doesNotMatch(content, ESCAPE, `${name}: ${JSON.stringify(content.slice(0, 200))}`);
   }
 
@@ -46,7 +50,11 @@ test('repro --virtual -o r.md -o r.json -o r.txt: three formats of one run, no e
   const t = report.timeline;
   assert.equal(typeof t.attempt, 'number', JSON.stringify(t));
   assert.equal(typeof t.holdMs, 'number', JSON.stringify(t));
-  for (const [label, ms] of [['reader held', t.readerHeld], ['contender attempt', t.attempt], ['answer', t.answer]] as const) {
+  for (const [label, ms] of [
+    ['reader held', t.readerHeld],
+    ['contender attempt', t.attempt],
+    ['answer', t.answer],
+  ] as const) {
     assert.match(text, new RegExp(`^ +${escaped(ms.toFixed(1))}  ${label}$`, 'm'), `${label} ${ms} in r.txt`);
     assert.match(markdown, new RegExp(`^\\| ${label} \\| ${escaped(ms.toFixed(1))} \\|$`, 'm'), `${label} ${ms} in r.md`);
   }
@@ -66,14 +74,20 @@ test('repro --virtual -o r.md -o r.json -o r.txt: three formats of one run, no e
 test('matrix -o m.json -o m.md: both formats of one run', async () => {
   const [json, md] = ['m.json', 'm.md'].map((name) => join(folder, name)) as [string, string];
   const only = 'el-capitan-scardconnect,yosemite-shared-connect';
-  const result = await runCli(['matrix', '--virtual', '--only', only, '--output', json, '--output', md], { env: COLOUR, timeoutMs: 60_000 });
+  const result = await runCli(['matrix', '--virtual', '--only', only, '--output', json, '--output', md], {
+    env: COLOUR,
+    timeoutMs: 60_000,
+  });
   assert.equal(result.code, 0, result.stdout + result.stderr);
   const report = jsonOutput(readFileSync(json, 'utf8'));
   assert.equal(report.command, 'matrix');
-  assert.deepEqual(report.rows.map((row: { scenario: { id: string }; verdict: string }) => [row.scenario.id, row.verdict]), [
-    ['el-capitan-scardconnect', 'not-affected'],
-    ['yosemite-shared-connect', 'not-affected'],
-  ]);
+  assert.deepEqual(
+    report.rows.map((row: { scenario: { id: string }; verdict: string }) => [row.scenario.id, row.verdict]),
+    [
+      ['el-capitan-scardconnect', 'not-affected'],
+      ['yosemite-shared-connect', 'not-affected'],
+    ],
+  );
   const markdown = readFileSync(md, 'utf8');
   assert.doesNotMatch(markdown, ESCAPE);
   assert.match(markdown, /`el-capitan-scardconnect`/);

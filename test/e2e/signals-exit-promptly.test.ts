@@ -86,8 +86,14 @@ for (const [command, { args, windowMs, finishes }] of Object.entries(COMMANDS)) 
         // finishes, its own result when the work was already done.
         const ownHandler = result.code === SIGNAL_EXIT[signal];
         const diedOfSignal = result.signal === signal;
-        const alreadyDone = finishes && result.code === 0 && (json ? jsonOutput(result.stdout).ok === true : /^SCardConnect\(.*\) succeeded/m.test(result.stdout));
-        assert.ok(ownHandler || diedOfSignal || alreadyDone, `${label}: exit ${result.code} signal ${result.signal}\n${result.stdout}${result.stderr}`);
+        const alreadyDone =
+          finishes &&
+          result.code === 0 &&
+          (json ? jsonOutput(result.stdout).ok === true : /^SCardConnect\(.*\) succeeded/m.test(result.stdout));
+        assert.ok(
+          ownHandler || diedOfSignal || alreadyDone,
+          `${label}: exit ${result.code} signal ${result.signal}\n${result.stdout}${result.stderr}`,
+        );
         assertSaysItsCode(result, json, signal, label);
         assert.doesNotMatch(result.stderr, /\bat .+:\d+:\d+/, `${label}: a stack trace`);
         assert.deepEqual(processesWithMarker(marker), [], `${label}: processes left behind`);
@@ -100,13 +106,23 @@ for (const [command, { args, windowMs, finishes }] of Object.entries(COMMANDS)) 
   }
 }
 
-test('SIGINT to a connect stuck behind another process\'s transaction: exit 130 within 500 ms', async () => {
+test("SIGINT to a connect stuck behind another process's transaction: exit 130 within 500 ms", async () => {
   // A served holder inside SCardBeginTransaction: pcsc-lite makes an exclusive connect wait for it.
   const holder = new RoleProcess('holder');
   try {
     const ready = await holder.reply(-1, ['ready'], 10_000);
     assert.ok('message' in ready, JSON.stringify(ready));
-    const held = await holder.reply(holder.request({ type: 'hold', reader: VIRTUAL_READER, plan: { mode: 'shared', transaction: true }, then: null, proveByStatus: false }), ['held'], 5000);
+    const held = await holder.reply(
+      holder.request({
+        type: 'hold',
+        reader: VIRTUAL_READER,
+        plan: { mode: 'shared', transaction: true },
+        then: null,
+        proveByStatus: false,
+      }),
+      ['held'],
+      5000,
+    );
     assert.ok('message' in held && held.message.type === 'held', JSON.stringify(held));
     const { env, marker } = markedEnv();
     const connect = startCli(['connect', '--reader', VIRTUAL_READER, '--mode', 'exclusive'], { env });
@@ -181,7 +197,11 @@ for (const json of [false, true]) {
     const { env, marker } = markedEnv();
     const lock = startCli(['lock', '--reader', VIRTUAL_READER, '--hold', '60', ...(json ? ['--json'] : [])], { env });
     // Watched, not probed: a connect of our own could take the reader before the lock does.
-    if (json) assert.ok((await readerStatus(VIRTUAL_READER, (status) => status.flags.includes('EXCLUSIVE'), 5000)).flags.includes('EXCLUSIVE'), 'the lock never held');
+    if (json)
+      assert.ok(
+        (await readerStatus(VIRTUAL_READER, (status) => status.flags.includes('EXCLUSIVE'), 5000)).flags.includes('EXCLUSIVE'),
+        'the lock never held',
+      );
     else await lock.line(/^Holding/);
     lock.child.kill('SIGHUP');
     const result = await lock.done;

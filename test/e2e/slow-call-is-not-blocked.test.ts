@@ -31,10 +31,23 @@ interface Report {
 }
 
 async function reproWith(interposer: string, scenario: string, slowMs: number) {
-  const result = await runCli([
-    'repro', '--json', '--reader', VIRTUAL_READER, '--scenario', scenario, '--blocked-after', String(BLOCKED_AFTER_MS / 1000),
-    '--contender-env', `LD_PRELOAD=${interposer}`, '--contender-env', `SC_REPRO_SLOW_MS=${slowMs}`,
-  ], { timeoutMs: 60_000 });
+  const result = await runCli(
+    [
+      'repro',
+      '--json',
+      '--reader',
+      VIRTUAL_READER,
+      '--scenario',
+      scenario,
+      '--blocked-after',
+      String(BLOCKED_AFTER_MS / 1000),
+      '--contender-env',
+      `LD_PRELOAD=${interposer}`,
+      '--contender-env',
+      `SC_REPRO_SLOW_MS=${slowMs}`,
+    ],
+    { timeoutMs: 60_000 },
+  );
   assert.ok(result.stdout.trim(), `${scenario} with a connect ${slowMs} ms slow: no output, exit ${result.code}: ${result.stderr}`);
   return { code: result.code, json: jsonOutput(result.stdout) as Report };
 }
@@ -51,13 +64,21 @@ async function runEach(interposer: string, scenarios: string[], slowMs: number) 
     seen.push({ scenario, verdict: json.verdict, code, reason: json.reason });
   }
   const summary = seen.map((run) => `${run.scenario}: ${run.verdict} (exit ${run.code}): ${run.reason}`).join('\n  ');
-  assert.deepEqual(seen.filter((run) => run.code === 1).map((run) => run.scenario), [], `false verdicts with a connect ${slowMs} ms slow:\n  ${summary}`);
+  assert.deepEqual(
+    seen.filter((run) => run.code === 1).map((run) => run.scenario),
+    [],
+    `false verdicts with a connect ${slowMs} ms slow:\n  ${summary}`,
+  );
   return { seen, summary };
 }
 
 async function assertEach(interposer: string, scenarios: string[], slowMs: number, verdict: string, code: number, reason?: RegExp) {
   const { seen, summary } = await runEach(interposer, scenarios, slowMs);
-  assert.deepEqual(seen.map((run) => `${run.scenario}: ${run.verdict} (exit ${run.code})`), scenarios.map((scenario) => `${scenario}: ${verdict} (exit ${code})`), summary);
+  assert.deepEqual(
+    seen.map((run) => `${run.scenario}: ${run.verdict} (exit ${run.code})`),
+    scenarios.map((scenario) => `${scenario}: ${verdict} (exit ${code})`),
+    summary,
+  );
   if (reason) for (const run of seen) assert.match(run.reason, reason, `${run.scenario}: ${run.reason}`);
 }
 
@@ -66,7 +87,11 @@ test('a connect slow by 3B - 5 % returns while the reader is held: judged by its
   // and the control then shows the stack is slow here. Either is honest; exit 1 never is.
   const { seen, summary } = await runEach(await buildInterposer('slow-connect'), SCENARIOS, Math.round(RELEASE_MS * 0.95));
   for (const run of seen) {
-    assert.ok((run.verdict === 'not-affected' && run.code === 0) || (run.verdict === 'inconclusive' && run.code === 2 && SLOW_HERE.test(run.reason)), summary);
+    assert.ok(
+      (run.verdict === 'not-affected' && run.code === 0) ||
+        (run.verdict === 'inconclusive' && run.code === 2 && SLOW_HERE.test(run.reason)),
+      summary,
+    );
   }
   assert.equal(await readerIsFree(), true);
 });
@@ -79,16 +104,36 @@ for (const slowMs of [Math.round(RELEASE_MS * 1.05), RELEASE_MS + 400]) {
 }
 
 test('a connect slow only while the reader is held, that never waits for the release: inconclusive, exit 2', async () => {
-  await assertEach(await buildInterposer('slow-when-held'), ['yosemite-shared-connect', 'el-capitan-scardconnect'], Math.round(RELEASE_MS * 1.05), 'inconclusive', 2, NOT_FOLLOWING);
+  await assertEach(
+    await buildInterposer('slow-when-held'),
+    ['yosemite-shared-connect', 'el-capitan-scardconnect'],
+    Math.round(RELEASE_MS * 1.05),
+    'inconclusive',
+    2,
+    NOT_FOLLOWING,
+  );
   assert.equal(await readerIsFree(), true);
 });
 
 test('a shared connect that really waits for the release is still blocked: bug-reproduced, Apple 21703315, in 10 of 10 runs', async () => {
   const waits = await buildInterposer('shared-connect-blocks');
-  const result = await runCli([
-    'repro', '--json', '--reader', VIRTUAL_READER, '--scenario', 'yosemite-shared-connect', '--blocked-after', '0.3', '--repeat', '10',
-    '--contender-env', `LD_PRELOAD=${waits}`,
-  ], { timeoutMs: 150_000 });
+  const result = await runCli(
+    [
+      'repro',
+      '--json',
+      '--reader',
+      VIRTUAL_READER,
+      '--scenario',
+      'yosemite-shared-connect',
+      '--blocked-after',
+      '0.3',
+      '--repeat',
+      '10',
+      '--contender-env',
+      `LD_PRELOAD=${waits}`,
+    ],
+    { timeoutMs: 150_000 },
+  );
   const json = jsonOutput(result.stdout) as Report;
   assert.equal(json.verdict, 'bug-reproduced', `${json.reason} ${JSON.stringify(json.repeat)}`);
   assert.equal(result.code, 1);

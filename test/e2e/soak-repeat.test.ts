@@ -99,10 +99,18 @@ for (const trace of [false, true]) {
     const first = samples.get(FIRST_SAMPLE)!;
     const last = samples.get(RUNS)!;
     const heapGrowth = last.heapMb - first.heapMb;
-    console.log(`# trace ${trace}: at run ${FIRST_SAMPLE} ${JSON.stringify(first)}; at run ${RUNS} ${JSON.stringify(last)}; ${(plan.totalMs / 1000).toFixed(1)} s; ${handlesBefore} free card handles`);
+    console.log(
+      `# trace ${trace}: at run ${FIRST_SAMPLE} ${JSON.stringify(first)}; at run ${RUNS} ${JSON.stringify(last)}; ${(plan.totalMs / 1000).toFixed(1)} s; ${handlesBefore} free card handles`,
+    );
     assert.equal(last.fds, first.fds, 'open file descriptors grew');
-    assert.ok(heapGrowth < allowedHeapGrowthMb, `heap after GC grew ${heapGrowth.toFixed(2)} MB from run ${FIRST_SAMPLE} to ${RUNS} (allowed ${allowedHeapGrowthMb.toFixed(2)})`);
-    assert.ok(last.rssMb < first.rssMb * (1 + RSS_SLACK), `RSS grew from ${first.rssMb.toFixed(1)} to ${last.rssMb.toFixed(1)} MB from run ${FIRST_SAMPLE} to ${RUNS}`);
+    assert.ok(
+      heapGrowth < allowedHeapGrowthMb,
+      `heap after GC grew ${heapGrowth.toFixed(2)} MB from run ${FIRST_SAMPLE} to ${RUNS} (allowed ${allowedHeapGrowthMb.toFixed(2)})`,
+    );
+    assert.ok(
+      last.rssMb < first.rssMb * (1 + RSS_SLACK),
+      `RSS grew from ${first.rssMb.toFixed(1)} to ${last.rssMb.toFixed(1)} MB from run ${FIRST_SAMPLE} to ${RUNS}`,
+    );
 
     const handlesAfter = await freeCardHandles();
     assert.ok(handlesBefore > 0 && handlesBefore < 1000, `pcscd gave ${handlesBefore} handles: no limit was met`);

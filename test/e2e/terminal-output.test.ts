@@ -35,7 +35,10 @@ test('--no-color and NO_COLOR turn colour off on a terminal that has it', async 
   const coloured = await terminalRun(['scenarios'], colourful);
   assert.equal(coloured.code, 0);
   assert.match(coloured.shown, /\u001b\[1m/, 'the scenario ids are bold on a colour terminal');
-  for (const [args, env] of [[['--no-color', 'scenarios'], colourful], [['scenarios'], { ...colourful, NO_COLOR: '1' }]] as const) {
+  for (const [args, env] of [
+    [['--no-color', 'scenarios'], colourful],
+    [['scenarios'], { ...colourful, NO_COLOR: '1' }],
+  ] as const) {
     const plain = await terminalRun([...args], env);
     assert.equal(plain.code, 0);
     assert.doesNotMatch(plain.shown, /\u001b\[/, `${args.join(' ')}: ${JSON.stringify(plain.shown.slice(0, 200))}`);
@@ -57,7 +60,10 @@ test('a colour terminal gets a coloured spinner while repro runs', async () => {
 });
 
 test('NO_COLOR and --no-color: the spinner still spins, and nothing is coloured, its frames included', async () => {
-  for (const [args, env] of [[['repro', '--virtual'], { ...colourful, NO_COLOR: '1' }], [['--no-color', 'repro', '--virtual'], colourful]] as const) {
+  for (const [args, env] of [
+    [['repro', '--virtual'], { ...colourful, NO_COLOR: '1' }],
+    [['--no-color', 'repro', '--virtual'], colourful],
+  ] as const) {
     const { code, shown } = await terminalRun([...args], env);
     assert.equal(code, 0, shown);
     assert.match(shown, FRAME, `${args.join(' ')}: the spinner spins`);
@@ -70,14 +76,21 @@ test('TERM=dumb: no escape sequence at all, and a plain line per state instead o
   // FORCE_COLOR set, as a CI image or a user's profile may have it: a dumb terminal still gets none.
   const { code, shown } = await terminalRun(['repro', '--virtual'], { ...colourful, TERM: 'dumb' });
   assert.equal(code, 0, shown);
-  assert.equal(shown.indexOf('\u001b'), -1, JSON.stringify(shown.slice(Math.max(0, shown.indexOf('\u001b') - 40), shown.indexOf('\u001b') + 40)));
+  assert.equal(
+    shown.indexOf('\u001b'),
+    -1,
+    JSON.stringify(shown.slice(Math.max(0, shown.indexOf('\u001b') - 40), shown.indexOf('\u001b') + 40)),
+  );
   assert.equal(shown.indexOf('\u009b'), -1, 'no 8-bit CSI either');
   assert.doesNotMatch(shown, FRAME);
   const lines = shown.replace(/\r/g, '').split('\n');
   assert.ok(lines.includes('preparing'), shown);
   assert.match(shown, /NOT-AFFECTED/);
   // States, not redraws: no state line is printed twice in a row.
-  const progress = lines.slice(0, lines.findIndex((line) => /NOT-AFFECTED/.test(line)));
+  const progress = lines.slice(
+    0,
+    lines.findIndex((line) => /NOT-AFFECTED/.test(line)),
+  );
   assert.ok(progress.length >= 2, `more than one state shown: ${JSON.stringify(progress)}`);
-  progress.forEach((line, index) => assert.notEqual(line, progress[index - 1], JSON.stringify(progress)));
+  for (const [index, line] of progress.entries()) assert.notEqual(line, progress[index - 1], JSON.stringify(progress));
 });

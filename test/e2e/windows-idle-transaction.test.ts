@@ -17,7 +17,8 @@ await useStack({ before, after }, { card: false });
 let win: EmulatedCli;
 before(async () => (win = await emulatedCli('windows')));
 
-const RULE = /^the holder's transaction was reset during the hold, by no act of the contender: the holder's SCardStatus returned SCARD_W_RESET_CARD after its transaction had been idle for (\d+) ms; Windows resets the card when a transaction stays idle for more than 5 s \(Microsoft, SCardBeginTransaction\)/;
+const RULE =
+  /^the holder's transaction was reset during the hold, by no act of the contender: the holder's SCardStatus returned SCARD_W_RESET_CARD after its transaction had been idle for (\d+) ms; Windows resets the card when a transaction stays idle for more than 5 s \(Microsoft, SCardBeginTransaction\)/;
 
 function idleMs(reason: string): number {
   return Number(RULE.exec(reason)?.[1] ?? NaN);
@@ -25,7 +26,10 @@ function idleMs(reason: string): number {
 
 test('a call waiting for a transaction returns at the idle reset: inconclusive, naming the rule, not an unexpected answer', async () => {
   // --blocked-after 2: the transmit would be suspected blocked only after 6 s; the reset at 5 s frees it first, while the reader is still held.
-  const result = await win.run(['repro', '--virtual', '--json', '--scenario', 'transaction-blocks-transmit', '--blocked-after', '2', '--hold', '12'], { timeoutMs: 60_000 });
+  const result = await win.run(
+    ['repro', '--virtual', '--json', '--scenario', 'transaction-blocks-transmit', '--blocked-after', '2', '--hold', '12'],
+    { timeoutMs: 60_000 },
+  );
   const report = jsonOutput(result.stdout);
   assert.equal(report.verdict, 'inconclusive', `${report.verdict}: ${report.reason}\n${result.stderr}`);
   assert.match(report.reason, RULE);

@@ -93,7 +93,9 @@ export function jsonOutput(text: string): any {
   }
   const value = JSON.parse(text);
   if (!validate(value)) {
-    const errors = validate.errors!.slice(0, 8).map((error) => `${error.instancePath || '/'} ${error.message}${error.params ? ` ${JSON.stringify(error.params)}` : ''}`);
+    const errors = validate
+      .errors!.slice(0, 8)
+      .map((error) => `${error.instancePath || '/'} ${error.message}${error.params ? ` ${JSON.stringify(error.params)}` : ''}`);
     throw new Error(`--json output does not match \`sc-repro schema\`:\n  ${errors.join('\n  ')}\n${text.slice(0, 1500)}`);
   }
   return value;

@@ -18,6 +18,11 @@ const renderers: Renderers<Fake> = {
 
 const [format, ...paths] = process.argv.slice(2);
 out.level = 3;
-const delivery = await emitReport({ verdict: 'not-affected' }, renderers, format as ReportFormat, paths.map((path) => ({ path })));
+const delivery = await emitReport(
+  { verdict: 'not-affected' },
+  renderers,
+  format as ReportFormat,
+  paths.map((path) => ({ path })),
+);
 if (out.level !== 3) throw new Error('the terminal lost its colour');
 process.stderr.write(`RESULT ${JSON.stringify(delivery)}\n`);

@@ -30,7 +30,10 @@ export async function emulatedCli(layout: EmulationKind): Promise<EmulatedCli> {
 /** The report's binding is the emulation's: the ffi binding in every process, the library and the layout named. */
 export function assertEmulatedBinding(report: any, emulation: EmulatedCli): void {
   const { name, library, layout, roles } = report.environment.binding;
-  assert.deepEqual({ name, library, layout, roles }, { name: 'ffi', library: emulation.library, layout: emulation.layout, roles: { holder: 'ffi', contender: 'ffi' } });
+  assert.deepEqual(
+    { name, library, layout, roles },
+    { name: 'ffi', library: emulation.library, layout: emulation.layout, roles: { holder: 'ffi', contender: 'ffi' } },
+  );
 }
 
 export interface MatrixRow {
@@ -44,12 +47,19 @@ export interface MatrixRow {
 
 /** The rows that are not `not-affected`: "verdict observed bug" by scenario id. */
 export function deviations(rows: readonly MatrixRow[]): Record<string, string> {
-  return Object.fromEntries(rows.filter((row) => row.verdict !== 'not-affected').map((row) => [row.scenario.id, `${row.verdict} ${row.observed} ${row.knownBug?.vendorBug ?? '-'}`]));
+  return Object.fromEntries(
+    rows
+      .filter((row) => row.verdict !== 'not-affected')
+      .map((row) => [row.scenario.id, `${row.verdict} ${row.observed} ${row.knownBug?.vendorBug ?? '-'}`]),
+  );
 }
 
 /** Why each row that is not `not-affected` is what it is, one line each. */
 export function deviationReasons(rows: readonly MatrixRow[]): string {
-  return rows.filter((row) => row.verdict !== 'not-affected').map((row) => `${row.scenario.id}: ${row.verdict}: ${row.reason}`).join('\n');
+  return rows
+    .filter((row) => row.verdict !== 'not-affected')
+    .map((row) => `${row.scenario.id}: ${row.verdict}: ${row.reason}`)
+    .join('\n');
 }
 
 /** Rows where either role connects in direct mode. */

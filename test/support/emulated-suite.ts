@@ -45,7 +45,8 @@ export function emulatedSuite(kind: EmulationKind, label: string): { cli(): Emul
     const report = jsonOutput(result.stdout);
     assert.equal(report.verdict, 'not-affected', report.reason);
     const trace: { role: string; call: string; args: Record<string, unknown>; result: string; startMs: number }[] = report.trace;
-    const find = (role: string, call: string, mode?: string) => trace.find((entry) => entry.role === role && entry.call === call && (mode === undefined || entry.args.mode === mode));
+    const find = (role: string, call: string, mode?: string) =>
+      trace.find((entry) => entry.role === role && entry.call === call && (mode === undefined || entry.args.mode === mode));
     const held = find('holder', 'SCardConnect', 'exclusive');
     const refused = find('contender', 'SCardConnect', 'shared');
     const released = find('holder', 'SCardDisconnect');
@@ -57,7 +58,10 @@ export function emulatedSuite(kind: EmulationKind, label: string): { cli(): Emul
     assert.ok(held.startMs < refused.startMs && refused.startMs < released.startMs, JSON.stringify(trace));
     const looks = trace.filter((entry) => entry.role === 'observer' && entry.call === 'SCardGetStatusChange');
     assert.ok(looks.length >= 2, `${looks.length} looks of the observer`);
-    assert.ok(looks.every((look) => look.result === 'SCARD_S_SUCCESS'), JSON.stringify(looks));
+    assert.ok(
+      looks.every((look) => look.result === 'SCARD_S_SUCCESS'),
+      JSON.stringify(looks),
+    );
   });
 
   test('repro --virtual --repeat 5: not-affected in every run', async () => {
@@ -75,11 +79,16 @@ export function emulatedSuite(kind: EmulationKind, label: string): { cli(): Emul
     const { result, report, rows, why } = await emulatedMatrix(t, emu, [], env);
     assertEmulatedBinding(report, emu);
     assert.ok(rows.length >= 30, `${rows.length} rows`);
-    assert.deepEqual(rows.filter((row) => row.verdict === 'unexpected' || row.verdict === 'bug-reproduced').map((row) => row.scenario.id), [], why);
+    assert.deepEqual(
+      rows.filter((row) => row.verdict === 'unexpected' || row.verdict === 'bug-reproduced').map((row) => row.scenario.id),
+      [],
+      why,
+    );
     // Apple's SCardConnect refuses a DIRECT connect that asks for no protocol (SCARD_E_PROTO_MISMATCH): each of these rows meets one.
     const direct = rows.filter(isDirectRow);
     assert.ok(direct.length >= 7, direct.map((row) => row.scenario.id).join(', '));
-    for (const row of direct) assert.equal(row.verdict, 'not-affected', `${row.scenario.id}: ${row.verdict} ${row.observed}: ${row.reason}`);
+    for (const row of direct)
+      assert.equal(row.verdict, 'not-affected', `${row.scenario.id}: ${row.verdict} ${row.observed}: ${row.reason}`);
     assert.deepEqual(deviations(rows), {}, why);
     assert.equal(result.code, 0, result.stderr);
     assert.equal((await readerStatus(VIRTUAL_READER, (s) => !s.cardPresent, 2000)).cardPresent, false);
@@ -105,7 +114,10 @@ export function emulatedSuite(kind: EmulationKind, label: string): { cli(): Emul
         const connect = await emu.run(['connect', '--reader', VIRTUAL_READER, '--json']);
         assert.equal(connect.code, 1, connect.stdout + connect.stderr);
         const refused = jsonOutput(connect.stdout);
-        assert.deepEqual({ hex: refused.error.hex, name: refused.error.name, mode: refused.mode }, { hex: '0x8010000B', name: SV, mode: 'shared' });
+        assert.deepEqual(
+          { hex: refused.error.hex, name: refused.error.name, mode: refused.mode },
+          { hex: '0x8010000B', name: SV, mode: 'shared' },
+        );
       } finally {
         lock.child.kill('SIGINT');
       }

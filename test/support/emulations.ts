@@ -36,9 +36,19 @@ export async function buildEmulation(kind: EmulationKind): Promise<string> {
   const partial = `${output}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     await run('cc', [
-      '-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-fvisibility=hidden',
-      '-Wl,-Bsymbolic', '-Wl,-z,nodelete',
-      '-o', partial, source, '-ldl', '-lpthread',
+      '-shared',
+      '-fPIC',
+      '-O2',
+      '-Wall',
+      '-Wextra',
+      '-fvisibility=hidden',
+      '-Wl,-Bsymbolic',
+      '-Wl,-z,nodelete',
+      '-o',
+      partial,
+      source,
+      '-ldl',
+      '-lpthread',
     ]);
   } catch (error) {
     rmSync(partial, { force: true });

@@ -85,7 +85,11 @@ class FakeRole implements RoleLink {
     return id;
   }
 
-  reply<T extends RoleMessage['type']>(id: number, types: readonly T[], timeoutMs: number): Promise<Wait<MessageOf<T> | MessageOf<'failed'>>> {
+  reply<T extends RoleMessage['type']>(
+    id: number,
+    types: readonly T[],
+    timeoutMs: number,
+  ): Promise<Wait<MessageOf<T> | MessageOf<'failed'>>> {
     return this.mailbox.take(id, types, timeoutMs);
   }
 
@@ -158,14 +162,29 @@ export class FakeRoles implements RolePair {
         this.busy = false;
         this.observer.flags = ['PRESENT', 'EXCLUSIVE'];
         setTimeout(() => (this.observer.flags = ['PRESENT']), 30);
-        const error = { code: codeOf('SCARD_E_SHARING_VIOLATION'), hex: '0x8010000B', name: 'SCARD_E_SHARING_VIOLATION', message: 'Sharing violation.', call: 'SCardConnect' };
-        return role.send({ type: 'failed', id: request.id, error: { message: 'SCARD_E_SHARING_VIOLATION (0x8010000B): Sharing violation.', error }, calls: [] });
+        const error = {
+          code: codeOf('SCARD_E_SHARING_VIOLATION'),
+          hex: '0x8010000B',
+          name: 'SCARD_E_SHARING_VIOLATION',
+          message: 'Sharing violation.',
+          call: 'SCardConnect',
+        };
+        return role.send({
+          type: 'failed',
+          id: request.id,
+          error: { message: 'SCARD_E_SHARING_VIOLATION (0x8010000B): Sharing violation.', error },
+          calls: [],
+        });
       }
       if (!script.hidesShareState) this.observer.flags = ['PRESENT', script.inUseOnly ? 'INUSE' : HELD_FLAG[request.plan.mode]];
       this.proving = request.proveByStatus;
       this.transaction = !!request.plan.transaction;
       this.holding = true;
-      const calls = [call('SCardConnect'), ...(this.transaction ? [call('SCardBeginTransaction')] : []), ...(request.proveByStatus ? [call('SCardStatus')] : [])];
+      const calls = [
+        call('SCardConnect'),
+        ...(this.transaction ? [call('SCardBeginTransaction')] : []),
+        ...(request.proveByStatus ? [call('SCardStatus')] : []),
+      ];
       role.send({ type: 'held', id: request.id, reader: request.reader, protocol: 'T1', calls }, epochMs() + (script.heldClockSkewMs ?? 0));
     } else if (request.type === 'release') {
       if (script.holderDiesOn === 'release') return role.die();
@@ -174,10 +193,23 @@ export class FakeRoles implements RolePair {
       const releaseStartedAt = epochMs() + idle;
       this.holding = false;
       this.observer.flags = this.observer.flags.filter((flag) => flag === 'PRESENT');
-      role.send({ type: 'released', id: request.id, heldMs: 10, releaseStartedAt, calls: [...status, call('SCardDisconnect', 0, releaseStartedAt, 0.2)] }, releaseStartedAt + 0.2);
+      role.send(
+        {
+          type: 'released',
+          id: request.id,
+          heldMs: 10,
+          releaseStartedAt,
+          calls: [...status, call('SCardDisconnect', 0, releaseStartedAt, 0.2)],
+        },
+        releaseStartedAt + 0.2,
+      );
       for (const wake of this.releaseWaiters.splice(0)) wake();
     } else if (request.type === 'call') {
-      role.send({ type: 'called', id: request.id, call: call(request.step.call, script.holderCallRv ?? 0, epochMs() + (script.holderIdleMs ?? 0)) });
+      role.send({
+        type: 'called',
+        id: request.id,
+        call: call(request.step.call, script.holderCallRv ?? 0, epochMs() + (script.holderIdleMs ?? 0)),
+      });
     }
   }
 

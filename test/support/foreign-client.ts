@@ -30,7 +30,9 @@ export async function startForeignClient(mode: ForeignMode, reader: string, env:
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<ForeignClientResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const exited = new Promise<ForeignClientResult>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   const ready = mode === 'hold-shared' ? /^held$/m : /^grabbing$/m;
   const deadline = Date.now() + 10_000;
   while (!ready.test(stdout)) {

@@ -59,13 +59,18 @@ async function compile(what: string, source: string, output: string, flags: stri
   const partial = `${output}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     await run('cc', [
-      ...flags, '-O2', '-Wall',
-      '-o', partial, source,
+      ...flags,
+      '-O2',
+      '-Wall',
+      '-o',
+      partial,
+      source,
       ...cflags.trim().split(/\s+/).filter(Boolean),
       // Kept even though no symbol of it may be used directly (the linker's --as-needed would drop it).
       '-Wl,--no-as-needed',
       ...libs.trim().split(/\s+/).filter(Boolean),
-      '-ldl', '-lpthread',
+      '-ldl',
+      '-lpthread',
     ]);
   } catch (error) {
     rmSync(partial, { force: true });
@@ -82,7 +87,8 @@ export async function buildInterposer(name: InterposerName): Promise<string> {
   // Linked to libpcsclite, an interposer is also a whole PC/SC library: the
   // ffi binding loads it with --pcsc-library, and finds every call it does
   // not wrap in libpcsclite behind it.
-  if (stale(output, [source, join(FIXTURES, 'interposers', 'pcsc-real.h')])) await compile(`interposer ${name}`, source, output, ['-shared', '-fPIC']);
+  if (stale(output, [source, join(FIXTURES, 'interposers', 'pcsc-real.h')]))
+    await compile(`interposer ${name}`, source, output, ['-shared', '-fPIC']);
   return output;
 }
 

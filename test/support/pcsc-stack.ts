@@ -74,14 +74,18 @@ export async function killPcscd(signal: NodeJS.Signals = 'SIGTERM'): Promise<voi
   const pid = Number(readFileSync('/run/pcscd/pcscd.pid', 'latin1').replace(/\0/g, '').trim());
   if (!pid) throw new Error('no pcscd pid file');
   process.kill(pid, signal);
-  await until(() => {
-    try {
-      process.kill(pid, 0);
-      return false;
-    } catch {
-      return true;
-    }
-  }, 5000, `pcscd ${pid} to exit`);
+  await until(
+    () => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    },
+    5000,
+    `pcscd ${pid} to exit`,
+  );
 }
 
 /**
@@ -112,7 +116,9 @@ export async function readerStatus(
 export async function insertCard(port = VPCD_DEFAULT_PORT, reader = VIRTUAL_READER): Promise<VirtualCard> {
   // A card removed a moment ago may still show for one of pcscd's polls.
   if ((await readerStatus(reader, (s) => !s.cardPresent, 1000)).cardPresent) {
-    throw new Error(`${reader} already has a card: another card program holds vpcd port ${port} (a running \`sc-repro virtual-card\`?); stop it and run the tests again`);
+    throw new Error(
+      `${reader} already has a card: another card program holds vpcd port ${port} (a running \`sc-repro virtual-card\`?); stop it and run the tests again`,
+    );
   }
   const card = await insertVirtualCard({ port });
   const status = await readerStatus(reader, (s) => s.cardPresent, 5000);
@@ -146,7 +152,10 @@ export async function readerIsFreeAfterVirtualCard(reader = VIRTUAL_READER): Pro
  * Per-file hooks for node:test: the stack before the first test, and the
  * virtual card inserted unless `card: false`. Everything is undone after.
  */
-export async function useStack(hooks: { before: typeof import('node:test').before; after: typeof import('node:test').after }, options: { card?: boolean } = {}) {
+export async function useStack(
+  hooks: { before: typeof import('node:test').before; after: typeof import('node:test').after },
+  options: { card?: boolean } = {},
+) {
   let stack: PcscStack | undefined;
   let card: VirtualCard | undefined;
   hooks.before(async () => {

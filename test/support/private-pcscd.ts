@@ -57,7 +57,6 @@ export interface PrivatePcscd {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-
 function readerConf({ friendlyName, port }: VpcdReaderConf): string {
   const hex = `0x${port.toString(16).toUpperCase()}`;
   return [
@@ -192,7 +191,8 @@ export async function untilCard(pcscd: PrivatePcscd, reader: string, present: bo
   for (;;) {
     const status = (await pcscd.readers()).find((r) => r.reader === reader);
     if (status?.cardPresent === present) return;
-    if (Date.now() > deadline) throw new Error(`${JSON.stringify(reader)}: card ${present ? 'not seen' : 'still seen'} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`${JSON.stringify(reader)}: card ${present ? 'not seen' : 'still seen'} after ${timeoutMs} ms`);
     await sleep(50);
   }
 }

@@ -20,7 +20,8 @@ export async function startReaderProbe(reader = VIRTUAL_READER): Promise<ReaderP
   const free = async () => {
     const id = role.request({ type: 'attempt', reader, steps: [{ call: 'SCardConnect', mode: 'exclusive' }] });
     const answer = await role.reply(id, ['attempted'], 5000);
-    if (!('message' in answer) || answer.message.type !== 'attempted') throw new Error(`the reader probe failed: ${JSON.stringify(answer)}`);
+    if (!('message' in answer) || answer.message.type !== 'attempted')
+      throw new Error(`the reader probe failed: ${JSON.stringify(answer)}`);
     return answer.message.calls[0]?.rv === 0;
   };
   return {

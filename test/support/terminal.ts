@@ -7,11 +7,18 @@ import { CLI } from './cli.js';
 export function onTerminal(args: string[], env: Record<string, string> = {}): ChildProcess & { stdout: NodeJS.ReadableStream } {
   const command = ['stty cols 120 rows 40;', 'exec', process.execPath, CLI, ...args.map((arg) => JSON.stringify(arg))].join(' ');
   const { CI: _ci, ...inherited } = process.env;
-  return spawn('script', ['-qefc', command, '/dev/null'], { env: { ...inherited, NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn('script', ['-qefc', command, '/dev/null'], {
+    env: { ...inherited, NO_COLOR: '1', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }
 
 /** Everything the terminal showed, and the exit code. */
-export function terminalRun(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<{ code: number | null; shown: string }> {
+export function terminalRun(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; shown: string }> {
   const child = onTerminal(args, env);
   let shown = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (shown += chunk));

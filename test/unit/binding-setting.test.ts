@@ -10,11 +10,22 @@ test('no setting: auto, the platform library, the platform interface', () => {
 });
 
 test('SC_REPRO_FFI_LAYOUT names an interface for the ffi binding', () => {
-  assert.deepEqual(bindingSetting({ SC_REPRO_FFI_LAYOUT: 'windows', SC_REPRO_PCSC_LIBRARY: '/x/winscard.so' }), { choice: 'auto', library: '/x/winscard.so', layout: 'windows' });
+  assert.deepEqual(bindingSetting({ SC_REPRO_FFI_LAYOUT: 'windows', SC_REPRO_PCSC_LIBRARY: '/x/winscard.so' }), {
+    choice: 'auto',
+    library: '/x/winscard.so',
+    layout: 'windows',
+  });
   assert.equal(bindingSetting({ SC_REPRO_FFI_LAYOUT: 'macos', SC_REPRO_BINDING: 'ffi' }).layout, 'macos');
 });
 
 test('an unknown interface, or one asked of the npm binding, is bad usage', () => {
-  assert.throws(() => bindingSetting({ SC_REPRO_FFI_LAYOUT: 'os2' }), (error: unknown) => error instanceof UsageError && /SC_REPRO_FFI_LAYOUT must be one of pcsclite, macos, windows, got 'os2'/.test(error.message));
-  assert.throws(() => bindingSetting({ SC_REPRO_FFI_LAYOUT: 'macos', SC_REPRO_BINDING: 'pcsclite' }), (error: unknown) => error instanceof UsageError && /leave out --binding pcsclite/.test(error.message));
+  assert.throws(
+    () => bindingSetting({ SC_REPRO_FFI_LAYOUT: 'os2' }),
+    (error: unknown) =>
+      error instanceof UsageError && /SC_REPRO_FFI_LAYOUT must be one of pcsclite, macos, windows, got 'os2'/.test(error.message),
+  );
+  assert.throws(
+    () => bindingSetting({ SC_REPRO_FFI_LAYOUT: 'macos', SC_REPRO_BINDING: 'pcsclite' }),
+    (error: unknown) => error instanceof UsageError && /leave out --binding pcsclite/.test(error.message),
+  );
 });

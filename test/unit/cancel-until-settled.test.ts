@@ -78,7 +78,10 @@ test('lost cancels are repeated until one ends the wait: the wait answers SCARD_
     ],
   );
   assert.ok(cancels[0]!.startedAt <= cancels[1]!.startedAt);
-  assert.ok(cancels.every((record) => record.startedAt >= judged.startedAt), 'every cancel was made after the wait began');
+  assert.ok(
+    cancels.every((record) => record.startedAt >= judged.startedAt),
+    'every cancel was made after the wait began',
+  );
   assert.equal(log.records.includes(judged), true);
 });
 
@@ -136,7 +139,15 @@ test('cancelUntilSettled stops at its bound when the wait never returns', async 
 test('cancelUntilSettled makes no cancel for a wait that has already settled, and counts only what it made', async () => {
   let made = 0;
   assert.equal(await cancelUntilSettled(Promise.resolve(), async () => void made++, 5, 1000), 0);
-  assert.equal(await cancelUntilSettled(Promise.reject(new Error('gone')).catch(() => {}), async () => void made++, 5, 1000), 0);
+  assert.equal(
+    await cancelUntilSettled(
+      Promise.reject(new Error('gone')).catch(() => {}),
+      async () => void made++,
+      5,
+      1000,
+    ),
+    0,
+  );
   assert.equal(made, 0);
 });
 

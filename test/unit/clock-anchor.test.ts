@@ -12,9 +12,15 @@ function machine(stalls: Record<number, number>) {
   let t = 0;
   let monotonicReads = 0;
   return {
-    wall: () => Math.floor(EPOCH + (t += 0.001)),
+    wall: () => {
+      t += 0.001;
+      return Math.floor(EPOCH + t);
+    },
     // A stall before the n-th read returns: lazy initialisation, or the process descheduled.
-    monotonic: () => (t += 0.001 + (stalls[monotonicReads++] ?? 0)),
+    monotonic: () => {
+      t += 0.001 + (stalls[monotonicReads++] ?? 0);
+      return t;
+    },
   };
 }
 
@@ -41,7 +47,16 @@ test("the anchor says how well it knows the tick: half a bracket, or the coarse 
   assert.ok(undisturbed.uncertaintyMs > 0 && undisturbed.uncertaintyMs <= 0.05, String(undisturbed.uncertaintyMs));
   // Every monotonic read stalls 2 ms: no try can bracket a tick narrowly.
   let t = 0;
-  const stalled = anchorClock(() => Math.floor(EPOCH + (t += 0.001)), () => (t += 2));
+  const stalled = anchorClock(
+    () => {
+      t += 0.001;
+      return Math.floor(EPOCH + t);
+    },
+    () => {
+      t += 2;
+      return t;
+    },
+  );
   assert.ok(stalled.uncertaintyMs > 1, String(stalled.uncertaintyMs));
   assert.ok(Math.abs(stalled.offset - EPOCH) <= stalled.uncertaintyMs, `${stalled.offset - EPOCH} off, said ${stalled.uncertaintyMs}`);
 });

@@ -16,20 +16,35 @@ import { COMPLETION_SHELLS, completionScript, type CompletionSpec } from '../../
 const program = buildProgram();
 const spec = completionSpec(program);
 const COMMANDS = program.commands.map((command) => command.name());
-const hasWord = (script: string, word: string) => new RegExp(`(^|[\\s'"(|@=])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[\\s'"),|:;=])`, 'm').test(script);
+const hasWord = (script: string, word: string) =>
+  new RegExp(`(^|[\\s'"(|@=])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[\\s'"),|:;=])`, 'm').test(script);
 
 test('the spec is the program: every command, its options, and the lists their values come from', () => {
-  assert.deepEqual(spec.commands.map((command) => command.name), COMMANDS);
-  for (const name of ['repro', 'matrix', 'scenarios', 'lock', 'connect', 'readers', 'completion', 'help']) assert.ok(COMMANDS.includes(name), name);
-  const option = (command: string, flag: string) => spec.commands.find(({ name }) => name === command)!.options.find(({ flags }) => flags.includes(flag))!;
-  assert.deepEqual(option('repro', '--scenario').values, SCENARIOS.map(({ id }) => id));
-  assert.deepEqual(option('matrix', '--only').values, SCENARIOS.map(({ id }) => id));
+  assert.deepEqual(
+    spec.commands.map((command) => command.name),
+    COMMANDS,
+  );
+  for (const name of ['repro', 'matrix', 'scenarios', 'lock', 'connect', 'readers', 'completion', 'help'])
+    assert.ok(COMMANDS.includes(name), name);
+  const option = (command: string, flag: string) =>
+    spec.commands.find(({ name }) => name === command)!.options.find(({ flags }) => flags.includes(flag))!;
+  assert.deepEqual(
+    option('repro', '--scenario').values,
+    SCENARIOS.map(({ id }) => id),
+  );
+  assert.deepEqual(
+    option('matrix', '--only').values,
+    SCENARIOS.map(({ id }) => id),
+  );
   assert.deepEqual(option('lock', '--mode').values, Object.keys(SHARE_MODES));
   assert.deepEqual(option('connect', '--protocol').values, [...PROTOCOL_CHOICES]);
   assert.equal(option('repro', '--output').values, 'files');
   assert.equal(option('repro', '--hold').values, null);
   assert.deepEqual(spec.options.find(({ flags }) => flags.includes('--binding'))!.values, ['auto', ...BINDING_NAMES]);
-  assert.deepEqual(spec.commands.find(({ name }) => name === 'scenarios')!.operands, SCENARIOS.map(({ id }) => id));
+  assert.deepEqual(
+    spec.commands.find(({ name }) => name === 'scenarios')!.operands,
+    SCENARIOS.map(({ id }) => id),
+  );
   assert.deepEqual(spec.commands.find(({ name }) => name === 'help')!.operands, COMMANDS);
   assert.deepEqual(spec.commands.find(({ name }) => name === 'completion')!.operands, [...COMPLETION_SHELLS]);
 });
@@ -39,7 +54,13 @@ for (const shell of COMPLETION_SHELLS) {
     const script = completionScript(shell, spec);
     const flags = [...spec.options, ...spec.commands.flatMap((command) => command.options)].flatMap((option) => option.flags);
     const fishFlag = (flag: string) => (flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`);
-    for (const word of [...COMMANDS, ...SCENARIOS.map(({ id }) => id), ...Object.keys(SHARE_MODES), ...PROTOCOL_CHOICES, ...BINDING_NAMES]) {
+    for (const word of [
+      ...COMMANDS,
+      ...SCENARIOS.map(({ id }) => id),
+      ...Object.keys(SHARE_MODES),
+      ...PROTOCOL_CHOICES,
+      ...BINDING_NAMES,
+    ]) {
       assert.ok(hasWord(script, word), `${shell}: ${word}`);
     }
     for (const flag of flags) assert.ok(shell === 'fish' ? script.includes(fishFlag(flag)) : hasWord(script, flag), `${shell}: ${flag}`);
@@ -49,7 +70,10 @@ for (const shell of COMPLETION_SHELLS) {
 
 test('a command or a value list added to the program shows up in every script', () => {
   const extended = buildProgram();
-  extended.command('frobnicate').description('a command nobody listed').addOption(completes(new Option('--flavour <name>', 'which flavour'), ['vanilla-bean', 'pistachio']));
+  extended
+    .command('frobnicate')
+    .description('a command nobody listed')
+    .addOption(completes(new Option('--flavour <name>', 'which flavour'), ['vanilla-bean', 'pistachio']));
   const scripts = COMPLETION_SHELLS.map((shell) => completionScript(shell, completionSpec(extended)));
   for (const script of scripts) for (const word of ['frobnicate', 'vanilla-bean', 'pistachio']) assert.ok(hasWord(script, word), word);
   for (const script of COMPLETION_SHELLS.map((shell) => completionScript(shell, spec))) assert.ok(!hasWord(script, 'frobnicate'));
@@ -72,7 +96,9 @@ test('descriptions are quoted for each shell; a word that is not plain is refuse
 
 const bash = spawnSync('bash', ['--version'], { encoding: 'utf8' });
 
-test('in bash: sc-repro rep<TAB> is repro, --scenario el<TAB> the El Capitan ids, --mode the share modes', { skip: bash.status !== 0 && 'no bash here' }, () => {
+test('in bash: sc-repro rep<TAB> is repro, --scenario el<TAB> the El Capitan ids, --mode the share modes', {
+  skip: bash.status !== 0 && 'no bash here',
+}, () => {
   const harness = `
 ${completionScript('bash', spec)}
 complete -p sc-repro
@@ -91,7 +117,18 @@ c sc-repro repro --hold ''
   assert.equal(run.stderr, '');
   const [registered, ...replies] = run.stdout.split('\n').slice(0, -1);
   assert.equal(registered, 'complete -F _sc_repro sc-repro');
-  const elCapitan = SCENARIOS.map(({ id }) => id).filter((id) => id.startsWith('el')).join(' ');
+  const elCapitan = SCENARIOS.map(({ id }) => id)
+    .filter((id) => id.startsWith('el'))
+    .join(' ');
   assert.ok(elCapitan.includes('el-capitan-scardconnect'));
-  assert.deepEqual(replies, ['repro', elCapitan, elCapitan, Object.keys(SHARE_MODES).join(' '), '--protocol', ['auto', ...BINDING_NAMES].join(' '), 'el-capitan-scardconnect', '']);
+  assert.deepEqual(replies, [
+    'repro',
+    elCapitan,
+    elCapitan,
+    Object.keys(SHARE_MODES).join(' '),
+    '--protocol',
+    ['auto', ...BINDING_NAMES].join(' '),
+    'el-capitan-scardconnect',
+    '',
+  ]);
 });

@@ -15,12 +15,17 @@ test('os-release fields', () => {
 });
 
 test('a Linux release is named once: NAME and VERSION, then the kernel', () => {
-  const debian = parseOsRelease('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\n');
+  const debian = parseOsRelease(
+    'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\n',
+  );
   assert.deepEqual(linuxRelease(debian, '6.1.0-18-amd64'), { os: 'Debian GNU/Linux', osVersion: '12 (bookworm), kernel 6.1.0-18-amd64' });
   const fedora = parseOsRelease('NAME="Fedora Linux"\nVERSION_ID=40\n');
   assert.deepEqual(linuxRelease(fedora, '6.8.5'), { os: 'Fedora Linux', osVersion: '40, kernel 6.8.5' });
   // Arch is rolling: no version at all.
-  assert.deepEqual(linuxRelease(parseOsRelease('NAME="Arch Linux"\nBUILD_ID=rolling\n'), '6.9.1-arch1-1'), { os: 'Arch Linux', osVersion: 'kernel 6.9.1-arch1-1' });
+  assert.deepEqual(linuxRelease(parseOsRelease('NAME="Arch Linux"\nBUILD_ID=rolling\n'), '6.9.1-arch1-1'), {
+    os: 'Arch Linux',
+    osVersion: 'kernel 6.9.1-arch1-1',
+  });
   assert.deepEqual(linuxRelease({}, '6.1.0'), { os: 'Linux', osVersion: 'kernel 6.1.0' });
 });
 
@@ -42,9 +47,11 @@ test('pcscd --version: the version, the features and the limits, without copyrig
 });
 
 test('driver configuration: reader.conf entries and bundle names', () => {
-  const conf = '# vpcd\nFRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:0x8C7B\nLIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\n#FRIENDLYNAME "commented"\n#LIBPATH /nope.so\n';
+  const conf =
+    '# vpcd\nFRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:0x8C7B\nLIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\n#FRIENDLYNAME "commented"\n#LIBPATH /nope.so\n';
   assert.deepEqual(parseReaderConf(conf), [{ friendlyName: 'Virtual PCD', libPath: '/usr/lib/pcsc/drivers/serial/libifdvpcd.so' }]);
-  const plist = '<dict><key>CFBundleExecutable</key>\n<string>libccid.so</string><key>CFBundleShortVersionString</key> <string>1.5.2</string><key>ifdFriendlyName</key><array>\n<string>ACS ACR 38U-CCID</string>\n<string>Gemalto PC Twin Reader</string></array></dict>';
+  const plist =
+    '<dict><key>CFBundleExecutable</key>\n<string>libccid.so</string><key>CFBundleShortVersionString</key> <string>1.5.2</string><key>ifdFriendlyName</key><array>\n<string>ACS ACR 38U-CCID</string>\n<string>Gemalto PC Twin Reader</string></array></dict>';
   assert.deepEqual(bundleReaderNames(plist), ['ACS ACR 38U-CCID', 'Gemalto PC Twin Reader']);
   assert.equal(plistValue(plist, 'CFBundleShortVersionString'), '1.5.2');
   assert.equal(plistValue(plist, 'CFBundleExecutable'), 'libccid.so');

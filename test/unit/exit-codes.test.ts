@@ -8,8 +8,15 @@ import { INTERRUPT_SIGNALS } from '../../src/core/interrupt.js';
 import { renderJson } from '../../src/render/json.js';
 
 test('every verdict has a code, and every code a meaning for people', () => {
-  assert.deepEqual(VERDICTS.map((verdict) => VERDICT_EXIT[verdict]), [0, 1, 1, 2, 2]);
-  for (const code of [0, 1, 2, 64] as const) assert.ok(EXIT_MEANINGS.some((entry) => entry.code === code), String(code));
+  assert.deepEqual(
+    VERDICTS.map((verdict) => VERDICT_EXIT[verdict]),
+    [0, 1, 1, 2, 2],
+  );
+  for (const code of [0, 1, 2, 64] as const)
+    assert.ok(
+      EXIT_MEANINGS.some((entry) => entry.code === code),
+      String(code),
+    );
   assert.equal(exitMeaning(1, 'matrix'), 'deviations found');
   assert.equal(exitMeaning(0, 'repro'), 'not-affected');
 });
@@ -20,7 +27,12 @@ test("the README's exit-code table is the code's table", () => {
   const rows = section
     .split('\n')
     .filter((line) => /^\| [\d/]+ \|/.test(line))
-    .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
   assert.deepEqual(
     rows,
     EXIT_MEANINGS.map(({ code, meaning, repro, matrix }) => [String(code), meaning, repro, matrix]),

@@ -8,7 +8,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { activeLayout, cardStateBits, layoutFor, layoutOverride, protocolMask, readerStateFields, type Layout } from '../../src/pcsc/ffi-layouts.js';
+import {
+  activeLayout,
+  cardStateBits,
+  layoutFor,
+  layoutOverride,
+  protocolMask,
+  readerStateFields,
+  type Layout,
+} from '../../src/pcsc/ffi-layouts.js';
 
 const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
 const FIELDS = ['szReader', 'pvUserData', 'dwCurrentState', 'dwEventState', 'cbAtr', 'rgbAtr'] as const;
@@ -43,20 +51,29 @@ test('names, calling convention, handle types and protocol values per platform',
   const win64 = layoutFor('win32', 'x64');
   const win32 = layoutFor('win32', 'ia32');
   const linux = layoutFor('linux', 'x64');
-  assert.deepEqual([mac.stringCalls, win64.stringCalls, win32.stringCalls, linux.stringCalls].map((calls) => `${calls.suffix}:${calls.encoding}`), [':utf8', 'W:utf16le', 'W:utf16le', ':utf8']);
+  assert.deepEqual(
+    [mac.stringCalls, win64.stringCalls, win32.stringCalls, linux.stringCalls].map((calls) => `${calls.suffix}:${calls.encoding}`),
+    [':utf8', 'W:utf16le', 'W:utf16le', ':utf8'],
+  );
   assert.deepEqual([mac.cardState, win64.cardState, linux.cardState], ['bits', 'enumeration', 'bits']);
   assert.deepEqual([mac.stdcall, win64.stdcall, win32.stdcall, linux.stdcall], [false, false, true, false]);
   assert.deepEqual([mac.handleBytes, mac.handleSigned, win64.handleBytes, win32.handleBytes], [4, true, 8, 4]);
   assert.deepEqual([mac.dwordBytes, win64.dwordBytes, linux.dwordBytes], [4, 4, 8]);
   assert.deepEqual([mac.protocols.raw, win64.protocols.raw, linux.protocols.raw], [4, 0x10000, 4]);
-  assert.deepEqual([mac.library, win64.library, linux.library], ['/System/Library/Frameworks/PCSC.framework/PCSC', 'winscard.dll', 'libpcsclite.so.1']);
+  assert.deepEqual(
+    [mac.library, win64.library, linux.library],
+    ['/System/Library/Frameworks/PCSC.framework/PCSC', 'winscard.dll', 'libpcsclite.so.1'],
+  );
 });
 
 test('a direct connection asks for no protocol, except on macOS, whose SCardConnect refuses that', () => {
   const mac = layoutFor('darwin', 'arm64');
   const win64 = layoutFor('win32', 'x64');
   const linux = layoutFor('linux', 'x64');
-  assert.deepEqual([linux, win64].map((layout) => protocolMask(layout, 'direct', 'any')), [0, 0]);
+  assert.deepEqual(
+    [linux, win64].map((layout) => protocolMask(layout, 'direct', 'any')),
+    [0, 0],
+  );
   assert.equal(protocolMask(mac, 'direct', 'any'), 3);
   for (const layout of [mac, win64, linux]) {
     assert.equal(protocolMask(layout, 'shared', 'any'), 3);
@@ -67,7 +84,10 @@ test('a direct connection asks for no protocol, except on macOS, whose SCardConn
 test("SCardStatus's state reads as pcsc-lite's bits from Windows' enumeration, unchanged from bits", () => {
   const win64 = layoutFor('win32', 'x64');
   // SCARD_ABSENT 1, SCARD_PRESENT 2, SCARD_SPECIFIC 6 (learn.microsoft.com, SCardStatusA) → 0x0002, 0x0004, 0x0040 (pcsclite.h).
-  assert.deepEqual([0, 1, 2, 4, 6, 7].map((state) => cardStateBits(win64, state)), [0x0001, 0x0002, 0x0004, 0x0010, 0x0040, 0]);
+  assert.deepEqual(
+    [0, 1, 2, 4, 6, 7].map((state) => cardStateBits(win64, state)),
+    [0x0001, 0x0002, 0x0004, 0x0010, 0x0040, 0],
+  );
   assert.equal(cardStateBits(layoutFor('linux', 'x64'), 0x0034), 0x0034);
 });
 

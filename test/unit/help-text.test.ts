@@ -22,14 +22,18 @@ test("every command's help lists the global options", () => {
   for (const command of commands) {
     const help = helpOf(command);
     assert.match(help, /Global Options:/, command.name());
-    for (const flag of ['--binding <name>', '--pcsc-library <path>', '--no-color']) assert.ok(help.includes(flag), `${command.name()}: ${flag}`);
+    for (const flag of ['--binding <name>', '--pcsc-library <path>', '--no-color'])
+      assert.ok(help.includes(flag), `${command.name()}: ${flag}`);
   }
 });
 
 test('lock and connect say what lock.py and connect.py were, with the write-up', () => {
   for (const name of ['lock', 'connect']) {
     const help = helpOf(commands.find((command) => command.name() === name)!);
-    assert.match(help, /lock\.py and connect\.py are the two pyscard scripts that first reproduced the OS X 10\.11 El Capitan bug,\nrun by hand in two terminals/);
+    assert.match(
+      help,
+      /lock\.py and connect\.py are the two pyscard scripts that first reproduced the OS X 10\.11 El Capitan bug,\nrun by hand in two terminals/,
+    );
     assert.ok(help.includes(EL_CAPITAN_SCARDCONNECT.reference), name);
     assert.ok(help.includes('docs/el-capitan-bug.md'), name);
     assert.match(help, new RegExp(`${name}\\.py`));

@@ -37,7 +37,13 @@ interface Hostile {
 
 /** Odd but single-line: shown verbatim in text. */
 const ODD_NAMES: Hostile[] = [
-  { name: 'Lecteur été ✓ 00 00', shown: 'Lecteur été ✓ 00 00', cell: '`Lecteur été ✓ 00 00`', inline: '`Lecteur été ✓ 00 00`', posix: "'Lecteur été ✓ 00 00'" },
+  {
+    name: 'Lecteur été ✓ 00 00',
+    shown: 'Lecteur été ✓ 00 00',
+    cell: '`Lecteur été ✓ 00 00`',
+    inline: '`Lecteur été ✓ 00 00`',
+    posix: "'Lecteur été ✓ 00 00'",
+  },
   {
     name: 'Say "hi" | `tick` ``` \\back *x* _y_ <b>&amp; 00 00',
     shown: 'Say "hi" | `tick` ``` \\back *x* _y_ <b>&amp; 00 00',
@@ -46,14 +52,38 @@ const ODD_NAMES: Hostile[] = [
     inline: '``Say "hi" | `tick` ``` \\back *x* _y_ <b>&amp; 00 00``',
     posix: '\'Say "hi" | `tick` ``` \\back *x* _y_ <b>&amp; 00 00\'',
   },
-  { name: "it's $(rm -rf /) ; `id` 00 00", shown: "it's $(rm -rf /) ; `id` 00 00", cell: "``it's $(rm -rf /) ; `id` 00 00``", inline: "``it's $(rm -rf /) ; `id` 00 00``", posix: "'it'\\''s $(rm -rf /) ; `id` 00 00'" },
-  { name: '读卡器 🔐 | 00 01', shown: '读卡器 🔐 | 00 01', cell: '`读卡器 🔐 \\| 00 01`', inline: '`读卡器 🔐 | 00 01`', posix: "'读卡器 🔐 | 00 01'" },
+  {
+    name: "it's $(rm -rf /) ; `id` 00 00",
+    shown: "it's $(rm -rf /) ; `id` 00 00",
+    cell: "``it's $(rm -rf /) ; `id` 00 00``",
+    inline: "``it's $(rm -rf /) ; `id` 00 00``",
+    posix: "'it'\\''s $(rm -rf /) ; `id` 00 00'",
+  },
+  {
+    name: '读卡器 🔐 | 00 01',
+    shown: '读卡器 🔐 | 00 01',
+    cell: '`读卡器 🔐 \\| 00 01`',
+    inline: '`读卡器 🔐 | 00 01`',
+    posix: "'读卡器 🔐 | 00 01'",
+  },
 ];
 /** Names that would forge a line or drive the terminal. */
 const BREAKING_NAMES: Hostile[] = [
-  { name: 'Lecteur piégé\n 00 00', shown: '"Lecteur piégé\\n 00 00"', cell: '`Lecteur piégé\\u000a 00 00`', inline: '`Lecteur piégé\\u000a 00 00`', posix: "$'Lecteur piégé\\n 00 00'" },
+  {
+    name: 'Lecteur piégé\n 00 00',
+    shown: '"Lecteur piégé\\n 00 00"',
+    cell: '`Lecteur piégé\\u000a 00 00`',
+    inline: '`Lecteur piégé\\u000a 00 00`',
+    posix: "$'Lecteur piégé\\n 00 00'",
+  },
   { name: 'CR\r 00 00', shown: '"CR\\r 00 00"', cell: '`CR\\u000d 00 00`', inline: '`CR\\u000d 00 00`', posix: "$'CR\\r 00 00'" },
-  { name: 'Tab\there 00 00', shown: '"Tab\\there 00 00"', cell: '`Tab\\u0009here 00 00`', inline: '`Tab\\u0009here 00 00`', posix: "$'Tab\\there 00 00'" },
+  {
+    name: 'Tab\there 00 00',
+    shown: '"Tab\\there 00 00"',
+    cell: '`Tab\\u0009here 00 00`',
+    inline: '`Tab\\u0009here 00 00`',
+    posix: "$'Tab\\there 00 00'",
+  },
   {
     name: 'Esc \u001b[31mred\u001b[0m 00 00',
     shown: '"Esc \\u001b[31mred\\u001b[0m 00 00"',
@@ -101,10 +131,18 @@ const environment = ENVIRONMENT;
 const run = (name: string): RunResult => fixtureRun('SCARD_E_SHARING_VIOLATION', name);
 
 // The command line as the CLI records it: quoted by the product for the shell it runs under.
-const reproReport = (name: string) => buildReport(elCapitanScardConnect, RunTally.of([run(name)]), environment, shellQuote(['sc-repro', 'repro', '--reader', name]));
+const reproReport = (name: string) =>
+  buildReport(elCapitanScardConnect, RunTally.of([run(name)]), environment, shellQuote(['sc-repro', 'repro', '--reader', name]));
 
 function matrixReport(name: string): MatrixReport {
-  const plan = { results: [{ scenario: elCapitanScardConnect, runs: RunTally.of([run(name)]) }], reader: name, startupMs: 200, totalMs: 1234, stoppedEarly: null, roleBindings: {} };
+  const plan = {
+    results: [{ scenario: elCapitanScardConnect, runs: RunTally.of([run(name)]) }],
+    reader: name,
+    startupMs: 200,
+    totalMs: 1234,
+    stoppedEarly: null,
+    roleBindings: {},
+  };
   return buildMatrixReport(plan, environment, shellQuote(['sc-repro', 'matrix', '--reader', name]));
 }
 
@@ -113,15 +151,19 @@ const LINE_BREAK = /[\n\r\u000b\u000c\u0085\u2028\u2029]/;
 
 /** GFM splits a row on every `|` that is not escaped as `\|`. */
 function cells(row: string): string[] {
-  return row.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim());
+  return row
+    .split(/(?<!\\)\|/)
+    .slice(1, -1)
+    .map((cell) => cell.trim());
 }
 
 /** What a GFM renderer shows for a cell: pipes unescaped first, then backslash escapes, entities and <br>. */
-function shownInCell(cell: string): string {
+function _shownInCell(cell: string): string {
   return cell
     .replace(/\\\|/g, '|')
-    .replace(/\\([!-/:-@[-`{-~])|&(amp|lt|gt);|<br>/g, (_, escaped?: string, entity?: string) =>
-      escaped ?? (entity ? { amp: '&', lt: '<', gt: '>' }[entity]! : '\n'),
+    .replace(
+      /\\([!-/:-@[-`{-~])|&(amp|lt|gt);|<br>/g,
+      (_, escaped?: string, entity?: string) => escaped ?? (entity ? { amp: '&', lt: '<', gt: '>' }[entity]! : '\n'),
     );
 }
 
@@ -151,10 +193,12 @@ test('displayName: names with line breaks or controls as one JSON-quoted line th
 });
 
 test('readers as text: two lines per reader, odd names verbatim, breaking ones quoted', () => {
-  const text = renderReaders(ALL.map((reader, i) => ({ reader, state: 34, flags: ['PRESENT'], cardPresent: i === 0, atr: i === 0 ? '3B 80 80 01 01' : null })));
+  const text = renderReaders(
+    ALL.map((reader, i) => ({ reader, state: 34, flags: ['PRESENT'], cardPresent: i === 0, atr: i === 0 ? '3B 80 80 01 01' : null })),
+  );
   const lines = text.trimEnd().split('\n');
   assert.equal(lines.length, ALL.length * 2, text);
-  HOSTILE.forEach(({ shown }, i) => assert.equal(lines[i * 2], `${i}: ${shown}`));
+  for (const [i, { shown }] of HOSTILE.entries()) assert.equal(lines[i * 2], `${i}: ${shown}`);
   assert.equal(lines[0], '0: Lecteur été ✓ 00 00');
   assert.equal(lines[ODD.length * 2], `${ODD.length}: "Lecteur piégé\\n 00 00"`);
 });
@@ -184,7 +228,10 @@ test('matrix as text: the Reader line stays one line', () => {
   for (const { name, shown } of HOSTILE) {
     const lines = renderMatrixText(matrixReport(name)).trimEnd().split('\n');
     assert.equal(lines.filter((line) => line.startsWith('Reader ')).length, 1);
-    assert.equal(lines.find((line) => line.startsWith('Reader ')), `Reader  ${shown}`);
+    assert.equal(
+      lines.find((line) => line.startsWith('Reader ')),
+      `Reader  ${shown}`,
+    );
     assert.equal(lines.filter((line) => /^(Result|Total) /.test(line)).length, 2);
   }
 });
@@ -232,19 +279,28 @@ test('matrix markdown: the Reader paragraph and the table rows survive the name'
   }
 });
 
-test('the commands in the markdown are one line each and give the exact name back to bash', { skip: process.platform === 'win32' && 'needs bash' }, () => {
+test('the commands in the markdown are one line each and give the exact name back to bash', {
+  skip: process.platform === 'win32' && 'needs bash',
+}, () => {
   for (const { name, posix } of HOSTILE) {
     const markdown = renderReproMarkdown(reproReport(name));
     const commands = [...markdown.matchAll(/^ {3}(`{3,})sh\n {3}(.*)\n {3}\1$/gm)].map((block) => block[2]!);
     // The command as run, then the manual steps: what holds the reader in one terminal, what connects in another.
     assert.deepEqual(
       commands,
-      [`sc-repro repro --reader ${posix}`, `sc-repro lock --reader ${posix} --mode exclusive --hold 10`, `sc-repro connect --reader ${posix} --mode shared`],
+      [
+        `sc-repro repro --reader ${posix}`,
+        `sc-repro lock --reader ${posix} --mode exclusive --hold 10`,
+        `sc-repro connect --reader ${posix} --mode shared`,
+      ],
       markdown,
     );
     for (const command of commands) {
       // $'…' escapes (\u for the controls) need bash in a UTF-8 locale.
-      const echoed = spawnSync('bash', ['-c', `set -- ${command}; printf '%s' "$4"`], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C.UTF-8' } });
+      const echoed = spawnSync('bash', ['-c', `set -- ${command}; printf '%s' "$4"`], {
+        encoding: 'utf8',
+        env: { ...process.env, LC_ALL: 'C.UTF-8' },
+      });
       assert.equal(echoed.stdout, name, command);
     }
   }

@@ -35,7 +35,12 @@ const NATIVE_PACKAGES = ['pcsclite', 'bindings', 'koffi'];
 const NATIVE_NOT_PCSC = ['virtual-card/quick-ack.ts'];
 
 // `import … from '…'`, `export … from '…'` (across lines), `import '…'`, `import('…')`, and require('…') of packages.
-const SPECIFIERS = [/\b(?:import|export)\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g, /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g];
+const SPECIFIERS = [
+  /\b(?:import|export)\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g,
+  /\bimport\s*['"]([^'"]+)['"]/g,
+  /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+  /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g,
+];
 
 interface Module {
   file: string;
@@ -65,7 +70,13 @@ export function scan(file: string, text: string): Module {
   for (const pattern of SPECIFIERS) {
     for (const [, specifier] of code.matchAll(pattern)) {
       if (specifier!.startsWith('.')) local.add(toPosix(relative(SRC, resolve(SRC, dirname(file), specifier!))).replace(/\.js$/, '.ts'));
-      else if (!specifier!.startsWith('node:')) packages.add(specifier!.split('/').slice(0, specifier!.startsWith('@') ? 2 : 1).join('/'));
+      else if (!specifier!.startsWith('node:'))
+        packages.add(
+          specifier!
+            .split('/')
+            .slice(0, specifier!.startsWith('@') ? 2 : 1)
+            .join('/'),
+        );
     }
   }
   return { file, folder: file.split('/')[0]!, local: [...local], packages: [...packages] };
@@ -74,16 +85,19 @@ export function scan(file: string, text: string): Module {
 const modules = new Map(sourceFiles().map((file) => [file, scan(file, readFileSync(join(SRC, file), 'utf8'))]));
 
 test('the scanner sees every kind of import', () => {
-  const sample = scan('cli/x.ts', [
-    "import { a } from '../core/errors.js';",
-    "import type {\n  B,\n  C,\n} from '../pcsc/binding.js';",
-    "export type { D } from './d.js';",
-    "const { e } = await import('../commands/e.js');",
-    "import 'side-effect';",
-    "// import { nothing } from '../render/comment.js';",
-    "const koffi = createRequire(import.meta.url)('koffi');",
-    "const lib = require('pcsclite');",
-  ].join('\n'));
+  const sample = scan(
+    'cli/x.ts',
+    [
+      "import { a } from '../core/errors.js';",
+      "import type {\n  B,\n  C,\n} from '../pcsc/binding.js';",
+      "export type { D } from './d.js';",
+      "const { e } = await import('../commands/e.js');",
+      "import 'side-effect';",
+      "// import { nothing } from '../render/comment.js';",
+      "const koffi = createRequire(import.meta.url)('koffi');",
+      "const lib = require('pcsclite');",
+    ].join('\n'),
+  );
   assert.deepEqual(sample.local.sort(), ['cli/d.ts', 'commands/e.ts', 'core/errors.ts', 'pcsc/binding.ts']);
   assert.deepEqual(sample.packages.sort(), ['pcsclite', 'side-effect']);
   // The real tree: the CLI entry reaches the commands through dynamic imports.
@@ -147,7 +161,9 @@ test('only pcsc/ knows which PC/SC library runs', () => {
   for (const module of modules.values()) {
     if (module.folder === 'pcsc') continue;
     for (const target of module.local) if (LIBRARY_MODULES.includes(target)) outside.push(`${module.file} → ${target}`);
-    for (const name of module.packages) if (NATIVE_PACKAGES.includes(name) && !(name === 'koffi' && NATIVE_NOT_PCSC.includes(module.file))) outside.push(`${module.file} → ${name}`);
+    for (const name of module.packages)
+      if (NATIVE_PACKAGES.includes(name) && !(name === 'koffi' && NATIVE_NOT_PCSC.includes(module.file)))
+        outside.push(`${module.file} → ${name}`);
   }
   assert.deepEqual(outside, []);
   for (const file of NATIVE_NOT_PCSC) {

@@ -14,16 +14,38 @@ import { ENVIRONMENT, fixtureRun } from '../support/report-fixtures.js';
 
 // Compiled on first use, so that a schema Ajv rejects fails the compile test below by name, not the file's import.
 let compiled: ValidateFunction | undefined;
-const validate = (value: unknown) => (compiled ??= new Ajv2020({ allErrors: true, strict: true }).compile(JSON_SCHEMA))(value);
+const validate = (value: unknown) => {
+  compiled ??= new Ajv2020({ allErrors: true, strict: true }).compile(JSON_SCHEMA);
+  return compiled(value);
+};
 const valid = (value: unknown) => validate(value) || assert.fail(JSON.stringify(compiled!.errors, null, 1));
 const invalid = (value: unknown, why: string) => assert.equal(validate(value), false, why);
 
 const run: RunResult = {
   ...fixtureRun('SCARD_E_SHARING_VIOLATION', 'Virtual PCD 00 00'),
-  trace: [{ role: 'observer', call: 'SCardGetStatusChange', args: { reader: 'Virtual PCD 00 00', timeout: 0 }, result: 'SCARD_S_SUCCESS', startMs: 3.5, durationMs: 0.2 }],
+  trace: [
+    {
+      role: 'observer',
+      call: 'SCardGetStatusChange',
+      args: { reader: 'Virtual PCD 00 00', timeout: 0 },
+      result: 'SCARD_S_SUCCESS',
+      startMs: 3.5,
+      durationMs: 0.2,
+    },
+  ],
 };
-const driver = { name: 'libifdvpcd.so', version: 'vsmartcard-vpcd 3.3', vendor: null, model: null, firmware: null, sources: ['/etc/reader.conf.d/vpcd'] };
-const repro = () => JSON.parse(renderJson('repro', 0, buildReport(elCapitanScardConnect, RunTally.of([run]), ENVIRONMENT, 'sc-repro repro', undefined, { driver })));
+const driver = {
+  name: 'libifdvpcd.so',
+  version: 'vsmartcard-vpcd 3.3',
+  vendor: null,
+  model: null,
+  firmware: null,
+  sources: ['/etc/reader.conf.d/vpcd'],
+};
+const repro = () =>
+  JSON.parse(
+    renderJson('repro', 0, buildReport(elCapitanScardConnect, RunTally.of([run]), ENVIRONMENT, 'sc-repro repro', undefined, { driver })),
+  );
 
 test('the schema itself compiles under draft 2020-12 in strict mode', () => {
   // Ajv2020 knows no other draft's meta-schema, and strict mode throws on a keyword 2020-12 does not define or one that has no effect.
@@ -36,9 +58,30 @@ test('the schema itself compiles under draft 2020-12 in strict mode', () => {
 
 test('repro, matrix and error outputs as rendered are valid', () => {
   valid(repro());
-  const plan = { results: [{ scenario: elCapitanScardConnect, runs: RunTally.of([run]) }], reader: 'Virtual PCD 00 00', startupMs: 100, totalMs: 200, stoppedEarly: null, roleBindings: {} };
+  const plan = {
+    results: [{ scenario: elCapitanScardConnect, runs: RunTally.of([run]) }],
+    reader: 'Virtual PCD 00 00',
+    startupMs: 100,
+    totalMs: 200,
+    stoppedEarly: null,
+    roleBindings: {},
+  };
   valid(JSON.parse(renderJson('matrix', 0, buildMatrixReport(plan, ENVIRONMENT, 'sc-repro matrix'))));
-  valid(JSON.parse(renderJson('repro', 2, { message: 'SCARD_E_NO_SERVICE (0x8010001D): Service not available.', hint: 'start pcscd', error: { code: 0x8010001d, hex: '0x8010001D', name: 'SCARD_E_NO_SERVICE', message: 'Service not available.', call: 'SCardEstablishContext' } })));
+  valid(
+    JSON.parse(
+      renderJson('repro', 2, {
+        message: 'SCARD_E_NO_SERVICE (0x8010001D): Service not available.',
+        hint: 'start pcscd',
+        error: {
+          code: 0x8010001d,
+          hex: '0x8010001D',
+          name: 'SCARD_E_NO_SERVICE',
+          message: 'Service not available.',
+          call: 'SCardEstablishContext',
+        },
+      }),
+    ),
+  );
 });
 
 test('a verdict the tool does not know is rejected', () => {

@@ -27,7 +27,11 @@ test('--hold accepts plain positive seconds', () => {
 
 test('--hold rejects everything else with a UsageError naming the flag', () => {
   for (const value of ['abc', '-1', '0', '0.0', 'NaN', 'Infinity', '1e3', '10s', '5 min', '', '1,5', '86401', '99999999999']) {
-    assert.throws(() => parseSeconds('--hold', value), (error: Error) => error instanceof UsageError && /^--hold /.test(error.message), value);
+    assert.throws(
+      () => parseSeconds('--hold', value),
+      (error: Error) => error instanceof UsageError && /^--hold /.test(error.message),
+      value,
+    );
   }
 });
 
@@ -53,7 +57,10 @@ test('--output must name a file in an existing folder', () => {
   const folder = mkdtempSync(join(tmpdir(), 'sc-repro-options-'));
   try {
     const missing = join(folder, 'missing');
-    assert.throws(() => parseOutputPath(join(missing, 'report.md')), (error: Error) => error.message.includes(`the folder ${missing} does not exist`));
+    assert.throws(
+      () => parseOutputPath(join(missing, 'report.md')),
+      (error: Error) => error.message.includes(`the folder ${missing} does not exist`),
+    );
     assert.throws(() => parseOutputPath(folder), /is a folder/);
     assert.throws(() => parseOutputPath(''), /expects a file name, got an empty value/);
     // No file system takes a 300-character name, whoever runs the test.
@@ -69,9 +76,18 @@ test('--output must name a file in an existing folder', () => {
 
 test('--blocked-after has a floor, named in the message with the ceiling', () => {
   assert.equal(parseSecondsAtLeast('--blocked-after', '0.1', 0.1), 0.1);
-  assert.throws(() => parseSecondsAtLeast('--blocked-after', '0.001', 0.1), /^UsageError: --blocked-after must be at least 0\.1 and at most 86400 seconds, got '0\.001'$/);
-  assert.throws(() => parseSecondsAtLeast('--blocked-after', '1e9', 0.1), /^UsageError: --blocked-after must be at least 0\.1 and at most 86400 seconds, got '1e9'$/);
-  assert.throws(() => parseSecondsAtLeast('--blocked-after', 'soon', 0.1), /^UsageError: --blocked-after expects a number of seconds such as 10 or 0\.5, at least 0\.1 and at most 86400 seconds, got 'soon'$/);
+  assert.throws(
+    () => parseSecondsAtLeast('--blocked-after', '0.001', 0.1),
+    /^UsageError: --blocked-after must be at least 0\.1 and at most 86400 seconds, got '0\.001'$/,
+  );
+  assert.throws(
+    () => parseSecondsAtLeast('--blocked-after', '1e9', 0.1),
+    /^UsageError: --blocked-after must be at least 0\.1 and at most 86400 seconds, got '1e9'$/,
+  );
+  assert.throws(
+    () => parseSecondsAtLeast('--blocked-after', 'soon', 0.1),
+    /^UsageError: --blocked-after expects a number of seconds such as 10 or 0\.5, at least 0\.1 and at most 86400 seconds, got 'soon'$/,
+  );
 });
 
 test('a number of seconds out of range names the range, whichever way it is written', () => {
@@ -79,35 +95,59 @@ test('a number of seconds out of range names the range, whichever way it is writ
   assert.equal(parseSeconds('--hold', '86400'), 86_400);
   const outOfRange = (value: string) => `--hold must be greater than 0 and at most 86400 seconds, got '${value}'`;
   for (const value of ['1e9', '86401', '99999999999', '0', '0.0', '-1', '-0.5']) {
-    assert.throws(() => parseSeconds('--hold', value), (error: Error) => error instanceof UsageError && error.message === outOfRange(value), value);
+    assert.throws(
+      () => parseSeconds('--hold', value),
+      (error: Error) => error instanceof UsageError && error.message === outOfRange(value),
+      value,
+    );
   }
   // Not a plain number of seconds: what is expected, and the range too.
   for (const value of ['abc', 'NaN', 'Infinity', '10s', '1e3', '1e-9', '0x10', '', '1,5']) {
     const expected = `--hold expects a number of seconds such as 10 or 0.5, greater than 0 and at most 86400 seconds, got '${value}'`;
-    assert.throws(() => parseSeconds('--hold', value), (error: Error) => error instanceof UsageError && error.message === expected, value);
+    assert.throws(
+      () => parseSeconds('--hold', value),
+      (error: Error) => error instanceof UsageError && error.message === expected,
+      value,
+    );
   }
-  assert.throws(() => parseSeconds('--wait-card', '100000'), /^UsageError: --wait-card must be greater than 0 and at most 86400 seconds, got '100000'$/);
+  assert.throws(
+    () => parseSeconds('--wait-card', '100000'),
+    /^UsageError: --wait-card must be greater than 0 and at most 86400 seconds, got '100000'$/,
+  );
 });
 
 test('whole numbers and ports name their range', () => {
   assert.equal(parseCount('--repeat', '100000'), 100_000);
   for (const value of ['0', '100001', '1e9', '-3', '2.5', 'many']) {
-    assert.throws(() => parseCount('--repeat', value), new RegExp(`^UsageError: --repeat expects a whole number from 1 to 100000, got '${value.replace('.', '\\.')}'$`), value);
+    assert.throws(
+      () => parseCount('--repeat', value),
+      new RegExp(`^UsageError: --repeat expects a whole number from 1 to 100000, got '${value.replace('.', '\\.')}'$`),
+      value,
+    );
   }
   assert.equal(parsePort('--port', '35963'), 35_963);
   for (const value of ['0', '65536', '1e9', 'http']) {
-    assert.throws(() => parsePort('--port', value), new RegExp(`^UsageError: --port expects a TCP port from 1 to 65535, got '${value}'$`), value);
+    assert.throws(
+      () => parsePort('--port', value),
+      new RegExp(`^UsageError: --port expects a TCP port from 1 to 65535, got '${value}'$`),
+      value,
+    );
   }
 });
 
 test('several --output: each checked, in order; two naming one file are bad usage', () => {
   const folder = mkdtempSync(join(tmpdir(), 'sc-repro-outputs-'));
-  const sameFile = (error: unknown) => error instanceof UsageError && /^--output \S+ names the same file as an earlier --output; give each report a file of its own$/.test(error.message);
+  const sameFile = (error: unknown) =>
+    error instanceof UsageError &&
+    /^--output \S+ names the same file as an earlier --output; give each report a file of its own$/.test(error.message);
   try {
     const md = join(folder, 'r.md');
     const json = join(folder, 'r.json');
     const targets = parseOutputPaths(json, parseOutputPaths(md));
-    assert.deepEqual(targets.map((target) => target.path), [md, json]);
+    assert.deepEqual(
+      targets.map((target) => target.path),
+      [md, json],
+    );
     // The same file by the same name, by another spelling of its path, or through a link to its folder or to itself.
     mkdirSync(join(folder, 'sub'));
     symlinkSync(folder, join(folder, 'link'));
@@ -128,14 +168,40 @@ test('several --output: each checked, in order; two naming one file are bad usag
 });
 
 test('scenario ids: exact (case-insensitive) or a one-line error naming the closest ids', () => {
-  const items = ['el-capitan-scardconnect', 'el-capitan-scardtransmit', 'status-after-reset', 'transmit-after-card-removed'].map((id) => ({ id }));
+  const items = ['el-capitan-scardconnect', 'el-capitan-scardtransmit', 'status-after-reset', 'transmit-after-card-removed'].map((id) => ({
+    id,
+  }));
   assert.equal(parseId('--scenario', ' Status-After-Reset ', items, 'sc-repro scenarios').id, 'status-after-reset');
-  assert.deepEqual(closestIds('el-capitan-scardconect', items.map((i) => i.id)), ['el-capitan-scardconnect']);
-  assert.deepEqual(closestIds('el-capitan', items.map((i) => i.id)), ['el-capitan-scardconnect', 'el-capitan-scardtransmit']);
-  assert.deepEqual(closestIds('nope', items.map((i) => i.id)), []);
-  assert.throws(() => parseId('--only', 'transmit-after-removed', items, 'sc-repro scenarios'), (error: unknown) => {
-    assert.ok(error instanceof UsageError);
-    assert.equal(error.message, "--only: no scenario 'transmit-after-removed'; did you mean transmit-after-card-removed? `sc-repro scenarios` lists all 4");
-    return true;
-  });
+  assert.deepEqual(
+    closestIds(
+      'el-capitan-scardconect',
+      items.map((i) => i.id),
+    ),
+    ['el-capitan-scardconnect'],
+  );
+  assert.deepEqual(
+    closestIds(
+      'el-capitan',
+      items.map((i) => i.id),
+    ),
+    ['el-capitan-scardconnect', 'el-capitan-scardtransmit'],
+  );
+  assert.deepEqual(
+    closestIds(
+      'nope',
+      items.map((i) => i.id),
+    ),
+    [],
+  );
+  assert.throws(
+    () => parseId('--only', 'transmit-after-removed', items, 'sc-repro scenarios'),
+    (error: unknown) => {
+      assert.ok(error instanceof UsageError);
+      assert.equal(
+        error.message,
+        "--only: no scenario 'transmit-after-removed'; did you mean transmit-after-card-removed? `sc-repro scenarios` lists all 4",
+      );
+      return true;
+    },
+  );
 });

@@ -48,7 +48,11 @@ test('takes the call name from the binding prefix, and accepts strings', () => {
 test('0x8010001F is named as the platform interface in use names it', () => {
   const before = process.env.SC_REPRO_FFI_LAYOUT;
   try {
-    for (const [layout, name] of [['pcsclite', 'SCARD_E_UNSUPPORTED_FEATURE'], ['macos', 'SCARD_E_UNSUPPORTED_FEATURE'], ['windows', 'SCARD_E_UNEXPECTED']]) {
+    for (const [layout, name] of [
+      ['pcsclite', 'SCARD_E_UNSUPPORTED_FEATURE'],
+      ['macos', 'SCARD_E_UNSUPPORTED_FEATURE'],
+      ['windows', 'SCARD_E_UNEXPECTED'],
+    ]) {
       process.env.SC_REPRO_FFI_LAYOUT = layout;
       const info = parsePcscError(new Error('SCardTransmit error: Feature not supported.(0x8010001f)'));
       assert.deepEqual([info?.name, info?.hex], [name, '0x8010001F'], layout);
@@ -124,7 +128,13 @@ test('PcscError.fromCode builds the same error the binding would have given', ()
   const error = PcscError.fromCode(0x80100069, 'SCardGetStatusChange');
   assert.equal(error.message, 'SCARD_W_REMOVED_CARD (0x80100069): Card was removed.');
   assert.equal(error.call, 'SCardGetStatusChange');
-  const removed = { code: 0x80100069, hex: '0x80100069', name: 'SCARD_W_REMOVED_CARD', message: 'Card was removed.', call: 'SCardGetStatusChange' };
+  const removed = {
+    code: 0x80100069,
+    hex: '0x80100069',
+    name: 'SCARD_W_REMOVED_CARD',
+    message: 'Card was removed.',
+    call: 'SCardGetStatusChange',
+  };
   assert.deepEqual(error.toJSON(), removed);
   assert.deepEqual(parsePcscError('SCardGetStatusChange error: Card was removed.(0x80100069)'), removed);
   const signed = PcscError.fromCode(-2146435061, null);
@@ -157,6 +167,12 @@ test('environment codes exit 2 with a hint; an answer of the stack exits 1', () 
   // No hint: the stack answered, nothing in the environment needs fixing.
   assert.deepEqual(answer.toReport(), {
     message: 'SCARD_E_SHARING_VIOLATION (0x8010000B): Sharing violation.',
-    error: { code: SHARING_VIOLATION, hex: '0x8010000B', name: 'SCARD_E_SHARING_VIOLATION', message: 'Sharing violation.', call: 'SCardConnect' },
+    error: {
+      code: SHARING_VIOLATION,
+      hex: '0x8010000B',
+      name: 'SCARD_E_SHARING_VIOLATION',
+      message: 'Sharing violation.',
+      call: 'SCardConnect',
+    },
   });
 });

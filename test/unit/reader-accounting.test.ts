@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { handleAfter, holdUnseen, mayBeClosedHandle, unexplainedMark } from '../../src/orchestrator/reader-accounting.js';
 
-test('a free reader is explained by no handle; any hold on it is someone else\'s', () => {
+test("a free reader is explained by no handle; any hold on it is someone else's", () => {
   const none = { holder: null, contender: null };
   assert.equal(unexplainedMark(['PRESENT'], none), null);
   assert.equal(unexplainedMark(['EMPTY'], none), null);
@@ -13,7 +13,7 @@ test('a free reader is explained by no handle; any hold on it is someone else\'s
   assert.equal(unexplainedMark(['PRESENT', 'EXCLUSIVE'], none), 'EXCLUSIVE');
 });
 
-test('EXCLUSIVE is explained only by a role\'s exclusive handle', () => {
+test("EXCLUSIVE is explained only by a role's exclusive handle", () => {
   assert.equal(unexplainedMark(['PRESENT', 'EXCLUSIVE'], { holder: 'exclusive', contender: null }), null);
   assert.equal(unexplainedMark(['PRESENT', 'EXCLUSIVE'], { holder: 'shared', contender: null }), 'EXCLUSIVE');
   assert.equal(unexplainedMark(['PRESENT', 'EXCLUSIVE'], { holder: 'direct', contender: 'shared' }), 'EXCLUSIVE');
@@ -33,11 +33,24 @@ test('the handle a role keeps after its steps: the last connect, unless a discon
   assert.equal(handleAfter([]), null);
   assert.equal(handleAfter([{ call: 'SCardConnect', mode: 'shared' }]), 'shared');
   assert.equal(handleAfter([{ call: 'SCardConnect', mode: 'shared' }, { call: 'SCardBeginTransaction' }]), 'shared');
-  assert.equal(handleAfter([{ call: 'SCardConnect', mode: 'shared' }, { call: 'SCardDisconnect', disposition: 'unpower' }]), null);
-  assert.equal(handleAfter([{ call: 'SCardConnect', mode: 'shared' }, { call: 'SCardDisconnect', disposition: 'leave' }, { call: 'SCardConnect', mode: 'direct' }]), 'direct');
+  assert.equal(
+    handleAfter([
+      { call: 'SCardConnect', mode: 'shared' },
+      { call: 'SCardDisconnect', disposition: 'unpower' },
+    ]),
+    null,
+  );
+  assert.equal(
+    handleAfter([
+      { call: 'SCardConnect', mode: 'shared' },
+      { call: 'SCardDisconnect', disposition: 'leave' },
+      { call: 'SCardConnect', mode: 'direct' },
+    ]),
+    'direct',
+  );
 });
 
-test('only a mark that a handle the roles just closed could leave gets time to go: any other is another process\'s at once', () => {
+test("only a mark that a handle the roles just closed could leave gets time to go: any other is another process's at once", () => {
   // A contender refused its exclusive connect opened nothing: an EXCLUSIVE right after is the handle that refused it.
   assert.equal(mayBeClosedHandle('EXCLUSIVE', []), false);
   assert.equal(mayBeClosedHandle('EXCLUSIVE', ['shared']), false);
@@ -55,7 +68,15 @@ test('a hold the third party cannot see as its share mode: the card there, and n
   assert.equal(holdUnseen(['PRESENT', 'EXCLUSIVE'], 'shared'), false);
   assert.equal(holdUnseen(['PRESENT', 'EXCLUSIVE'], 'direct'), false);
   // No card, or a card in a state our hold does not explain.
-  for (const flags of [[], ['EMPTY'], ['PRESENT', 'EMPTY'], ['PRESENT', 'MUTE'], ['PRESENT', 'INUSE', 'MUTE'], ['UNAVAILABLE'], ['PRESENT', 'UNKNOWN']] as const) {
+  for (const flags of [
+    [],
+    ['EMPTY'],
+    ['PRESENT', 'EMPTY'],
+    ['PRESENT', 'MUTE'],
+    ['PRESENT', 'INUSE', 'MUTE'],
+    ['UNAVAILABLE'],
+    ['PRESENT', 'UNKNOWN'],
+  ] as const) {
     assert.equal(holdUnseen(flags, 'exclusive'), false, flags.join(' '));
   }
 });

@@ -33,7 +33,14 @@ function emitInChild(format: string, outputs: string[]): { value: { written: boo
   const lines = child.stderr.split('\n');
   const result = lines.at(-2) ?? '';
   assert.match(result, /^RESULT /, child.stderr);
-  return { value: JSON.parse(result.slice('RESULT '.length)), stdout: child.stdout, stderr: lines.slice(0, -2).map((line) => `${line}\n`).join('') };
+  return {
+    value: JSON.parse(result.slice('RESULT '.length)),
+    stdout: child.stdout,
+    stderr: lines
+      .slice(0, -2)
+      .map((line) => `${line}\n`)
+      .join(''),
+  };
 }
 
 test('one report, one file per format, no colour in any, the coloured text summary on the terminal', () => {

@@ -15,7 +15,8 @@ import { ENVIRONMENT, fixtureRun } from '../support/report-fixtures.js';
 const HOSTILE = 'Evil | `Reader` <b>\n*00* 00';
 const environment = ENVIRONMENT;
 
-const result = (observedName: string): RunResult => fixtureRun(observedName, HOSTILE, observedName === 'SCARD_E_PROTO_MISMATCH' ? 'Card protocol mismatch.' : 'Sharing violation.');
+const result = (observedName: string): RunResult =>
+  fixtureRun(observedName, HOSTILE, observedName === 'SCARD_E_PROTO_MISMATCH' ? 'Card protocol mismatch.' : 'Sharing violation.');
 
 test('values are code spans: greppable, never backslash-escaped, one cell whatever they hold', () => {
   assert.equal(code('SCARD_E_SHARING_VIOLATION'), '`SCARD_E_SHARING_VIOLATION`');
@@ -33,7 +34,10 @@ test('values are code spans: greppable, never backslash-escaped, one cell whatev
 });
 
 test('prose keeps PC/SC names and quoted commands as code spans and escapes the rest', () => {
-  assert.equal(prose('the stack answered SCARD_E_SHARING_VIOLATION, as expected'), 'the stack answered `SCARD_E_SHARING_VIOLATION`, as expected');
+  assert.equal(
+    prose('the stack answered SCARD_E_SHARING_VIOLATION, as expected'),
+    'the stack answered `SCARD_E_SHARING_VIOLATION`, as expected',
+  );
   assert.equal(prose('install it: `sudo apt install pcscd`'), 'install it: `sudo apt install pcscd`');
   assert.equal(prose('(SCARD_W_RESET_CARD)'), '(`SCARD_W_RESET_CARD`)');
   assert.equal(prose('a *b* <c> | d'), 'a \\*b\\* &lt;c&gt; \\| d');
@@ -48,7 +52,12 @@ test('code blocks use a fence longer than any backtick run inside', () => {
 });
 
 test('the markdown report: verdict, bug, steps to reproduce, expected and observed, timeline, environment', () => {
-  const report = buildReport(elCapitanScardConnect, RunTally.of([result('SCARD_E_PROTO_MISMATCH')]), environment, shellQuote(['sc-repro', 'repro', '--reader', HOSTILE]));
+  const report = buildReport(
+    elCapitanScardConnect,
+    RunTally.of([result('SCARD_E_PROTO_MISMATCH')]),
+    environment,
+    shellQuote(['sc-repro', 'repro', '--reader', HOSTILE]),
+  );
   const markdown = renderReproMarkdown(report);
   assert.match(markdown, /^### sc-repro: bug-reproduced — /);
   assert.match(markdown, /\*\*Verdict: `bug-reproduced`\*\*/);
@@ -58,10 +67,14 @@ test('the markdown report: verdict, bug, steps to reproduce, expected and observ
     ['#### Steps to reproduce', '#### Expected and observed', '#### Timeline', '#### Environment'],
   );
   assert.match(markdown, /\| OS \| Debian GNU\/Linux 12 \(bookworm\), kernel 6\.1\.0, build `#1 SMP PREEMPT_DYNAMIC Debian 6\.1\.0-1` \|/);
-  for (const row of ['Arch', 'Node.js', 'sc-repro', 'PC/SC binding', 'PC/SC service', 'PC/SC client library', 'Reader driver']) assert.match(markdown, new RegExp(`^\\| ${row} \\| .+ \\|$`, 'm'));
+  for (const row of ['Arch', 'Node.js', 'sc-repro', 'PC/SC binding', 'PC/SC service', 'PC/SC client library', 'Reader driver'])
+    assert.match(markdown, new RegExp(`^\\| ${row} \\| .+ \\|$`, 'm'));
   // The debug-log recipe is below the table, so its pipe stays a pipe for plain-text readers.
   const linux = renderReproMarkdown({ ...report, environment: { ...environment, debugLog: debugLogHint('linux') } });
-  assert.match(linux, /^\*\*Service debug log:\*\* stop the system service .*`sudo pcscd --foreground --debug --apdu 2>&1 \| tee pcscd\.log`/m);
+  assert.match(
+    linux,
+    /^\*\*Service debug log:\*\* stop the system service .*`sudo pcscd --foreground --debug --apdu 2>&1 \| tee pcscd\.log`/m,
+  );
   assert.doesNotMatch(linux, /\\\| tee/);
   assert.match(markdown, /\| PC\/SC service \| `pcsc-lite version 1\.9\.9\.`<br>`Enabled features: /);
   assert.match(markdown, /\| ATR \| `3B 80 80 01 01` \|/);
@@ -79,13 +92,21 @@ test('the markdown report: verdict, bug, steps to reproduce, expected and observ
   assert.match(markdown, /```sh\n {3}sc-repro connect --reader \$'Evil \| `Reader` <b>\\n\*00\* 00' --mode shared\n {3}```/);
   // Calls are code spans; what is said about them stays prose.
   assert.match(markdown, /^What runs \(`sc-repro scenarios el-capitan-scardconnect`\):$/m);
-  assert.match(markdown, /^- contender: `SCardConnect\(SHARED\)` \(judged\) → `SCardDisconnect\(SCARD_LEAVE_CARD\)`, if a handle is still open$/m);
+  assert.match(
+    markdown,
+    /^- contender: `SCardConnect\(SHARED\)` \(judged\) → `SCardDisconnect\(SCARD_LEAVE_CARD\)`, if a handle is still open$/m,
+  );
   assert.match(markdown, /^- observer: `SCardGetStatusChange\(UNAWARE, timeout 0\)` while the reader is held$/m);
 });
 
 test('the text report carries the same sections as the markdown, with no colour codes off a terminal', () => {
   const plain = { ...result('SCARD_E_PROTO_MISMATCH'), reader: { name: 'Virtual PCD 00 00', atr: '3B 80 80 01 01' } };
-  const report = buildReport(elCapitanScardConnect, RunTally.of([plain]), environment, shellQuote(['sc-repro', 'repro', '--reader', 'Virtual PCD 00 00']));
+  const report = buildReport(
+    elCapitanScardConnect,
+    RunTally.of([plain]),
+    environment,
+    shellQuote(['sc-repro', 'repro', '--reader', 'Virtual PCD 00 00']),
+  );
   const text = renderReproText(report);
   assert.deepEqual(
     text.split('\n').filter((line) => /^[A-Z][a-z]/.test(line) && !/^(Known bug|hint:)/.test(line)),
@@ -109,7 +130,24 @@ test('the text report puts the verdict line first', () => {
 test('the JSON report carries the envelope and the report fields', () => {
   const report = buildReport(elCapitanScardConnect, RunTally.of([result('SCARD_E_SHARING_VIOLATION')]), environment, 'sc-repro repro');
   const json = JSON.parse(renderJson('repro', report.exitCode, report));
-  for (const key of ['schemaVersion', 'command', 'ok', 'exitCode', 'verdict', 'scenario', 'steps', 'manual', 'expected', 'observed', 'knownBug', 'timeline', 'reader', 'environment', 'commandLine', 'startupMs']) {
+  for (const key of [
+    'schemaVersion',
+    'command',
+    'ok',
+    'exitCode',
+    'verdict',
+    'scenario',
+    'steps',
+    'manual',
+    'expected',
+    'observed',
+    'knownBug',
+    'timeline',
+    'reader',
+    'environment',
+    'commandLine',
+    'startupMs',
+  ]) {
     assert.ok(key in json, key);
   }
   assert.deepEqual([json.schemaVersion, json.command, json.ok, json.exitCode], [2, 'repro', true, 0]);
@@ -135,8 +173,14 @@ test('repeated runs: an intermittent bug is the verdict, with its tally and spre
 });
 
 test('shellQuote quotes only what needs it, for the shell of the platform that ran it', () => {
-  assert.equal(shellQuote(['sc-repro', 'repro', '--reader', "it's here", '--json'], 'posix'), `sc-repro repro --reader 'it'\\''s here' --json`);
-  assert.equal(shellQuote(['sc-repro', 'repro', '--reader', "it's here", '--json'], 'powershell'), `sc-repro repro --reader 'it''s here' --json`);
+  assert.equal(
+    shellQuote(['sc-repro', 'repro', '--reader', "it's here", '--json'], 'posix'),
+    `sc-repro repro --reader 'it'\\''s here' --json`,
+  );
+  assert.equal(
+    shellQuote(['sc-repro', 'repro', '--reader', "it's here", '--json'], 'powershell'),
+    `sc-repro repro --reader 'it''s here' --json`,
+  );
   // PowerShell reads @ and , in a bare word; POSIX shells do not.
   assert.equal(shellQuote(['--only', 'a,b', '@x'], 'posix'), '--only a,b @x');
   assert.equal(shellQuote(['--only', 'a,b', '@x'], 'powershell'), "--only 'a,b' '@x'");
@@ -158,24 +202,62 @@ test('PowerShell 5.1: the typographic quotes are quotes, and control characters 
   assert.equal(shellQuote(['--reader', 'a\u0000\u0007\b\f\r\t\vz'], 'powershell'), '--reader "a`0`a`b`f`r`t`vz"');
   assert.equal(shellQuote(['--reader', '\u001b[31mred'], 'powershell'), '--reader "$([char]0x001B)[31mred"');
   assert.equal(shellQuote(['--reader', 'x\u0085\u2028\u061c'], 'powershell'), '--reader "x$([char]0x0085)$([char]0x2028)$([char]0x061C)"');
-  assert.doesNotMatch(shellQuote(['--reader', `all${String.fromCharCode(...Array.from({ length: 32 }, (_, i) => i))}\u007f`], 'powershell'), /`u\{|`e/);
+  assert.doesNotMatch(
+    shellQuote(['--reader', `all${String.fromCharCode(...Array.from({ length: 32 }, (_, i) => i))}\u007f`], 'powershell'),
+    /`u\{|`e/,
+  );
   // `--%` alone would stop PowerShell's parsing of everything after it.
   assert.equal(shellQuote(['--reader', '--%', '--json'], 'powershell'), "--reader '--%' --json");
   assert.equal(shellQuote(['--reader', '--%', '--json'], 'posix'), '--reader --% --json');
 });
 
 test('a note on a side call shows in text and markdown, after the observation', () => {
-  const noted: RunResult = { ...result('SCARD_E_SHARING_VIOLATION'), notes: ["the contender's SCardDisconnect returned SCARD_E_INVALID_HANDLE (0x80100003)"] };
+  const noted: RunResult = {
+    ...result('SCARD_E_SHARING_VIOLATION'),
+    notes: ["the contender's SCardDisconnect returned SCARD_E_INVALID_HANDLE (0x80100003)"],
+  };
   const report = buildReport(elCapitanScardConnect, RunTally.of([noted]), ENVIRONMENT, 'sc-repro repro');
   assert.deepEqual(report.notes, noted.notes);
-  assert.match(renderReproText(report), /^ {2}Observed .*\n {2}Note +the contender's SCardDisconnect returned SCARD_E_INVALID_HANDLE \(0x80100003\)$/m);
-  assert.match(renderReproMarkdown(report), /^\| Note \| the contender's SCardDisconnect returned `SCARD_E_INVALID_HANDLE` \(0x80100003\) \|$/m);
+  assert.match(
+    renderReproText(report),
+    /^ {2}Observed .*\n {2}Note +the contender's SCardDisconnect returned SCARD_E_INVALID_HANDLE \(0x80100003\)$/m,
+  );
+  assert.match(
+    renderReproMarkdown(report),
+    /^\| Note \| the contender's SCardDisconnect returned `SCARD_E_INVALID_HANDLE` \(0x80100003\) \|$/m,
+  );
 });
 
 test('the timeline reads in the order things happened: a blocked call answers after the release', () => {
-  const moments = timelineMoments({ holderStarted: 0.2, readerHeld: 3, contenderStarted: 4, attempt: 5, answer: 982.6, holderReleased: 980.1, holdMs: 977, connectLatencyMs: null, totalMs: 990 });
-  assert.deepEqual(moments.map(([label]) => label), ['holder started', 'reader held', 'contender asked to act', 'contender attempt', 'holder released', 'answer']);
-  assert.deepEqual(timelineMoments({ holderStarted: 0, readerHeld: null, contenderStarted: null, attempt: null, answer: null, holderReleased: null, holdMs: null, connectLatencyMs: null, totalMs: 1 }), [['holder started', 0]]);
+  const moments = timelineMoments({
+    holderStarted: 0.2,
+    readerHeld: 3,
+    contenderStarted: 4,
+    attempt: 5,
+    answer: 982.6,
+    holderReleased: 980.1,
+    holdMs: 977,
+    connectLatencyMs: null,
+    totalMs: 990,
+  });
+  assert.deepEqual(
+    moments.map(([label]) => label),
+    ['holder started', 'reader held', 'contender asked to act', 'contender attempt', 'holder released', 'answer'],
+  );
+  assert.deepEqual(
+    timelineMoments({
+      holderStarted: 0,
+      readerHeld: null,
+      contenderStarted: null,
+      attempt: null,
+      answer: null,
+      holderReleased: null,
+      holdMs: null,
+      connectLatencyMs: null,
+      totalMs: 1,
+    }),
+    [['holder started', 0]],
+  );
 });
 
 test('an expected protocol is shown wherever the observed one is', () => {
@@ -187,11 +269,25 @@ test('an expected protocol is shown wherever the observed one is', () => {
 
 test('a blocked observation names the call that waited, with its share mode', () => {
   const thenReturned = { ok: true, name: 'SCARD_S_SUCCESS', afterMs: 905, afterReleaseMs: 2.3 };
-  assert.match(describeObserved({ ok: false, call: 'SCardConnect', mode: 'direct', blocked: true, afterMs: 902, thenReturned }), /^blocked: SCardConnect\(DIRECT\) had not returned after 902 ms/);
-  assert.match(describeObserved({ ok: false, call: 'SCardBeginTransaction', blocked: true, afterMs: 902, thenReturned }), /^blocked: SCardBeginTransaction had not returned/);
+  assert.match(
+    describeObserved({ ok: false, call: 'SCardConnect', mode: 'direct', blocked: true, afterMs: 902, thenReturned }),
+    /^blocked: SCardConnect\(DIRECT\) had not returned after 902 ms/,
+  );
+  assert.match(
+    describeObserved({ ok: false, call: 'SCardBeginTransaction', blocked: true, afterMs: 902, thenReturned }),
+    /^blocked: SCardBeginTransaction had not returned/,
+  );
   // The markdown says the same, in code spans.
-  const report = buildReport(elCapitanScardConnect, RunTally.of([fixtureRun('SCARD_E_SHARING_VIOLATION', 'Virtual PCD 00 00')]), environment, 'sc-repro repro');
-  const markdown = renderReproMarkdown({ ...report, observed: { ok: false, call: 'SCardConnect', mode: 'direct', blocked: true, afterMs: 902, thenReturned } });
+  const report = buildReport(
+    elCapitanScardConnect,
+    RunTally.of([fixtureRun('SCARD_E_SHARING_VIOLATION', 'Virtual PCD 00 00')]),
+    environment,
+    'sc-repro repro',
+  );
+  const markdown = renderReproMarkdown({
+    ...report,
+    observed: { ok: false, call: 'SCardConnect', mode: 'direct', blocked: true, afterMs: 902, thenReturned },
+  });
   assert.match(markdown, /^\| Observed \| blocked: `SCardConnect\(DIRECT\)` had not returned after 902 ms/m);
 });
 
@@ -201,16 +297,37 @@ test('a hold proved by the holder says what the third party saw, in text, markdo
     return { ...run, evidence: { ...run.evidence, precondition: 'holder', readerStateWhileHeld } };
   };
   const inUse = buildReport(elCapitanScardConnect, RunTally.of([proved(['PRESENT', 'INUSE'])]), ENVIRONMENT, 'sc-repro repro');
-  assert.match(renderReproText(inUse), /^ {2}Hold +a third party saw INUSE, not EXCLUSIVE \(PRESENT INUSE\): proved by the holder's own SCardStatus before and after the attempt$/m);
-  assert.match(renderReproMarkdown(inUse), /^\| Hold \| a third party saw INUSE, not EXCLUSIVE \(PRESENT INUSE\): proved by the holder's own `?SCardStatus`? before and after the attempt \|$/m);
+  assert.match(
+    renderReproText(inUse),
+    /^ {2}Hold +a third party saw INUSE, not EXCLUSIVE \(PRESENT INUSE\): proved by the holder's own SCardStatus before and after the attempt$/m,
+  );
+  assert.match(
+    renderReproMarkdown(inUse),
+    /^\| Hold \| a third party saw INUSE, not EXCLUSIVE \(PRESENT INUSE\): proved by the holder's own `?SCardStatus`? before and after the attempt \|$/m,
+  );
   const json = JSON.parse(renderJson('repro', inUse.exitCode, inUse));
   assert.deepEqual([json.precondition.evidence, json.evidence.readerStateWhileHeld], ['holder', ['PRESENT', 'INUSE']]);
   const none = buildReport(elCapitanScardConnect, RunTally.of([proved(['PRESENT'])]), ENVIRONMENT, 'sc-repro repro');
-  assert.match(renderReproText(none), /^ {2}Hold +proved by the holder's own SCardStatus before and after the attempt: this stack shows no EXCLUSIVE\/INUSE to a third party$/m);
+  assert.match(
+    renderReproText(none),
+    /^ {2}Hold +proved by the holder's own SCardStatus before and after the attempt: this stack shows no EXCLUSIVE\/INUSE to a third party$/m,
+  );
 });
 
 test('the binding line names the interface the ffi binding called its library with', () => {
   const roles = { holder: 'ffi', contender: 'ffi' };
-  assert.equal(describeBinding({ name: 'ffi', version: '3.3.4', library: '/x/pcsc-framework.so', layout: 'macos', roles }), 'ffi 3.3.4 (/x/pcsc-framework.so, macos interface)');
-  assert.equal(describeBinding({ name: 'pcsclite', version: '1.0.1', library: 'libpcsclite.so.1', layout: 'pcsclite', roles: { holder: 'pcsclite', contender: 'ffi' } }), 'pcsclite 1.0.1 (libpcsclite.so.1); holder: pcsclite, contender: ffi');
+  assert.equal(
+    describeBinding({ name: 'ffi', version: '3.3.4', library: '/x/pcsc-framework.so', layout: 'macos', roles }),
+    'ffi 3.3.4 (/x/pcsc-framework.so, macos interface)',
+  );
+  assert.equal(
+    describeBinding({
+      name: 'pcsclite',
+      version: '1.0.1',
+      library: 'libpcsclite.so.1',
+      layout: 'pcsclite',
+      roles: { holder: 'pcsclite', contender: 'ffi' },
+    }),
+    'pcsclite 1.0.1 (libpcsclite.so.1); holder: pcsclite, contender: ffi',
+  );
 });

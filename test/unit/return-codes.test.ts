@@ -17,7 +17,10 @@ test('names are unique and each class sits in its winerror.h range', () => {
 });
 
 test('every value from 0x80100001 to 0x80100034 and 0x80100065 to 0x80100072 is covered', () => {
-  const ranges: [number, number][] = [[0x80100001, 0x80100034], [0x80100065, 0x80100072]];
+  const ranges: [number, number][] = [
+    [0x80100001, 0x80100034],
+    [0x80100065, 0x80100072],
+  ];
   for (const [first, last] of ranges) {
     for (let code = first; code <= last; code++) assert.ok(lookupReturnCode(code), formatHex(code));
   }
@@ -65,7 +68,11 @@ test('the codes this tool reasons about have their exact values and pcsc-lite te
 test('0x8010001F is named as the platform that answered names it: SCARD_E_UNSUPPORTED_FEATURE on pcsc-lite and macOS, SCARD_E_UNEXPECTED on Windows', () => {
   for (const naming of ['pcsclite', 'macos'] as const) {
     const entry = lookupReturnCode(0x8010001f, naming);
-    assert.deepEqual([entry?.name, entry?.alias, entry?.message], ['SCARD_E_UNSUPPORTED_FEATURE', 'SCARD_E_UNEXPECTED', 'Feature not supported.'], naming);
+    assert.deepEqual(
+      [entry?.name, entry?.alias, entry?.message],
+      ['SCARD_E_UNSUPPORTED_FEATURE', 'SCARD_E_UNEXPECTED', 'Feature not supported.'],
+      naming,
+    );
     assert.equal(returnCodeByName('SCARD_E_UNSUPPORTED_FEATURE', naming)?.code, 0x8010001f, naming);
     assert.equal(codeOf('SCARD_E_UNSUPPORTED_FEATURE', naming), 0x8010001f, naming);
   }

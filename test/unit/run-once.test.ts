@@ -45,12 +45,24 @@ test('an answer while the reader is held is judged by its code', async () => {
   const { result } = await run({ contender: { kind: 'answers', afterMs: 2, rv: SHARING_VIOLATION } });
   assert.equal(result.verdict, 'not-affected', result.reason);
   assert.deepEqual(result.outcome, { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' });
-  assert.deepEqual(result.evidence, { precondition: 'observer', readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'], holderHeldThroughAnswer: true, attemptInsideHold: true, blocked: null });
+  assert.deepEqual(result.evidence, {
+    precondition: 'observer',
+    readerStateWhileHeld: ['PRESENT', 'EXCLUSIVE'],
+    holderHeldThroughAnswer: true,
+    attemptInsideHold: true,
+    blocked: null,
+  });
   const t = result.timeline;
-  assert.ok(t.readerHeld! <= t.contenderStarted! && t.contenderStarted! <= t.attempt! && t.attempt! <= t.answer! && t.answer! <= t.holderReleased!, JSON.stringify(t));
+  assert.ok(
+    t.readerHeld! <= t.contenderStarted! && t.contenderStarted! <= t.attempt! && t.attempt! <= t.answer! && t.answer! <= t.holderReleased!,
+    JSON.stringify(t),
+  );
   assert.equal(result.reader.name, READER);
   assert.deepEqual(result.notes, []);
-  assert.deepEqual(result.calls.map((c) => `${c.role} ${c.call}`), ['holder SCardConnect', 'contender SCardConnect', 'holder SCardDisconnect']);
+  assert.deepEqual(
+    result.calls.map((c) => `${c.role} ${c.call}`),
+    ['holder SCardConnect', 'contender SCardConnect', 'holder SCardDisconnect'],
+  );
 });
 
 test('a slow call that returns while the reader is held is judged by its code, never called blocked', async () => {
@@ -135,9 +147,17 @@ test('an attempt that falls outside the hold (a holder whose clock lies) is inco
 
 test("a skew within the roles' own clock uncertainty is no lie: the run is judged; beyond it, inconclusive", async () => {
   // A role descheduled through every try of its anchor said its stamps may be 1.5 ms off: a held stamp 2 ms late is within the two.
-  const within = await run({ heldClockSkewMs: 2, clockUncertaintyMs: 1.5, contender: { kind: 'answers', afterMs: 0, rv: SHARING_VIOLATION } });
+  const within = await run({
+    heldClockSkewMs: 2,
+    clockUncertaintyMs: 1.5,
+    contender: { kind: 'answers', afterMs: 0, rv: SHARING_VIOLATION },
+  });
   assert.equal(within.result.verdict, 'not-affected', within.result.reason);
-  const beyond = await run({ heldClockSkewMs: 50, clockUncertaintyMs: 1.5, contender: { kind: 'answers', afterMs: 0, rv: SHARING_VIOLATION } });
+  const beyond = await run({
+    heldClockSkewMs: 50,
+    clockUncertaintyMs: 1.5,
+    contender: { kind: 'answers', afterMs: 0, rv: SHARING_VIOLATION },
+  });
   assert.equal(beyond.result.verdict, 'inconclusive');
   assert.equal(beyond.result.reason, 'the attempt fell outside the hold window');
 });
@@ -150,7 +170,10 @@ test('an answer that comes only after --hold ended the hold is inconclusive', as
 
 test('only the judged call is judged: a failing disconnect after it is a note', async () => {
   const invalidHandle = codeOf('SCARD_E_INVALID_HANDLE');
-  const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, disconnectRv: invalidHandle }, { scenario: yosemiteSharedConnect });
+  const { result } = await run(
+    { contender: { kind: 'answers', afterMs: 1, rv: 0 }, disconnectRv: invalidHandle },
+    { scenario: yosemiteSharedConnect },
+  );
   assert.equal(result.verdict, 'not-affected', result.reason);
   assert.deepEqual(result.outcome, { kind: 'success' });
   assert.deepEqual(result.notes, ["the contender's SCardDisconnect returned SCARD_E_INVALID_HANDLE (0x80100003)"]);
@@ -183,18 +206,31 @@ test('a stack that shows no EXCLUSIVE/INUSE: the holder proves the hold with SCa
   assert.equal(result.verdict, 'not-affected', result.reason);
   assert.equal(result.evidence.precondition, 'holder');
   assert.deepEqual(result.evidence.readerStateWhileHeld, ['PRESENT']);
-  assert.deepEqual([...memory.holdsUnseen], ['exclusive'], 'the next exclusive holds start with the holder\'s proof');
+  assert.deepEqual([...memory.holdsUnseen], ['exclusive'], "the next exclusive holds start with the holder's proof");
   // Taken, let go, taken again with the proof: never silently.
-  assert.deepEqual(result.calls.filter((c) => c.role === 'holder').map((c) => c.call), ['SCardConnect', 'SCardDisconnect', 'SCardConnect', 'SCardStatus', 'SCardStatus', 'SCardDisconnect']);
+  assert.deepEqual(
+    result.calls.filter((c) => c.role === 'holder').map((c) => c.call),
+    ['SCardConnect', 'SCardDisconnect', 'SCardConnect', 'SCardStatus', 'SCardStatus', 'SCardDisconnect'],
+  );
   const next = await runOnce({ roles, observer: roles.observer }, options({ memory }));
   assert.equal(next.evidence.precondition, 'holder');
-  assert.deepEqual(next.calls.filter((c) => c.role === 'holder').map((c) => c.call), ['SCardConnect', 'SCardStatus', 'SCardStatus', 'SCardDisconnect']);
+  assert.deepEqual(
+    next.calls.filter((c) => c.role === 'holder').map((c) => c.call),
+    ['SCardConnect', 'SCardStatus', 'SCardStatus', 'SCardDisconnect'],
+  );
 });
 
-test('the holder\'s proof fails before its release: the hold is not proved, inconclusive', async () => {
-  const { result } = await run({ hidesShareState: true, statusBeforeReleaseRv: codeOf('SCARD_E_INVALID_HANDLE'), contender: { kind: 'answers', afterMs: 1, rv: SHARING_VIOLATION } });
+test("the holder's proof fails before its release: the hold is not proved, inconclusive", async () => {
+  const { result } = await run({
+    hidesShareState: true,
+    statusBeforeReleaseRv: codeOf('SCARD_E_INVALID_HANDLE'),
+    contender: { kind: 'answers', afterMs: 1, rv: SHARING_VIOLATION },
+  });
   assert.equal(result.verdict, 'inconclusive');
-  assert.equal(result.reason, "the hold is not proved: the holder's SCardStatus returned SCARD_E_INVALID_HANDLE (0x80100003) before its release");
+  assert.equal(
+    result.reason,
+    "the hold is not proved: the holder's SCardStatus returned SCARD_E_INVALID_HANDLE (0x80100003) before its release",
+  );
 });
 
 test('a stack that shows an exclusive hold as INUSE, never EXCLUSIVE: the holder proves it, and the result says what the third party saw', async () => {
@@ -207,15 +243,26 @@ test('a stack that shows an exclusive hold as INUSE, never EXCLUSIVE: the holder
     assert.deepEqual(result.evidence.readerStateWhileHeld, ['PRESENT', 'INUSE']);
     // The holder's exclusive handle is what shows as INUSE: no foreign process in the accounting before, during or after.
     const holder = result.calls.filter((c) => c.role === 'holder').map((c) => c.call);
-    assert.deepEqual(holder, i === 0 ? ['SCardConnect', 'SCardDisconnect', 'SCardConnect', 'SCardStatus', 'SCardStatus', 'SCardDisconnect'] : ['SCardConnect', 'SCardStatus', 'SCardStatus', 'SCardDisconnect']);
+    assert.deepEqual(
+      holder,
+      i === 0
+        ? ['SCardConnect', 'SCardDisconnect', 'SCardConnect', 'SCardStatus', 'SCardStatus', 'SCardDisconnect']
+        : ['SCardConnect', 'SCardStatus', 'SCardStatus', 'SCardDisconnect'],
+    );
   }
   assert.deepEqual([...memory.holdsUnseen], ['exclusive']);
   // A shared hold this stack does show: seen by the third party, no proof asked of the holder.
   const sharedRoles = new FakeRoles({ inUseOnly: true, contender: { kind: 'answers', afterMs: 1, rv: 0 } });
-  const shared = await runOnce({ roles: sharedRoles, observer: sharedRoles.observer }, options({ memory, scenario: yosemiteSharedConnect }));
+  const shared = await runOnce(
+    { roles: sharedRoles, observer: sharedRoles.observer },
+    options({ memory, scenario: yosemiteSharedConnect }),
+  );
   assert.equal(shared.verdict, 'not-affected', shared.reason);
   assert.equal(shared.evidence.precondition, 'observer');
-  assert.deepEqual(shared.calls.filter((c) => c.role === 'holder').map((c) => c.call), ['SCardConnect', 'SCardDisconnect']);
+  assert.deepEqual(
+    shared.calls.filter((c) => c.role === 'holder').map((c) => c.call),
+    ['SCardConnect', 'SCardDisconnect'],
+  );
 });
 
 test('a third party that sees a different holder than ours is not a hidden share mode: inconclusive', async () => {
@@ -233,7 +280,10 @@ test('a third party that sees a different holder than ours is not a hidden share
     roles.observer.look = () => (roles.observer.flags.length > 1 ? { ...original(), flags: flags as never } : original());
     const result = await runOnce({ roles, observer: roles.observer }, options({ scenario }));
     assert.equal(result.verdict, 'inconclusive', `${flags.join(' ')}: ${result.reason}`);
-    assert.equal(result.reason, `the holder said it held the reader, but a third party saw ${flags.join(' ') || 'no state'}, not ${HELD_FLAG[scenario.holder.mode]}`);
+    assert.equal(
+      result.reason,
+      `the holder said it held the reader, but a third party saw ${flags.join(' ') || 'no state'}, not ${HELD_FLAG[scenario.holder.mode]}`,
+    );
   }
 });
 
@@ -250,25 +300,43 @@ async function runOn(layout: typeof WINDOWS | typeof PCSCLITE, script: Script, o
   return runOnce({ roles, observer: roles.observer }, options(overrides));
 }
 
-test('a transaction reset by Windows\' idle rule is not the stack\'s answer: inconclusive, naming the rule', async () => {
+test("a transaction reset by Windows' idle rule is not the stack's answer: inconclusive, naming the rule", async () => {
   // The contender's SCardTransmit, waiting for the transaction, returns at the reset while the reader is still held.
-  const result = await runOn(WINDOWS, { contender: { kind: 'answers', afterMs: 2, rv: RESET_CARD }, statusBeforeReleaseRv: RESET_CARD, holderIdleMs: 6000 }, { scenario: findScenario('transaction-blocks-transmit')! });
+  const result = await runOn(
+    WINDOWS,
+    { contender: { kind: 'answers', afterMs: 2, rv: RESET_CARD }, statusBeforeReleaseRv: RESET_CARD, holderIdleMs: 6000 },
+    { scenario: findScenario('transaction-blocks-transmit')! },
+  );
   assert.equal(result.verdict, 'inconclusive', result.reason);
-  assert.match(result.reason, /^the holder's transaction was reset during the hold, by no act of the contender: the holder's SCardStatus returned SCARD_W_RESET_CARD after its transaction had been idle for (\d+) ms; Windows resets the card when a transaction stays idle for more than 5 s \(Microsoft, SCardBeginTransaction\)/);
+  assert.match(
+    result.reason,
+    /^the holder's transaction was reset during the hold, by no act of the contender: the holder's SCardStatus returned SCARD_W_RESET_CARD after its transaction had been idle for (\d+) ms; Windows resets the card when a transaction stays idle for more than 5 s \(Microsoft, SCardBeginTransaction\)/,
+  );
   assert.ok(Number(/idle for (\d+) ms/.exec(result.reason)![1]) >= 6000, result.reason);
   assert.match(result.hint ?? '', /under 5 s/);
   assert.equal(result.knownBug, null);
 });
 
 test('a transaction reset that no act of the contender explains is inconclusive on any stack', async () => {
-  const result = await runOn(PCSCLITE, { contender: { kind: 'waits-for-release', rv: 0 }, statusBeforeReleaseRv: RESET_CARD }, { scenario: exclusiveConnectDuringTransaction });
+  const result = await runOn(
+    PCSCLITE,
+    { contender: { kind: 'waits-for-release', rv: 0 }, statusBeforeReleaseRv: RESET_CARD },
+    { scenario: exclusiveConnectDuringTransaction },
+  );
   assert.equal(result.verdict, 'inconclusive', result.reason);
-  assert.match(result.reason, /^the holder's transaction was reset during the hold, by no act of the contender: .*; another process may have reset the card/);
+  assert.match(
+    result.reason,
+    /^the holder's transaction was reset during the hold, by no act of the contender: .*; another process may have reset the card/,
+  );
 });
 
-test('a reset the contender asked for is its answer, unless Windows\' idle rule could have done it too', async () => {
+test("a reset the contender asked for is its answer, unless Windows' idle rule could have done it too", async () => {
   const scenario = findScenario('owner-not-reset-by-foreign-unpower')!;
-  const script = (): Script => ({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, holderCallRv: RESET_CARD, statusBeforeReleaseRv: RESET_CARD });
+  const script = (): Script => ({
+    contender: { kind: 'answers', afterMs: 1, rv: 0 },
+    holderCallRv: RESET_CARD,
+    statusBeforeReleaseRv: RESET_CARD,
+  });
   // Quick: the contender's SCardEndTransaction(SCARD_UNPOWER_CARD) did it, on any stack.
   for (const layout of [WINDOWS, PCSCLITE]) {
     const result = await runOn(layout, script(), { scenario });
@@ -278,7 +346,10 @@ test('a reset the contender asked for is its answer, unless Windows\' idle rule 
   // Idle longer than the rule allows: on Windows either could have reset the card.
   const windows = await runOn(WINDOWS, { ...script(), holderIdleMs: 6000 }, { scenario });
   assert.equal(windows.verdict, 'inconclusive', windows.reason);
-  assert.match(windows.reason, /so whether the contender's SCardEndTransaction\(SCARD_UNPOWER_CARD\) or that rule reset the card cannot be told$/);
+  assert.match(
+    windows.reason,
+    /so whether the contender's SCardEndTransaction\(SCARD_UNPOWER_CARD\) or that rule reset the card cannot be told$/,
+  );
   const pcsclite = await runOn(PCSCLITE, { ...script(), holderIdleMs: 6000 }, { scenario });
   assert.equal(pcsclite.verdict, 'unexpected', pcsclite.reason);
 });
@@ -286,7 +357,10 @@ test('a reset the contender asked for is its answer, unless Windows\' idle rule 
 test('a transaction that lasted its hold is judged as before', async () => {
   const result = await runOn(WINDOWS, { contender: { kind: 'waits-for-release', rv: 0 } }, { scenario: exclusiveConnectDuringTransaction });
   assert.equal(result.verdict, 'not-affected', result.reason);
-  assert.ok(result.calls.some((c) => c.role === 'holder' && c.call === 'SCardStatus'), 'the owner looked at its handle before letting go');
+  assert.ok(
+    result.calls.some((c) => c.role === 'holder' && c.call === 'SCardStatus'),
+    'the owner looked at its handle before letting go',
+  );
 });
 
 /** A card the fake observer sees go and come back; `ignores` leaves it in the reader. */
@@ -312,12 +386,18 @@ async function runWithCard(script: Script, scenario: Scenario, ignores = false) 
   return { result, events };
 }
 
-test('a card scenario: the card goes and comes back before the holder\'s judged call, which is the observation', async () => {
-  const { result, events } = await runWithCard({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, holderCallRv: codeOf('SCARD_W_REMOVED_CARD') }, transmitAfterReinsertion);
+test("a card scenario: the card goes and comes back before the holder's judged call, which is the observation", async () => {
+  const { result, events } = await runWithCard(
+    { contender: { kind: 'answers', afterMs: 1, rv: 0 }, holderCallRv: codeOf('SCARD_W_REMOVED_CARD') },
+    transmitAfterReinsertion,
+  );
   assert.equal(result.verdict, 'not-affected', result.reason);
   assert.deepEqual(result.outcome, { kind: 'error', name: 'SCARD_W_REMOVED_CARD' });
   assert.deepEqual(events, ['remove', 'settled', 'insert', 'settled']);
-  assert.deepEqual(result.calls.map((c) => `${c.role} ${c.call}`), ['holder SCardConnect', 'holder SCardTransmit', 'holder SCardDisconnect']);
+  assert.deepEqual(
+    result.calls.map((c) => `${c.role} ${c.call}`),
+    ['holder SCardConnect', 'holder SCardTransmit', 'holder SCardDisconnect'],
+  );
 });
 
 test('a card scenario with nobody to take the card out is inconclusive: needs card removal', async () => {
@@ -327,14 +407,21 @@ test('a card scenario with nobody to take the card out is inconclusive: needs ca
 });
 
 test('a removal the reader never shows is inconclusive, and nothing is asked back', async () => {
-  const { result, events } = await runWithCard({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, holderCallRv: codeOf('SCARD_W_REMOVED_CARD') }, transmitAfterRemoval, true);
+  const { result, events } = await runWithCard(
+    { contender: { kind: 'answers', afterMs: 1, rv: 0 }, holderCallRv: codeOf('SCARD_W_REMOVED_CARD') },
+    transmitAfterRemoval,
+    true,
+  );
   assert.equal(result.verdict, 'inconclusive');
   assert.match(result.reason, /the card was not taken out of "Fake Reader 00 00" within 0.1 s/);
   assert.deepEqual(events, ['remove', 'settled']);
 });
 
 test('a card scenario is judged on card codes only: a service gone during it is inconclusive, never an answer', async () => {
-  const { result, events } = await runWithCard({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, holderCallRv: codeOf('SCARD_E_NO_SERVICE') }, transmitAfterRemoval);
+  const { result, events } = await runWithCard(
+    { contender: { kind: 'answers', afterMs: 1, rv: 0 }, holderCallRv: codeOf('SCARD_E_NO_SERVICE') },
+    transmitAfterRemoval,
+  );
   assert.equal(result.verdict, 'inconclusive');
   assert.match(result.reason, /SCARD_E_NO_SERVICE/);
   assert.equal(result.environmentLost, true);
@@ -365,7 +452,11 @@ test('a blocked call is confirmed: it follows the release in two holds let go at
   assert.equal(blocked.holds.length, 2);
   const [first, second] = blocked.holds;
   assert.ok(second!.releasedAfterMs - first!.releasedAfterMs > BLOCKED_RULE.releasePromptMs, JSON.stringify(blocked));
-  for (const hold of blocked.holds) assert.ok(hold.returnedAfterMs >= hold.releasedAfterMs && hold.returnedAfterMs - hold.releasedAfterMs <= BLOCKED_RULE.releasePromptMs, JSON.stringify(hold));
+  for (const hold of blocked.holds)
+    assert.ok(
+      hold.returnedAfterMs >= hold.releasedAfterMs && hold.returnedAfterMs - hold.releasedAfterMs <= BLOCKED_RULE.releasePromptMs,
+      JSON.stringify(hold),
+    );
   assert.ok(blocked.controlMs < BLOCKED_AFTER * 1000 * BLOCKED_RULE.controlFraction, String(blocked.controlMs));
   // Both holds and the act on the free reader are in the calls: three contender connects, two holder connects.
   assert.equal(result.calls.filter((c) => c.role === 'contender' && c.call === 'SCardConnect').length, 3);
@@ -386,13 +477,19 @@ test('a delay only while the reader is held, that waits for nobody, does not fol
   const afterMs = BLOCKED_AFTER * 1000 * (1 + BLOCKED_RULE.confirmFactor) + 60;
   const { result } = await run({ contender: { kind: 'slow-when-held', afterMs, rv: 0 } }, { scenario: yosemiteSharedConnect });
   assert.equal(result.verdict, 'inconclusive', result.reason);
-  assert.match(result.reason, /^the SCardConnect did not follow the release: in the first hold it returned \d+ ms after the attempt, just after the holder let go at \d+ ms; in a second hold, let go 600 ms later, it returned \d+ ms after the attempt, while the holder still held the reader$/);
+  assert.match(
+    result.reason,
+    /^the SCardConnect did not follow the release: in the first hold it returned \d+ ms after the attempt, just after the holder let go at \d+ ms; in a second hold, let go 600 ms later, it returned \d+ ms after the attempt, while the holder still held the reader$/,
+  );
 });
 
 test('a status-change wait that returns at the release was not cancelled: inconclusive, never blocked', async () => {
   const { result } = await run({ contender: { kind: 'waits-for-release', rv: 0 } }, { scenario: cancelBlockedStatusChange });
   assert.equal(result.verdict, 'inconclusive');
-  assert.match(result.reason, /returned SCARD_S_SUCCESS only when the holder let go \(\d+ ms after the attempt\): the SCardCancel did not take effect/);
+  assert.match(
+    result.reason,
+    /returned SCARD_S_SUCCESS only when the holder let go \(\d+ ms after the attempt\): the SCardCancel did not take effect/,
+  );
 });
 
 // The reader must be ours: a hold that neither role explains is another process's.
@@ -402,7 +499,10 @@ test('another process holds the reader before the run and keeps it: inconclusive
   roles.observer.flags = ['PRESENT', 'INUSE'];
   const result = await runOnce({ roles, observer: roles.observer }, options({ timeoutSeconds: 0.2 }));
   assert.equal(result.verdict, 'inconclusive');
-  assert.equal(result.reason, 'another process is using the reader: a third party saw PRESENT INUSE before the holder took it for all of --timeout (0.2 s), and no handle of the holder or the contender explains INUSE');
+  assert.equal(
+    result.reason,
+    'another process is using the reader: a third party saw PRESENT INUSE before the holder took it for all of --timeout (0.2 s), and no handle of the holder or the contender explains INUSE',
+  );
   assert.match(result.hint ?? '', /gpgconf --kill scdaemon/);
   assert.deepEqual(result.calls, [], 'no role acted');
 });
@@ -415,7 +515,7 @@ test('another process that lets go of the reader within --timeout: the run waits
   assert.equal(result.verdict, 'not-affected', result.reason);
 });
 
-test('another process takes the reader right after the judged call: inconclusive, not the stack\'s answer', async () => {
+test("another process takes the reader right after the judged call: inconclusive, not the stack's answer", async () => {
   const { result } = await run(
     { contender: { kind: 'answers', afterMs: 1, rv: 0 }, onAct: (observer) => (observer.flags = ['PRESENT', 'EXCLUSIVE']) },
     { scenario: exclusiveConnectAfterTransaction },
@@ -426,7 +526,10 @@ test('another process takes the reader right after the judged call: inconclusive
 
 test('the service goes away between the answer and the end of the run: inconclusive, environment lost, never judged', async () => {
   const gone = Object.assign(new Error('SCARD_E_NO_SERVICE (0x8010001D): Service not available.'), { code: codeOf('SCARD_E_NO_SERVICE') });
-  const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: codeOf('SCARD_W_SECURITY_VIOLATION') }, onAct: (observer) => (observer.gone = gone) });
+  const { result } = await run({
+    contender: { kind: 'answers', afterMs: 1, rv: codeOf('SCARD_W_SECURITY_VIOLATION') },
+    onAct: (observer) => (observer.gone = gone),
+  });
   assert.equal(result.verdict, 'inconclusive');
   assert.match(result.reason, /SCARD_E_NO_SERVICE/);
   assert.equal(result.environmentLost, true);
@@ -436,32 +539,53 @@ test('the service goes away between the answer and the end of the run: inconclus
 // refused a connect may still have powered the card (pcsc-lite's winscard.c).
 
 test('a deviating protocol that does not repeat in the same hold made again: inconclusive, a power-up nobody asked for', async () => {
-  const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, protocols: ['T1', 'undefined', 'undefined'] }, { scenario: directConnectProtocol });
+  const { result } = await run(
+    { contender: { kind: 'answers', afterMs: 1, rv: 0 }, protocols: ['T1', 'undefined', 'undefined'] },
+    { scenario: directConnectProtocol },
+  );
   assert.equal(result.verdict, 'inconclusive');
-  assert.equal(result.reason, 'a card power-up nobody in the run asked for: the SCardConnect answered SCARD_S_SUCCESS (protocol T1) in the first hold and SCARD_S_SUCCESS (protocol undefined) when the same hold was made again, so another process may have powered the card in between');
+  assert.equal(
+    result.reason,
+    'a card power-up nobody in the run asked for: the SCardConnect answered SCARD_S_SUCCESS (protocol T1) in the first hold and SCARD_S_SUCCESS (protocol undefined) when the same hold was made again, so another process may have powered the card in between',
+  );
 });
 
-test('a deviating protocol that repeats in three holds is the stack\'s answer: unexpected', async () => {
-  const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, protocols: ['T1', 'T1', 'T1'] }, { scenario: directConnectProtocol });
+test("a deviating protocol that repeats in three holds is the stack's answer: unexpected", async () => {
+  const { result } = await run(
+    { contender: { kind: 'answers', afterMs: 1, rv: 0 }, protocols: ['T1', 'T1', 'T1'] },
+    { scenario: directConnectProtocol },
+  );
   assert.equal(result.verdict, 'unexpected', result.reason);
   assert.deepEqual(result.outcome, { kind: 'success', protocol: 'T1' });
   assert.equal(result.calls.filter((c) => c.role === 'holder' && c.call === 'SCardConnect').length, 3);
 });
 
 test('an expected protocol is not made again', async () => {
-  const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, protocols: ['undefined'] }, { scenario: directConnectProtocol });
+  const { result } = await run(
+    { contender: { kind: 'answers', afterMs: 1, rv: 0 }, protocols: ['undefined'] },
+    { scenario: directConnectProtocol },
+  );
   assert.equal(result.verdict, 'not-affected', result.reason);
   assert.equal(result.calls.filter((c) => c.role === 'holder' && c.call === 'SCardConnect').length, 1);
 });
 
 test('a deviation on the free reader that does not repeat: inconclusive, another process may have taken the reader', async () => {
-  const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: 0 }, rvs: [SHARING_VIOLATION, 0, 0] }, { scenario: exclusiveConnectAfterTransaction });
+  const { result } = await run(
+    { contender: { kind: 'answers', afterMs: 1, rv: 0 }, rvs: [SHARING_VIOLATION, 0, 0] },
+    { scenario: exclusiveConnectAfterTransaction },
+  );
   assert.equal(result.verdict, 'inconclusive');
-  assert.equal(result.reason, 'the deviation did not repeat: the SCardConnect answered SCARD_E_SHARING_VIOLATION on the free reader and SCARD_S_SUCCESS when the same hold was made again, so another process may have taken the reader in between');
+  assert.equal(
+    result.reason,
+    'the deviation did not repeat: the SCardConnect answered SCARD_E_SHARING_VIOLATION on the free reader and SCARD_S_SUCCESS when the same hold was made again, so another process may have taken the reader in between',
+  );
 });
 
-test('a deviation on the free reader that repeats in three holds is the stack\'s answer: unexpected', async () => {
-  const { result } = await run({ contender: { kind: 'answers', afterMs: 1, rv: SHARING_VIOLATION } }, { scenario: exclusiveConnectAfterTransaction });
+test("a deviation on the free reader that repeats in three holds is the stack's answer: unexpected", async () => {
+  const { result } = await run(
+    { contender: { kind: 'answers', afterMs: 1, rv: SHARING_VIOLATION } },
+    { scenario: exclusiveConnectAfterTransaction },
+  );
   assert.equal(result.verdict, 'unexpected', result.reason);
   assert.equal(result.calls.filter((c) => c.role === 'holder' && c.call === 'SCardConnect').length, 3);
 });
@@ -478,5 +602,8 @@ test('a contender refused on the free reader while another process briefly holds
     { scenario: exclusiveConnectAfterTransaction },
   );
   assert.equal(result.verdict, 'inconclusive');
-  assert.equal(result.reason, 'another process is using the reader: a third party saw PRESENT EXCLUSIVE right after the contender acted, and no handle of the holder or the contender explains EXCLUSIVE');
+  assert.equal(
+    result.reason,
+    'another process is using the reader: a third party saw PRESENT EXCLUSIVE right after the contender acted, and no handle of the holder or the contender explains EXCLUSIVE',
+  );
 });

@@ -131,8 +131,14 @@ test('the run shown is the first that gave the most serious verdict, however man
   assert.equal(tally.shown, runs[4]);
   assert.equal(new RunTally().shown, null);
   // no-reference is less serious than inconclusive, more than not-affected.
-  assert.equal(RunTally.of([run('not-affected', null, 1, 1), run('no-reference', null, 1, 1), run('inconclusive', null, 1, 1)]).summary().shownRun, 3);
-  assert.equal(RunTally.of([run('not-affected', null, 1, 1), run('no-reference', null, 1, 1), run('not-affected', null, 1, 1)]).summary().shownRun, 2);
+  assert.equal(
+    RunTally.of([run('not-affected', null, 1, 1), run('no-reference', null, 1, 1), run('inconclusive', null, 1, 1)]).summary().shownRun,
+    3,
+  );
+  assert.equal(
+    RunTally.of([run('not-affected', null, 1, 1), run('no-reference', null, 1, 1), run('not-affected', null, 1, 1)]).summary().shownRun,
+    2,
+  );
 });
 
 test('notes: distinct, in the order first seen, capped with one line that says how many were left out', () => {
@@ -154,7 +160,16 @@ function feed(tally: RunTally): { shown: WeakRef<RunResult>; others: WeakRef<Run
   const refs = Array.from({ length: 200 }, (_, index) => {
     const each: RunResult = {
       ...run(index === 6 ? 'bug-reproduced' : 'not-affected', 'SCARD_E_SHARING_VIOLATION', 1, 1),
-      trace: [{ role: 'contender', call: 'SCardConnect', args: { run: index + 1 }, result: 'SCARD_E_SHARING_VIOLATION', startMs: 1, durationMs: 1 }],
+      trace: [
+        {
+          role: 'contender',
+          call: 'SCardConnect',
+          args: { run: index + 1 },
+          result: 'SCARD_E_SHARING_VIOLATION',
+          startMs: 1,
+          durationMs: 1,
+        },
+      ],
     };
     tally.add(each);
     return new WeakRef(each);
@@ -168,7 +183,11 @@ test('a tally keeps the run it shows, with its trace, and lets every other run g
   // A WeakRef holds its target until the current job ends.
   await new Promise((resolve) => setImmediate(resolve));
   gc();
-  assert.deepEqual(others.flatMap((ref) => ref.deref()?.trace?.[0]?.args.run ?? []), [], 'runs other than the one shown are still held');
+  assert.deepEqual(
+    others.flatMap((ref) => ref.deref()?.trace?.[0]?.args.run ?? []),
+    [],
+    'runs other than the one shown are still held',
+  );
   assert.equal(shown.deref(), tally.shown);
   assert.deepEqual(tally.shown?.trace?.[0]?.args, { run: 7 });
   assert.equal(tally.summary().shownRun, 7);

@@ -18,12 +18,24 @@ test('ids are unique and the default is the El Capitan SCardConnect scenario', (
 });
 
 test('the share-mode matrix has all nine holder × contender cells, with the pcsc-lite 1.9.9 answers', () => {
-  const cells = SHARE_MODE_MATRIX.map((s) => `${s.holder.mode}/${s.contender.act[0]?.call === 'SCardConnect' ? s.contender.act[0].mode : '?'}=${s.expected['linux-pcsclite']?.kind === 'success' ? 'ok' : 'SV'}`);
-  assert.deepEqual(cells.sort(), [
-    'direct/direct=ok', 'direct/exclusive=SV', 'direct/shared=ok',
-    'exclusive/direct=SV', 'exclusive/exclusive=SV', 'exclusive/shared=SV',
-    'shared/direct=ok', 'shared/exclusive=SV', 'shared/shared=ok',
-  ].sort());
+  const cells = SHARE_MODE_MATRIX.map(
+    (s) =>
+      `${s.holder.mode}/${s.contender.act[0]?.call === 'SCardConnect' ? s.contender.act[0].mode : '?'}=${s.expected['linux-pcsclite']?.kind === 'success' ? 'ok' : 'SV'}`,
+  );
+  assert.deepEqual(
+    cells.sort(),
+    [
+      'direct/direct=ok',
+      'direct/exclusive=SV',
+      'direct/shared=ok',
+      'exclusive/direct=SV',
+      'exclusive/exclusive=SV',
+      'exclusive/shared=SV',
+      'shared/direct=ok',
+      'shared/exclusive=SV',
+      'shared/shared=ok',
+    ].sort(),
+  );
 });
 
 test('per-platform expectations: the transaction scenario blocks on pcsc-lite and is refused on OS X', () => {
@@ -39,7 +51,11 @@ test('no signature equals an expectation, so a bug can never be reported as expe
     for (const platform of PLATFORMS) {
       const expected = scenario.expected[platform];
       if (!expected) continue;
-      for (const signature of scenario.signatures) assert.ok(!matchesOutcome(signature.observed, expected) && !matchesOutcome(expected, signature.observed), `${scenario.id} on ${platform}`);
+      for (const signature of scenario.signatures)
+        assert.ok(
+          !matchesOutcome(signature.observed, expected) && !matchesOutcome(expected, signature.observed),
+          `${scenario.id} on ${platform}`,
+        );
     }
   }
 });
@@ -72,7 +88,8 @@ test("the blocking table is SCardBlockingBehaviourTest.py's own, per OS", () => 
   assert.deepEqual(Object.fromEntries(rows), blocks);
   // "Does not block" claims no code: any answer that did not wait matches.
   const getAttrib = findScenario('transaction-does-not-block-getattrib')!;
-  for (const answer of [{ kind: 'success' }, { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' }] as const) assert.equal(judge(getAttrib, answer, 'windows').verdict, 'not-affected');
+  for (const answer of [{ kind: 'success' }, { kind: 'error', name: 'SCARD_E_SHARING_VIOLATION' }] as const)
+    assert.equal(judge(getAttrib, answer, 'windows').verdict, 'not-affected');
   assert.equal(judge(getAttrib, { kind: 'blocked' }, 'windows').verdict, 'unexpected');
 });
 
@@ -108,10 +125,17 @@ test('every known-bug signature of the catalog is judged bug-reproduced and name
   }
   // Another call waiting is no known bug: the signature names the call.
   for (const mode of ['direct', 'exclusive'] as const) {
-    const judgement = judge(findScenario('direct-connect-protocol-undefined')!, { kind: 'blocked', call: 'SCardConnect', mode }, 'linux-pcsclite');
+    const judgement = judge(
+      findScenario('direct-connect-protocol-undefined')!,
+      { kind: 'blocked', call: 'SCardConnect', mode },
+      'linux-pcsclite',
+    );
     assert.deepEqual([judgement.verdict, judgement.knownBug], ['unexpected', null], mode);
   }
-  assert.equal(judge(findScenario('yosemite-shared-connect')!, { kind: 'blocked', call: 'SCardDisconnect' }, 'linux-pcsclite').verdict, 'unexpected');
+  assert.equal(
+    judge(findScenario('yosemite-shared-connect')!, { kind: 'blocked', call: 'SCardDisconnect' }, 'linux-pcsclite').verdict,
+    'unexpected',
+  );
   const bugs = new Set(SCENARIOS.flatMap((s) => s.signatures.map((signature) => signature.bug)));
   for (const bug of bugs) {
     assert.match(bug.vendorBug, /^\d+$/, bug.id);
@@ -122,19 +146,41 @@ test('every known-bug signature of the catalog is judged bug-reproduced and name
 });
 
 test('steps name every PC/SC call a scenario makes, by role', () => {
-  const calls = new Set(SCENARIOS.flatMap((s) => Object.values(scenarioSteps(s)).flat().flatMap((step) => [...step.matchAll(/SCard\w+/g)].map((m) => m[0]))));
-  for (const call of ['SCardConnect', 'SCardBeginTransaction', 'SCardEndTransaction', 'SCardReconnect', 'SCardStatus', 'SCardTransmit', 'SCardCancel', 'SCardGetAttrib', 'SCardDisconnect']) {
+  const calls = new Set(
+    SCENARIOS.flatMap((s) =>
+      Object.values(scenarioSteps(s))
+        .flat()
+        .flatMap((step) => [...step.matchAll(/SCard\w+/g)].map((m) => m[0])),
+    ),
+  );
+  for (const call of [
+    'SCardConnect',
+    'SCardBeginTransaction',
+    'SCardEndTransaction',
+    'SCardReconnect',
+    'SCardStatus',
+    'SCardTransmit',
+    'SCardCancel',
+    'SCardGetAttrib',
+    'SCardDisconnect',
+  ]) {
     assert.ok(calls.has(call), call);
   }
   assert.deepEqual(scenarioSteps(findScenario('end-transaction-after-card-reinserted')!), {
-    holder: ['SCardConnect(SHARED)', 'SCardBeginTransaction', 'SCardEndTransaction(SCARD_LEAVE_CARD) (judged)', 'SCardStatus (the transaction was not reset)', 'SCardDisconnect(SCARD_LEAVE_CARD)'],
+    holder: [
+      'SCardConnect(SHARED)',
+      'SCardBeginTransaction',
+      'SCardEndTransaction(SCARD_LEAVE_CARD) (judged)',
+      'SCardStatus (the transaction was not reset)',
+      'SCardDisconnect(SCARD_LEAVE_CARD)',
+    ],
     contender: ['SCardDisconnect(SCARD_LEAVE_CARD), if a handle is still open'],
     observer: ['SCardGetStatusChange(UNAWARE, timeout 0) while the reader is held'],
     card: ['removed and inserted again before the judged call'],
   });
 });
 
-test('direct mode against the vendors\' words: a Windows direct holder refuses every contender, a macOS direct connect may report the card\'s protocol', () => {
+test("direct mode against the vendors' words: a Windows direct holder refuses every contender, a macOS direct connect may report the card's protocol", () => {
   // Microsoft's SCardConnect: SCARD_SHARE_DIRECT allows no other application access to the reader.
   for (const contender of ['exclusive', 'shared', 'direct']) {
     const cell = findScenario(`share-direct-${contender}`)!;
@@ -146,7 +192,8 @@ test('direct mode against the vendors\' words: a Windows direct holder refuses e
     const scenario = findScenario(id)!;
     assert.equal(scenario.expected.windows, undefined, id);
     // PCSC.framework, asked for T0|T1, reports the reader state's protocol: the card's, or UNSET (0).
-    for (const protocol of ['T0', 'T1', 'undefined']) assert.equal(judge(scenario, { kind: 'success', protocol }, 'macos').verdict, 'not-affected', `${id} ${protocol}`);
+    for (const protocol of ['T0', 'T1', 'undefined'])
+      assert.equal(judge(scenario, { kind: 'success', protocol }, 'macos').verdict, 'not-affected', `${id} ${protocol}`);
     assert.equal(judge(scenario, { kind: 'error', name: 'SCARD_E_PROTO_MISMATCH' }, 'macos').verdict, 'unexpected', id);
   }
   // Windows' text speaks of the direct application's own hold: a direct contender beside another holder has no reference there.

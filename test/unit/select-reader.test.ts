@@ -26,14 +26,16 @@ test('several partial matches are a usage error listing them', () => {
 test('no match is an environment error that lists the readers', () => {
   assert.throws(
     () => selectReader(READERS, { name: 'Yubikey' }),
-    (error: Error) => error instanceof EnvironmentError && /no reader matches "Yubikey"; readers: 0: "Virtual PCD 00 00"/.test(error.message),
+    (error: Error) =>
+      error instanceof EnvironmentError && /no reader matches "Yubikey"; readers: 0: "Virtual PCD 00 00"/.test(error.message),
   );
 });
 
 test('a reader that is not there is the environment, by index as by name; no readers at all too', () => {
   assert.throws(
     () => selectReader(READERS, { index: 3 }),
-    (error: Error) => error instanceof EnvironmentError && /^no reader 3: there are 3; readers: 0: "Virtual PCD 00 00", 1: /.test(error.message),
+    (error: Error) =>
+      error instanceof EnvironmentError && /^no reader 3: there are 3; readers: 0: "Virtual PCD 00 00", 1: /.test(error.message),
   );
   assert.throws(() => selectReader([]), EnvironmentError);
   assert.throws(() => selectReader(READERS, { name: 'PCD' }), UsageError);

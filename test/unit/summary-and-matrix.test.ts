@@ -19,7 +19,8 @@ test('spread gives min, median and max; none for no values', () => {
 });
 
 test('repeated runs: one bug-reproduced outweighs any number of passes', () => {
-  const verdictOf = (verdicts: Verdict[]) => RunTally.of(verdicts.map((verdict) => ({ ...fixtureRun('SCARD_E_SHARING_VIOLATION', 'Virtual PCD 00 00'), verdict }))).verdict;
+  const verdictOf = (verdicts: Verdict[]) =>
+    RunTally.of(verdicts.map((verdict) => ({ ...fixtureRun('SCARD_E_SHARING_VIOLATION', 'Virtual PCD 00 00'), verdict }))).verdict;
   assert.equal(verdictOf(['not-affected', 'not-affected', 'bug-reproduced']), 'bug-reproduced');
   assert.equal(verdictOf(['not-affected', 'inconclusive']), 'inconclusive');
   assert.equal(verdictOf(['not-affected', 'not-affected']), 'not-affected');
@@ -103,13 +104,26 @@ test('the matrix markdown keeps hostile names inside their cells', () => {
   for (const row of rows) assert.equal(row.replace(/\\\|/g, '').split('|').length, 7, row);
   // Values are code spans, never backslash-escaped; a line break in a name is an escape, not a new line.
   assert.match(markdown, /^Reader: ``Evil \| `Reader`\\u000a00``\. Total 1\.23 s\.$/m);
-  assert.match(markdown, /^\| `el-capitan-scardconnect` Shared connect while held exclusively \| `SCARD_E_SHARING_VIOLATION` \| `SCARD_E_PROTO_MISMATCH` \| \*\*bug-reproduced\*\* \|/m);
+  assert.match(
+    markdown,
+    /^\| `el-capitan-scardconnect` Shared connect while held exclusively \| `SCARD_E_SHARING_VIOLATION` \| `SCARD_E_PROTO_MISMATCH` \| \*\*bug-reproduced\*\* \|/m,
+  );
   assert.doesNotMatch(markdown, /\\_/);
 });
 
 test('an interrupted matrix reports the scenarios it ran and names the rest as not run', () => {
   const [first, second] = SCENARIOS;
-  const plan = { results: [{ scenario: first!, runs: RunTally.of([]) }, { scenario: second!, runs: RunTally.of([]) }], reader: null, startupMs: null, totalMs: 12, stoppedEarly: null, roleBindings: {} };
+  const plan = {
+    results: [
+      { scenario: first!, runs: RunTally.of([]) },
+      { scenario: second!, runs: RunTally.of([]) },
+    ],
+    reader: null,
+    startupMs: null,
+    totalMs: 12,
+    stoppedEarly: null,
+    roleBindings: {},
+  };
   const interrupted = buildMatrixReport(plan, report.environment, 'sc-repro matrix');
   assert.deepEqual(interrupted.rows, []);
   assert.deepEqual(interrupted.notRun, [first!.id, second!.id]);
@@ -117,15 +131,29 @@ test('an interrupted matrix reports the scenarios it ran and names the rest as n
   assert.match(renderMatrixMarkdown(interrupted), /Not run \(interrupted\): `/);
 });
 
-test('a matrix from a plan\'s tallies: one row per scenario that ran, its tally and the run it shows; one that did not is named', () => {
+test("a matrix from a plan's tallies: one row per scenario that ran, its tally and the run it shows; one that did not is named", () => {
   const [first, second] = SCENARIOS;
   const runs = new RunTally();
-  for (const name of ['SCARD_E_SHARING_VIOLATION', 'SCARD_E_PROTO_MISMATCH', 'SCARD_E_SHARING_VIOLATION']) runs.add(fixtureRun(name, 'Virtual PCD 00 00'));
-  const plan = { results: [{ scenario: first!, runs }, { scenario: second!, runs: new RunTally() }], reader: 'Virtual PCD 00 00', startupMs: 100, totalMs: 900, stoppedEarly: null, roleBindings: {} };
+  for (const name of ['SCARD_E_SHARING_VIOLATION', 'SCARD_E_PROTO_MISMATCH', 'SCARD_E_SHARING_VIOLATION'])
+    runs.add(fixtureRun(name, 'Virtual PCD 00 00'));
+  const plan = {
+    results: [
+      { scenario: first!, runs },
+      { scenario: second!, runs: new RunTally() },
+    ],
+    reader: 'Virtual PCD 00 00',
+    startupMs: 100,
+    totalMs: 900,
+    stoppedEarly: null,
+    roleBindings: {},
+  };
   const matrix = buildMatrixReport(plan, report.environment, 'sc-repro matrix -n 3');
   assert.equal(matrix.rows.length, 1);
   const [row] = matrix.rows;
-  assert.deepEqual([row!.scenario.id, row!.verdict, row!.observed, row!.repeat?.count, row!.repeat?.shownRun], [first!.id, 'bug-reproduced', 'SCARD_E_PROTO_MISMATCH', 3, 2]);
+  assert.deepEqual(
+    [row!.scenario.id, row!.verdict, row!.observed, row!.repeat?.count, row!.repeat?.shownRun],
+    [first!.id, 'bug-reproduced', 'SCARD_E_PROTO_MISMATCH', 3, 2],
+  );
   assert.deepEqual(row!.repeat?.outcomes, { SCARD_E_SHARING_VIOLATION: 2, SCARD_E_PROTO_MISMATCH: 1 });
   assert.deepEqual(matrix.notRun, [second!.id]);
   assert.match(renderMatrixText(matrix), /SCARD_E_SHARING_VIOLATION 2\/3, SCARD_E_PROTO_MISMATCH 1\/3 +✖ bug-reproduced 1\/3/);

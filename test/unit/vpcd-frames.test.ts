@@ -7,7 +7,10 @@ test('frames split across and joined within chunks are decoded', () => {
   const stream = Buffer.concat([encodeFrame(Buffer.from([4])), encodeFrame(Buffer.from([0x00, 0xa4, 0x04, 0x00]))]);
   assert.deepEqual(decoder.push(stream.subarray(0, 1)), []);
   const frames = decoder.push(stream.subarray(1));
-  assert.deepEqual(frames.map((f) => [...f]), [[4], [0x00, 0xa4, 0x04, 0x00]]);
+  assert.deepEqual(
+    frames.map((f) => [...f]),
+    [[4], [0x00, 0xa4, 0x04, 0x00]],
+  );
 });
 
 test('the card answers GET ATR and APDUs, and nothing to power controls', () => {
@@ -20,6 +23,10 @@ test('the card answers GET ATR and APDUs, and nothing to power controls', () => 
 test('the ATR announces T=0 and T=1 with a correct check byte', () => {
   const atr = [...VIRTUAL_CARD_ATR];
   assert.equal(atr[0], 0x3b);
-  assert.equal(atr.slice(1).reduce((a, b) => a ^ b, 0), 0, 'TCK makes the XOR of T0..TCK zero');
+  assert.equal(
+    atr.slice(1).reduce((a, b) => a ^ b, 0),
+    0,
+    'TCK makes the XOR of T0..TCK zero',
+  );
   assert.deepEqual([...encodeFrame(VIRTUAL_CARD_ATR)].slice(0, 2), [0, 5]);
 });
