@@ -1,4 +1,6 @@
-// Builds dist/: one CommonJS bundle per process entry, the CLI and the role.
+// Builds dist/: one CommonJS bundle per process entry, the CLI and the role,
+// and a small one the CLI's entry loads first, which starts the roles of
+// `repro` and `matrix` before the rest of the CLI loads (src/cli/early-roles.ts).
 // A process then loads one file instead of dozens of ES modules, and Node
 // skips its ES module loader altogether: that is most of the start-up a
 // process pays beyond Node itself (see docs/benchmarks.md). chalk and ora are
@@ -12,7 +14,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 rmSync(`${root}/dist`, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli/main.ts', 'src/roles/entry.ts'],
+  entryPoints: ['src/cli/main.ts', 'src/cli/early-roles.ts', 'src/roles/entry.ts'],
   outdir: 'dist',
   outbase: 'src',
   outExtension: { '.js': '.cjs' },

@@ -27,7 +27,7 @@ const LOAD_ONLY = '--load-binding';
 /** Child mode: load the binding the way the CLI does for `--binding <name>` (no fallback) and print what loaded, or why not. */
 async function loadBinding(name: string): Promise<void> {
   process.env.SC_REPRO_BINDING = name;
-  const { binding } = await import('../src/pcsc/binding.js');
+  const { binding } = await import('../src/pcsc/load-binding.js');
   try {
     process.stdout.write(JSON.stringify({ info: (await binding()).info }));
   } catch (error) {

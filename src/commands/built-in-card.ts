@@ -1,15 +1,18 @@
 // `--virtual`: the built-in virtual card, inserted into the vpcd reader for the
 // duration of a command, so the main job runs on a machine with no hardware.
 import { settlesWithin } from '../core/bounded-wait.js';
-import { EnvironmentError } from '../core/errors.js';
+import { EnvironmentError, UsageError } from '../core/errors.js';
 import { hint } from '../platform/hints.js';
-import type { CardControl } from '../orchestrator/run-scenario.js';
+import type { CardControl } from '../orchestrator/run-types.js';
+import { openContext } from '../pcsc/load-binding.js';
+import { selectReader } from '../pcsc/select-reader.js';
 import {
   insertVirtualCard,
-  VPCD_DEFAULT_PORT,
+  VPCD_PORT_ENV,
   type VirtualCard,
   type VirtualCardOptions,
   type VpcdUnavailableError,
+  vpcdPortFromEnv,
 } from '../virtual-card/vpcd-card.js';
 
 export const VIRTUAL_READER_NAME = 'Virtual PCD 00 00';
@@ -26,7 +29,9 @@ export function insertBuiltInCard(options: VirtualCardOptions, prefix = ''): Pro
 
 /** Runs `work` with the built-in card in the reader; `work` may take it out and put it back. */
 export async function withBuiltInCard<T>(timeoutSeconds: number, work: (card: CardControl) => Promise<T>): Promise<T> {
-  const insert = () => insertBuiltInCard({ port: VPCD_DEFAULT_PORT }, '--virtual: ');
+  const port = vpcdPortFromEnv(process.env);
+  if (port === null) throw new UsageError(`${VPCD_PORT_ENV} expects a TCP port from 1 to 65535, got '${process.env[VPCD_PORT_ENV]}'`);
+  const insert = () => insertBuiltInCard({ port }, '--virtual: ');
   let card: VirtualCard | null = await insert();
   const control: CardControl = {
     withinMs: CARD_CHANGE_MS,
@@ -42,8 +47,30 @@ export async function withBuiltInCard<T>(timeoutSeconds: number, work: (card: Ca
     // pcscd asks a new card for its ATR when it detects it; until then the
     // reader may still show the previous run's card, or none.
     await settlesWithin(card.seenByReader, timeoutSeconds * 1000);
+    await untilPresent(timeoutSeconds);
     return await work(control);
   } finally {
     await card?.remove();
+  }
+}
+
+/**
+ * Until a PC/SC context sees the card present in the reader. pcscd asks the
+ * card for its ATR before its reader state says present: a role connecting in
+ * between (the roles start with the process, see src/cli/early-roles.ts)
+ * would get SCARD_E_NO_SMARTCARD.
+ */
+async function untilPresent(timeoutSeconds: number): Promise<void> {
+  const context = await openContext();
+  try {
+    // The reader the run will use: chosen by part of its name, as `--virtual` chooses it (a platform may add to the name).
+    const reader = selectReader(await context.listReaders(), { name: VIRTUAL_READER_NAME });
+    const status = await context.waitForStatus(reader, (seen) => seen.cardPresent, timeoutSeconds * 1000);
+    if (!status.cardPresent)
+      throw new EnvironmentError(
+        `--virtual: the built-in card was inserted, but the PC/SC service did not show it present in ${JSON.stringify(reader)} within ${timeoutSeconds} s`,
+      );
+  } finally {
+    await context.close();
   }
 }

@@ -1,7 +1,8 @@
 import { buildDoctorReport, type DoctorFacts } from '../orchestrator/doctor-report.js';
 import { collectEnvironment } from '../platform/environment.js';
 import { driverFromConfiguration } from '../platform/reader-driver.js';
-import { bindingDiagnosis, serviceFailure, type ReaderStatus } from '../pcsc/binding.js';
+import type { ReaderStatus } from '../pcsc/binding.js';
+import { bindingDiagnosis, serviceFailure } from '../pcsc/load-binding.js';
 import { PcscError } from '../pcsc/pcsc-error.js';
 import { withContext } from '../roles/session.js';
 import { renderDoctor } from '../render/doctor-text.js';

@@ -4,10 +4,11 @@
 import { EXIT } from '../core/exit-codes.js';
 import { interruptSignal } from '../core/interrupt.js';
 import type { ReaderSelector } from '../pcsc/select-reader.js';
-import { collectEnvironment, type Environment } from '../platform/environment.js';
+import { osEnvironment, withStackFacts, type Environment } from '../platform/environment.js';
+import { pcscStackFacts } from '../platform/pcsc-stack.js';
 import { configuredDriver, readerDriver } from '../orchestrator/reader-driver.js';
 import { runPlan, type PlanOptions, type PlanResult } from '../orchestrator/run-plan.js';
-import type { CardControl } from '../orchestrator/run-scenario.js';
+import type { CardControl } from '../orchestrator/run-types.js';
 import { shellQuote, type ReportFacts } from '../orchestrator/report.js';
 import type { Scenario } from '../scenarios/types.js';
 import { waitingText } from '../render/card-wait.js';
@@ -29,6 +30,7 @@ export interface PlanCommandOptions
     | 'repeat'
     | 'waitCardSeconds'
     | 'trace'
+    | 'roles'
   > {
   reader?: ReaderSelector;
   virtual: boolean;
@@ -58,10 +60,15 @@ export async function runPlanCommand<T extends { exitCode: number }>(
   const single = scenarios.length * options.repeat === 1;
   // The driver's configuration is files only: read while the runs go on; its attributes after them.
   let configured: ReturnType<typeof configuredDriver> | undefined;
-  // The environment probes start once the reader is chosen, while the roles (what the run waits for) are still
-  // starting. The observer's context listing readers is the service answering: no context of its own for that.
+  // The OS probes start once the reader is chosen, while the roles (what the run waits for) are still
+  // starting; the PC/SC stack's once the roles said which library they loaded. The observer's context listing readers is the service answering: no context of its own for that.
   let environment: Promise<Environment> | undefined;
-  const collect = (serviceAnswered: boolean) => (environment ??= collectEnvironment({ serviceAnswered }));
+  let serviceAnswered = false;
+  const collect = (answered: boolean) => {
+    serviceAnswered ||= answered;
+    environment ??= osEnvironment();
+    return environment;
+  };
   const execute = async (card?: CardControl) => {
     const plan = await runPlan({
       ...run,
@@ -93,7 +100,8 @@ export async function runPlanCommand<T extends { exitCode: number }>(
     // The roles make the PC/SC calls: the report names the binding they reported.
     const { holder, contender } = plan.roleBindings;
     const ran = holder ?? contender;
-    const collected = await collect(false);
+    // The stack that answered: the library the roles loaded, and the service behind the socket it connects to.
+    const collected = withStackFacts(await collect(false), await pcscStackFacts(serviceAnswered, ran?.library ?? null));
     const facts: Environment = {
       ...collected,
       binding: ran ? { ...ran, roles: { holder: holder?.name ?? null, contender: contender?.name ?? null } } : null,

@@ -1,6 +1,6 @@
 // Card removal on a real reader: the scenario asks the person at the terminal,
 // with a countdown, while the orchestrator watches the reader for the change.
-import type { CardControl } from '../orchestrator/run-scenario.js';
+import type { CardControl } from '../orchestrator/run-types.js';
 import { cardPromptText, type CardRequest } from '../render/card-prompt.js';
 import type { Spinner } from '../render/spinner.js';
 

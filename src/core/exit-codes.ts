@@ -55,25 +55,39 @@ export function matrixExit(verdicts: readonly Verdict[]): ExitCode {
 const INTERRUPTED_CODES = `${EXIT.sigint}/${EXIT.sigterm}/${EXIT.sighup}` as const;
 
 /** The contract as people read it: `--help`, the README and the matrix's last line. */
-export const EXIT_MEANINGS: readonly { code: ExitCode | typeof INTERRUPTED_CODES; meaning: string; repro: string; matrix: string }[] = [
-  { code: EXIT.ok, meaning: 'ok', repro: 'not-affected', matrix: 'every scenario as expected' },
-  { code: EXIT.failed, meaning: 'the PC/SC call returned an error', repro: 'bug-reproduced or unexpected', matrix: 'deviations found' },
+export const EXIT_MEANINGS: readonly {
+  code: ExitCode | typeof INTERRUPTED_CODES;
+  meaning: string;
+  repro: string;
+  matrix: string;
+  compare: string;
+}[] = [
+  { code: EXIT.ok, meaning: 'ok', repro: 'not-affected', matrix: 'every scenario as expected', compare: 'every cell as expected' },
+  {
+    code: EXIT.failed,
+    meaning: 'the PC/SC call returned an error',
+    repro: 'bug-reproduced or unexpected',
+    matrix: 'deviations found',
+    compare: 'a cell deviates',
+  },
   {
     code: EXIT.environment,
     meaning: 'no service, reader or card, or the report could not be written',
     repro: 'inconclusive or no-reference',
     matrix: 'some scenarios could not be judged',
+    compare: 'nothing could be compared, or some cells were not judged',
   },
-  { code: EXIT.usage, meaning: 'bad usage', repro: 'bad usage', matrix: 'bad usage' },
+  { code: EXIT.usage, meaning: 'bad usage', repro: 'bad usage', matrix: 'bad usage', compare: 'bad usage, or a file that is not a report' },
   {
     code: INTERRUPTED_CODES,
     meaning: 'interrupted by SIGINT/SIGTERM/SIGHUP (a closed terminal)',
     repro: 'interrupted',
     matrix: 'interrupted',
+    compare: 'interrupted',
   },
 ];
 
-export function exitMeaning(code: ExitCode, command: 'repro' | 'matrix' | 'any' = 'any'): string {
+export function exitMeaning(code: ExitCode, command: 'repro' | 'matrix' | 'compare' | 'any' = 'any'): string {
   const entry = EXIT_MEANINGS.find((candidate) => String(candidate.code).split('/').includes(String(code)));
   if (!entry) return `exit ${code}`;
   return command === 'any' ? entry.meaning : entry[command];

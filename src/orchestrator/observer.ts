@@ -3,9 +3,10 @@
 // A fresh SCardGetStatusChange (UNAWARE, timeout 0) is needed because pcsc-lite
 // does not wake long-lived waiters when only the share mode changes.
 import { decodeReaderState, formatAtr, type ReaderStateFlag } from '../pcsc/constants.js';
-import { openStateQuery, serviceFailure, type StateQuery } from '../pcsc/binding.js';
+import type { Binding, StateQuery } from '../pcsc/binding.js';
+import { binding } from '../pcsc/load-binding.js';
 import type { PcscError } from '../pcsc/pcsc-error.js';
-import { epochMs } from '../core/bounded-wait.js';
+import { epochMs, sleep } from '../core/bounded-wait.js';
 import { callRecord } from '../roles/call-log.js';
 import type { CallRecord } from '../roles/protocol.js';
 
@@ -26,10 +27,14 @@ export interface ReaderObserver {
 }
 
 export class Observer implements ReaderObserver {
-  private constructor(private readonly context: StateQuery) {}
+  private constructor(
+    private readonly context: StateQuery,
+    private readonly pcsc: Binding,
+  ) {}
 
   static async open(): Promise<Observer> {
-    return new Observer(await openStateQuery());
+    const pcsc = await binding();
+    return new Observer(await pcsc.openStateQuery(), pcsc);
   }
 
   readers(): string[] {
@@ -42,12 +47,33 @@ export class Observer implements ReaderObserver {
   }
 
   serviceFailure(): Promise<PcscError | null> {
-    return serviceFailure();
+    return this.pcsc.serviceFailure();
   }
 
   close(): void {
     this.context.close();
   }
+}
+
+/** How often a wait for the reader to show a change looks again. */
+export const LOOK_POLL_MS = 10;
+
+/** Looks until the reader shows what `accept` wants, or `withinMs` runs out, or the run is interrupted: the last view. */
+export async function lookUntil(
+  observer: ReaderObserver,
+  reader: string,
+  accept: (view: ReaderView) => boolean,
+  withinMs: number,
+  signal?: AbortSignal,
+): Promise<ReaderView> {
+  const deadline = performance.now() + withinMs;
+  let view = observer.look(reader);
+  // Interrupted, the caller's next check ends the run: a person may be asked for up to 30 s.
+  while (!accept(view) && performance.now() < deadline && !signal?.aborted) {
+    await sleep(LOOK_POLL_MS);
+    view = observer.look(reader);
+  }
+  return view;
 }
 
 /** One observer call, recorded for --trace in the shape the roles record theirs. */

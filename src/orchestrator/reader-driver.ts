@@ -1,7 +1,7 @@
 // The reader's driver for a report: the reader's own attributes (vendor, model,
 // firmware version), and the driver the service's configuration loaded for it.
 // Read once, after the runs, on a direct connection: it never touches a run.
-import { readerAttributes } from '../pcsc/binding.js';
+import { readerAttributes } from '../pcsc/load-binding.js';
 import { driverFromConfiguration, type DriverConfiguration } from '../platform/reader-driver.js';
 
 export interface ReaderDriver {

@@ -6,13 +6,13 @@ import { platformId } from '../platform/platform-id.js';
 import { returnCodeByName, formatHex } from '../pcsc/return-codes.js';
 import type { Scenario, KnownBug, Outcome } from '../scenarios/types.js';
 import { expectedOn } from '../scenarios/verdict.js';
-import type { RunResult, TraceEntry } from './run-scenario.js';
+import type { RunResult, TraceEntry } from './run-types.js';
 import { outcomeName } from '../scenarios/types.js';
 import type { RunTally, RepeatSummary } from './summary.js';
 import type { PlanResult } from './run-plan.js';
 import { hasUnsafeCharacters, hex4, unicodeEscape, UNSAFE_CHARACTERS } from '../core/unsafe-text.js';
 import type { ReaderDriver } from './reader-driver.js';
-import { scenarioSteps, type ScenarioSteps } from '../scenarios/catalog.js';
+import { catalogIdentity, scenarioDigest, scenarioSteps, type CatalogIdentity, type ScenarioSteps } from '../scenarios/catalog.js';
 
 export interface ExpectedJson {
   name: string;
@@ -28,7 +28,10 @@ export interface ReproReport {
   exitCode: ExitCode;
   reason: string;
   hint: string | null;
-  scenario: { id: string; title: string; summary: string };
+  /** `digest` identifies the scenario's definition (scenarioDigest): two reports with the same id and digest ran the same scenario. */
+  scenario: { id: string; title: string; summary: string; digest: string };
+  /** The catalog this sc-repro ships (catalogIdentity). */
+  catalog: CatalogIdentity;
   /** Every PC/SC call each role makes, in order: what ran. */
   steps: ScenarioSteps;
   /** The same by hand in two terminals, where the scenario is one connect against a hold. */
@@ -94,7 +97,8 @@ export function buildReport(
       .filter(Boolean)
       .join('; '),
     hint: result.hint,
-    scenario: { id: scenario.id, title: scenario.title, summary: scenario.summary },
+    scenario: { id: scenario.id, title: scenario.title, summary: scenario.summary, digest: scenarioDigest(scenario) },
+    catalog: catalogIdentity(),
     steps: scenarioSteps(scenario),
     manual: manualSteps(scenario, result.reader.name, shellFor(environment.platform)),
     expected: outcomeJson(result.expected ?? expectedOn(scenario, platformId(environment.platform))),
@@ -154,7 +158,8 @@ export function manualSteps(scenario: Scenario, reader: string | null, shell: Sh
 }
 
 export interface MatrixRow {
-  scenario: { id: string; title: string };
+  /** `digest`: the scenario's definition (scenarioDigest). */
+  scenario: { id: string; title: string; digest: string };
   verdict: Verdict;
   reason: string;
   expected: ExpectedJson | null;
@@ -175,6 +180,8 @@ export interface MatrixRow {
 export interface MatrixReport {
   /** 0 all as expected, 1 any deviation, 2 anything inconclusive (and no deviation). */
   exitCode: ExitCode;
+  /** The catalog this sc-repro ships (catalogIdentity); each row's scenario carries its own digest. */
+  catalog: CatalogIdentity;
   rows: MatrixRow[];
   /** Scenarios an interruption (Ctrl-C), or the environment going away, kept from running. */
   notRun: string[];
@@ -196,7 +203,7 @@ export function buildMatrixReport(plan: PlanResult, environment: Environment, co
     const report = buildReport(scenario, tally, environment, commandLine);
     const shown = tally.shown!;
     return {
-      scenario: { id: scenario.id, title: scenario.title },
+      scenario: { id: scenario.id, title: scenario.title, digest: report.scenario.digest },
       verdict: report.verdict,
       reason: report.reason,
       expected: report.expected,
@@ -212,6 +219,7 @@ export function buildMatrixReport(plan: PlanResult, environment: Environment, co
   });
   return {
     exitCode: matrixExit(rows.map((row) => row.verdict)),
+    catalog: catalogIdentity(),
     rows,
     notRun: results.filter((entry) => entry.tally.count === 0).map((entry) => entry.scenario.id),
     stoppedEarly: plan.stoppedEarly,

@@ -3,13 +3,15 @@
 import { setFlagsFromString } from 'node:v8';
 import { sleep } from '../core/bounded-wait.js';
 import { reportFor, UsageError } from '../core/errors.js';
-import { BindingUnavailableError, type BindingInfo } from '../pcsc/binding.js';
+import type { BindingInfo } from '../pcsc/binding.js';
+import { BindingUnavailableError } from '../pcsc/load-binding.js';
 import { PcscError } from '../pcsc/pcsc-error.js';
 import { selectReader, type ReaderSelector } from '../pcsc/select-reader.js';
 import type { RoleName } from '../roles/protocol.js';
 import type { Scenario } from '../scenarios/types.js';
 import { Observer, TracingObserver, type ReaderObserver } from './observer.js';
-import { emptyEvidence, emptyTimeline, runOnce, type PlanMemory, type RunOptions, type RunResult } from './run-scenario.js';
+import { runOnce } from './run-scenario.js';
+import { emptyEvidence, emptyTimeline, type PlanMemory, type RunOptions, type RunResult } from './run-types.js';
 import { RunTally } from './summary.js';
 import { WarmRoles, type RolePair } from './warm-roles.js';
 
@@ -85,11 +87,13 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   });
 
   let observer: ReaderObserver | undefined;
+  let tracer: TracingObserver | null = null;
   let reader: string | null = null;
   try {
     try {
       const opened = options.observer ?? (await Observer.open());
-      observer = options.trace ? new TracingObserver(opened) : opened;
+      tracer = options.trace ? new TracingObserver(opened) : null;
+      observer = tracer ?? opened;
       reader = selectReader(observer.readers(), options.reader);
       options.onReader?.(reader);
       if (options.waitCardSeconds) await waitForCard(observer, reader, options);
@@ -109,7 +113,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     for (const entry of results) {
       for (let i = 0; i < options.repeat; i++) {
         // An interrupted run comes back inconclusive; it is the last one.
-        const run = await runOnce({ roles, observer }, { ...options, scenario: entry.scenario, reader, memory });
+        const run = await runOnce({ roles, observer, tracer }, { ...options, scenario: entry.scenario, reader, memory });
         entry.runs.add(run);
         options.onProgress?.(++done, total);
         if (options.signal?.aborted) return finish(reader);

@@ -6,7 +6,7 @@
 import { roundMs } from '../core/bounded-wait.js';
 import type { Verdict } from '../core/exit-codes.js';
 import { outcomeName } from '../scenarios/types.js';
-import type { RunResult } from './run-scenario.js';
+import type { RunResult } from './run-types.js';
 
 export interface Spread {
   min: number;

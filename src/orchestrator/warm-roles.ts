@@ -4,13 +4,13 @@
 import { ROLE_NAMES, type RoleName } from '../roles/protocol.js';
 import type { BindingInfo } from '../pcsc/binding.js';
 import type { RoleGone } from './mailbox.js';
-import { RoleProcess, type RoleLink } from './role-process.js';
+import { type ContenderLink, type HolderLink, RoleProcess, type RoleLink } from './role-process.js';
 
 export interface RolePair {
   /** Starts the missing roles without waiting: their start-up overlaps whatever comes next. */
   launch(): void;
   /** Both roles up and ready; starts whichever is missing, both at once. */
-  ready(): Promise<{ holder: RoleLink; contender: RoleLink }>;
+  ready(): Promise<{ holder: HolderLink; contender: ContenderLink }>;
   /** Stops one role; the next ready() starts it again. */
   restart(role: RoleName): Promise<void>;
   stop(urgent?: boolean): Promise<void>;
@@ -34,7 +34,7 @@ export class RoleStartError extends Error {
 }
 
 export class WarmRoles implements RolePair {
-  private readonly links: Partial<Record<RoleName, RoleLink>> = {};
+  private readonly links: { holder?: HolderLink; contender?: ContenderLink } = {};
   private readonly starting = new Map<RoleName, Promise<void>>();
   startupMs: number | null = null;
   readonly bindings: Partial<Record<RoleName, BindingInfo>> = {};
@@ -43,7 +43,8 @@ export class WarmRoles implements RolePair {
   constructor(
     private readonly env: Record<RoleName, Record<string, string>>,
     private readonly timeoutMs: number,
-    private readonly start: (role: RoleName, env: Record<string, string>) => RoleLink = (role, env) => new RoleProcess(role, env),
+    private readonly start: <R extends RoleName>(role: R, env: Record<string, string>) => RoleLink<R> = (role, env) =>
+      new RoleProcess(role, env),
   ) {}
 
   launch(): void {
@@ -51,7 +52,7 @@ export class WarmRoles implements RolePair {
     const missing = ROLE_NAMES.filter((role) => !this.links[role]?.running && !this.starting.has(role));
     for (const role of missing) {
       const link = this.start(role, this.env[role]);
-      this.links[role] = link;
+      (this.links as Record<RoleName, RoleLink>)[role] = link;
       this.starting.set(
         role,
         this.awaitReady(link).finally(() => this.starting.delete(role)),
@@ -62,15 +63,15 @@ export class WarmRoles implements RolePair {
     }
   }
 
-  async ready(): Promise<{ holder: RoleLink; contender: RoleLink }> {
+  async ready(): Promise<{ holder: HolderLink; contender: ContenderLink }> {
     this.launch();
     await Promise.all(this.starting.values());
     return { holder: this.links.holder!, contender: this.links.contender! };
   }
 
   private async awaitReady(link: RoleLink): Promise<void> {
-    const ready = await link.reply(-1, ['ready'], this.timeoutMs);
-    if ('message' in ready && ready.message.type === 'ready') {
+    const ready = await link.ready(this.timeoutMs);
+    if ('message' in ready) {
       this.bindings[link.name] = ready.message.binding;
       this.clockUncertaintyMs[link.name] = ready.message.clockUncertaintyMs;
       return;

@@ -2,24 +2,15 @@
 // carries it. Two adapters implement it. `pcsclite` is the npm binding (a
 // native addon, built at install); `ffi` calls the platform's own library
 // through koffi (prebuilt, no compiler needed). Only pcsc/ knows which one
-// runs; the choice is made once per process, from the environment.
-import { EnvironmentError, reportFor, UsageError } from '../core/errors.js';
-import { packageVersion } from '../core/version.js';
-import {
-  ATTRIBUTES,
-  decodeReaderState,
-  formatAtr,
-  type AttributeName,
-  type Disposition,
-  type ProtocolChoice,
-  type ReaderStateFlag,
-  type ShareMode,
-} from './constants.js';
-import { activeLayout, LAYOUT_ENV, LAYOUT_IDS, layoutFor, layoutOverride, type LayoutId } from './ffi-layouts.js';
-import { PcscError } from './pcsc-error.js';
+// runs: load-binding.ts makes the choice once per process, from the
+// environment. This module is types only, so every module of pcsc/ can name
+// them without loading another.
+import type { AttributeName, Disposition, ProtocolChoice, ReaderStateFlag, ShareMode } from './constants.js';
+import type { LayoutId } from './ffi-layouts.js';
+import type { PcscError } from './pcsc-error.js';
 
-export const BINDING_NAMES = ['pcsclite', 'ffi'] as const;
-export type BindingName = (typeof BINDING_NAMES)[number];
+/** The two adapters: the npm addon, and the platform library through koffi. */
+export type BindingName = 'pcsclite' | 'ffi';
 
 /** What ran, for reports: the adapter, its package's version, the PC/SC library it called, and the platform interface it called it with. */
 export interface BindingInfo {
@@ -35,11 +26,6 @@ export interface ReaderStatus {
   flags: ReaderStateFlag[];
   cardPresent: boolean;
   atr: string | null;
-}
-
-export function readerStatus(reader: string, state: number, atr: Buffer | undefined): ReaderStatus {
-  const flags = decodeReaderState(state);
-  return { reader, state, flags, cardPresent: flags.includes('PRESENT'), atr: formatAtr(atr) };
 }
 
 /** SCardStatus on a card handle. */
@@ -102,14 +88,41 @@ export interface StateQuery {
   close(): void;
 }
 
-export interface Binding {
+/** A third party's look at the service and the readers: no card handle of its own, or only for as long as it reads. */
+export interface ThirdPartyCalls {
+  /** An instant view of readers, on a context of its own. */
+  openStateQuery(): Promise<StateQuery>;
+  /**
+   * Whether the service answers a new context now: the error it gives
+   * (SCARD_E_NO_SERVICE once pcscd is gone), or null. A bare
+   * SCardEstablishContext: anything more fails in other ways while the
+   * service goes down.
+   */
+  serviceFailure(): Promise<PcscError | null>;
+  /**
+   * The reader's own attributes, read on a direct connection (no card needed):
+   * each one the driver gives, raw. The connection is left with
+   * SCARD_LEAVE_CARD at once; none of this disturbs a card in the reader.
+   */
+  readerAttributes(reader: string, names: readonly AttributeName[]): Promise<Partial<Record<AttributeName, Buffer>>>;
+}
+
+export interface Binding extends ThirdPartyCalls {
   readonly info: BindingInfo;
   /** A context; it is established once it is used. */
   openContext(): Promise<PcscContext>;
 }
 
-/** Where the choice comes from: `--binding` and `--pcsc-library` set these, and role processes inherit them. */
-export const BINDING_ENV = { name: 'SC_REPRO_BINDING', library: 'SC_REPRO_PCSC_LIBRARY' } as const;
+/**
+ * What the npm addon has no call for, made by another binding on contexts of
+ * its own: the pcsclite adapter is given one, and never learns which.
+ */
+export interface AddonComplement extends ThirdPartyCalls {
+  /** A context for SCardGetStatusChange and SCardCancel. */
+  openContext(): Promise<PcscContext>;
+  /** A connection for transactions, SCardStatus, SCardReconnect or SCardGetAttrib, on a context released with it. */
+  connectAlone(reader: string, mode: ShareMode, protocol: ProtocolChoice): Promise<Connection>;
+}
 
 export interface BindingSetting {
   choice: BindingName | 'auto';
@@ -117,93 +130,6 @@ export interface BindingSetting {
   library: string | null;
   /** SC_REPRO_FFI_LAYOUT: ffi calls its library with that platform's interface. */
   layout: LayoutId | null;
-}
-
-export function bindingSetting(env: NodeJS.ProcessEnv = process.env): BindingSetting {
-  const name = env[BINDING_ENV.name]?.trim().toLowerCase() || 'auto';
-  const choice = BINDING_NAMES.find((candidate) => candidate === name) ?? (name === 'auto' ? 'auto' : null);
-  if (!choice) throw new UsageError(`${BINDING_ENV.name} must be one of auto, ${BINDING_NAMES.join(', ')}, got '${env[BINDING_ENV.name]}'`);
-  const library = env[BINDING_ENV.library]?.trim() || null;
-  if (library && choice === 'pcsclite') throw new UsageError('--pcsc-library is loaded through ffi: leave out --binding pcsclite');
-  const layout = layoutOverride(env);
-  if (layout === undefined) throw new UsageError(`${LAYOUT_ENV} must be one of ${LAYOUT_IDS.join(', ')}, got '${env[LAYOUT_ENV]}'`);
-  if (layout && choice === 'pcsclite')
-    throw new UsageError(`${LAYOUT_ENV} sets the interface of the ffi binding: leave out --binding pcsclite`);
-  return { choice, library, layout };
-}
-
-/** A binding that cannot be loaded: exit 2, with what to do. */
-export class BindingUnavailableError extends EnvironmentError {
-  override name = 'BindingUnavailableError';
-}
-
-let loaded: Promise<Binding> | undefined;
-
-/**
- * The binding this process uses. `auto` takes pcsclite when it loads, else
- * ffi; `--pcsc-library` and SC_REPRO_FFI_LAYOUT mean ffi.
- */
-export function binding(): Promise<Binding> {
-  loaded ??= load(bindingSetting());
-  return loaded;
-}
-
-async function load(setting: BindingSetting): Promise<Binding> {
-  const ffi = async () => (await import('./ffi-adapter.js')).ffiBinding(setting.library);
-  if (setting.choice === 'ffi' || setting.library || setting.layout) return ffi();
-  const { pcscliteBinding } = await import('./pcsclite-adapter.js');
-  try {
-    return pcscliteBinding();
-  } catch (error) {
-    if (setting.choice === 'pcsclite') throw error;
-    return ffi();
-  }
-}
-
-export async function openContext(): Promise<PcscContext> {
-  return (await binding()).openContext();
-}
-
-/**
- * A third party's view. The addon has no instant state query, so this is
- * always the system library (or --pcsc-library) through ffi: a process that
- * only observes never loads the addon.
- */
-export async function openStateQuery(): Promise<StateQuery> {
-  return (await import('./ffi-adapter.js')).openStateQuery(bindingSetting().library);
-}
-
-/**
- * Whether the service answers a new context now: the error it gives
- * (SCARD_E_NO_SERVICE once pcscd is gone), or null. A bare
- * SCardEstablishContext, through ffi: anything more fails in other ways
- * while the service goes down.
- */
-export async function serviceFailure(): Promise<PcscError | null> {
-  return (await import('./ffi-adapter.js')).serviceFailure(bindingSetting().library);
-}
-
-/**
- * The reader's own attributes, read on a direct connection (no card needed)
- * through ffi: each one the driver gives, raw. The connection is left with
- * SCARD_LEAVE_CARD at once; none of this disturbs a card in the reader.
- */
-export async function readerAttributes(reader: string, names: readonly AttributeName[]): Promise<Partial<Record<AttributeName, Buffer>>> {
-  const connection = await (await import('./ffi-adapter.js')).connectAlone(bindingSetting().library, reader, 'direct', 'any');
-  const values: Partial<Record<AttributeName, Buffer>> = {};
-  try {
-    for (const name of names) {
-      try {
-        values[name] = await connection.getAttribute(ATTRIBUTES[name]);
-      } catch (error) {
-        // A driver that does not know the attribute says so with a PC/SC code; anything else is a real failure.
-        if (!PcscError.from(error)) throw error;
-      }
-    }
-  } finally {
-    await connection.disconnect('leave').catch(() => {});
-  }
-  return values;
 }
 
 /** What `sc-repro doctor` says of the binding: the one this process uses, why, and whether it loads. */
@@ -222,57 +148,4 @@ export interface BindingDiagnosis {
   addonError?: string;
   /** Why the chosen binding did not load, and what to do. */
   error?: { message: string; hint?: string };
-}
-
-/**
- * Which binding `load` takes for a setting, and why, in the order `load`
- * decides: `addon` is what trying the npm addon gave (not tried: null).
- */
-export function bindingChoice(
-  setting: BindingSetting,
-  addon: { installed: boolean; error: string | null } | null,
-): { chosen: BindingName; why: string } {
-  if (setting.choice === 'ffi') return { chosen: 'ffi', why: `${BINDING_ENV.name}=ffi (what --binding ffi sets), so ffi` };
-  if (setting.library)
-    return { chosen: 'ffi', why: `--pcsc-library (${BINDING_ENV.library}) is set, and that library is loaded through ffi` };
-  if (setting.layout) return { chosen: 'ffi', why: `${LAYOUT_ENV}=${setting.layout} is set, so ffi` };
-  if (setting.choice === 'pcsclite')
-    return { chosen: 'pcsclite', why: `${BINDING_ENV.name}=pcsclite (what --binding pcsclite sets), so pcsclite` };
-  if (!addon?.error) return { chosen: 'pcsclite', why: 'the pcsclite addon loads, so pcsclite (auto)' };
-  const why = addon.installed
-    ? 'the pcsclite addon is installed but does not load, so ffi (auto)'
-    : 'pcsclite is not installed, so ffi (auto)';
-  return { chosen: 'ffi', why };
-}
-
-/**
- * The binding this process uses and why, loaded the way `binding()` loads it
- * (so a later `openContext()` uses the same one). A binding that does not
- * load is reported, not thrown; a setting that is not valid is still a
- * UsageError, as for every command.
- */
-export async function bindingDiagnosis(): Promise<BindingDiagnosis> {
-  const setting = bindingSetting();
-  const versions = { koffi: packageVersion('koffi'), pcsclite: packageVersion('pcsclite') };
-  const triesAddon = setting.choice !== 'ffi' && !setting.library && !setting.layout;
-  let addonError: string | null = null;
-  if (triesAddon) {
-    try {
-      (await import('./pcsclite-adapter.js')).pcscliteBinding();
-    } catch (error) {
-      addonError = reportFor(error).message;
-    }
-  }
-  const addon = triesAddon ? { installed: versions.pcsclite !== null, error: addonError } : null;
-  const { chosen, why } = bindingChoice(setting, addon);
-  const layout = chosen === 'ffi' ? activeLayout() : layoutFor();
-  const fallback = { library: (chosen === 'ffi' ? setting.library : null) ?? layout.library, layout: layout.id };
-  const diagnosis: BindingDiagnosis = { chosen, why, loaded: false, ...fallback, versions, ...(addonError ? { addonError } : {}) };
-  try {
-    const { info } = await binding();
-    return { ...diagnosis, loaded: true, chosen: info.name, library: info.library, layout: info.layout };
-  } catch (error) {
-    const { message, hint } = reportFor(error);
-    return { ...diagnosis, error: { message, ...(hint ? { hint } : {}) } };
-  }
 }

@@ -4,7 +4,8 @@
 // EXCLUSIVE and UNPOWER), and closes every reader so the process can exit.
 // The addon has no transactions, SCardStatus, SCardReconnect, SCardGetAttrib
 // or instant reader state: a connection that needs one of those calls, and
-// the third party's view, go through the ffi adapter on contexts of their own.
+// the third party's view, go to the AddonComplement the loader gives this
+// adapter (the platform library through ffi), on contexts of their own.
 //
 // The binding has two native classes. Its factory's context lists readers
 // from a thread of its own, and each listed CardReader watches its reader
@@ -14,21 +15,13 @@
 // connects stays lean.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { PcscError } from './pcsc-error.js';
 import { packageVersion } from '../core/version.js';
 import { hint } from '../platform/hints.js';
-import {
-  BindingUnavailableError,
-  readerStatus,
-  type Binding,
-  type CardStatus,
-  type ConnectOptions,
-  type Connection,
-  type PcscContext,
-  type ReaderStatus,
-} from './binding.js';
-import { layoutFor, protocolMask, protocolName, type ProtocolValues } from './ffi-layouts.js';
+import { BindingUnavailableError, readerStatus } from './adapter-common.js';
+import type { AddonComplement, Binding, CardStatus, ConnectOptions, Connection, PcscContext, ReaderStatus } from './binding.js';
 import { DISPOSITIONS, SHARE_MODES, type Disposition, type ProtocolChoice, type ShareMode } from './constants.js';
+import { layoutFor, protocolMask, protocolName, type ProtocolValues } from './ffi-layouts.js';
+import { PcscError } from './pcsc-error.js';
 
 // The part of the binding this layer uses. Its own typings export no names and
 // omit `readers`, `start` and the native classes.
@@ -114,7 +107,7 @@ class CardConnection implements Connection {
     });
   }
 
-  // The addon lacks these calls: a connection that needs them is made through ffi (see connect).
+  // The addon lacks these calls: a connection that needs them is made by the complement (see connect).
   beginTransaction(): Promise<void> {
     return lacking('SCardBeginTransaction');
   }
@@ -162,7 +155,10 @@ class PcscliteContext implements PcscContext {
    * No context is established yet: the reader list establishes one (and
    * fails then without a service), and so does each reader's first connect.
    */
-  constructor(private readonly addon: Addon) {}
+  constructor(
+    private readonly addon: Addon,
+    private readonly complement: AddonComplement,
+  ) {}
 
   /**
    * Reader names in the order the service lists them. Starting the listing
@@ -295,10 +291,7 @@ class PcscliteContext implements PcscContext {
    * through the platform library itself, on a context of its own.
    */
   async connect(name: string, mode: ShareMode, protocol: ProtocolChoice, options: ConnectOptions = {}): Promise<Connection> {
-    if (options.calls?.length) {
-      const { connectAlone } = await import('./ffi-adapter.js');
-      return connectAlone(null, name, mode, protocol);
-    }
+    if (options.calls?.length) return this.complement.connectAlone(name, mode, protocol);
     return this.connectThroughAddon(name, mode, protocol);
   }
 
@@ -329,20 +322,20 @@ class PcscliteContext implements PcscContext {
     });
   }
 
-  private ffiContext: Promise<PcscContext> | undefined;
+  private complementContext: Promise<PcscContext> | undefined;
 
-  /** The addon has no SCardCancel and no blocking status call of its own: both go to one ffi context. */
-  private ffi(): Promise<PcscContext> {
-    this.ffiContext ??= import('./ffi-adapter.js').then(({ ffiBinding }) => ffiBinding(null).openContext());
-    return this.ffiContext;
+  /** The addon has no SCardCancel and no blocking status call of its own: both go to one context of the complement. */
+  private lackingCalls(): Promise<PcscContext> {
+    this.complementContext ??= this.complement.openContext();
+    return this.complementContext;
   }
 
   async waitForChange(reader: string, timeoutMs: number): Promise<void> {
-    return (await this.ffi()).waitForChange(reader, timeoutMs);
+    return (await this.lackingCalls()).waitForChange(reader, timeoutMs);
   }
 
   async cancel(): Promise<void> {
-    return (await this.ffi()).cancel();
+    return (await this.lackingCalls()).cancel();
   }
 
   /**
@@ -353,7 +346,7 @@ class PcscliteContext implements PcscContext {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await (await this.ffiContext)?.close();
+    await (await this.complementContext)?.close();
     for (const connection of this.connections) {
       await connection.disconnect('leave').catch(() => {});
     }
@@ -378,11 +371,18 @@ function protocolValues(reader: NativeCardReader): ProtocolValues {
   return { t0: reader.SCARD_PROTOCOL_T0, t1: reader.SCARD_PROTOCOL_T1, raw: reader.SCARD_PROTOCOL_RAW };
 }
 
-/** The npm binding. Throws BindingUnavailableError when the addon cannot load. */
-export function pcscliteBinding(): Binding {
+/**
+ * The npm binding; what the addon has no call for goes to `complement`.
+ * Throws BindingUnavailableError when the addon cannot load.
+ */
+export function pcscliteBinding(complement: AddonComplement): Binding {
   const loaded = loadAddon();
+  const layout = layoutFor();
   return {
-    info: { name: 'pcsclite', version: packageVersion('pcsclite'), library: layoutFor().library, layout: layoutFor().id },
-    openContext: async () => new PcscliteContext(loaded),
+    info: { name: 'pcsclite', version: packageVersion('pcsclite'), library: layout.library, layout: layout.id },
+    openContext: async () => new PcscliteContext(loaded, complement),
+    openStateQuery: () => complement.openStateQuery(),
+    serviceFailure: () => complement.serviceFailure(),
+    readerAttributes: (reader, names) => complement.readerAttributes(reader, names),
   };
 }

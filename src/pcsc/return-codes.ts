@@ -3,7 +3,7 @@
 // where it has one, so it matches what the binding prints on Linux and macOS;
 // otherwise a short form of the winerror.h description. A value that the
 // platforms name differently is named as the platform that answered names it.
-import { activeLayout, type LayoutId } from './ffi-layouts.js';
+import { activeLayout, LAYOUT_ENV, type LayoutId } from './ffi-layouts.js';
 
 export interface ReturnCode {
   readonly name: string;
@@ -118,9 +118,18 @@ const PLATFORM_NAMES: Record<LayoutId, readonly ReturnCode[]> = {
   windows: [],
 };
 
-/** Whose names: the platform interface this process calls PC/SC through. */
+/** The naming last worked out, and the SC_REPRO_FFI_LAYOUT value it was worked out from. */
+let naming: { override: string | undefined; id: LayoutId } | undefined;
+
+/**
+ * Whose names: the platform interface this process calls PC/SC through. A
+ * call log names the code of every call it records, so the layout is worked
+ * out again only when SC_REPRO_FFI_LAYOUT changes, not on every lookup.
+ */
 function namingNow(): LayoutId {
-  return activeLayout().id;
+  const override = process.env[LAYOUT_ENV];
+  if (naming === undefined || naming.override !== override) naming = { override, id: activeLayout().id };
+  return naming.id;
 }
 
 const byCode = new Map<number, ReturnCode>();

@@ -2,11 +2,11 @@
 // Each probe is best effort: a fact the platform does not expose is null, and
 // `unavailable` says why. Nothing here talks PC/SC: whether the service
 // answered is the caller's to say.
-import { execFile } from 'node:child_process';
-import { readFile, realpath } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { scReproVersion } from '../core/version.js';
-import { packageVersion } from './packages.js';
+import { runOsCommand as run } from './os-command.js';
+import { pcscStackFacts, type ClientOrigin, type PcscStackFacts, type ServiceOrigin } from './pcsc-stack.js';
 
 export interface Environment {
   os: string;
@@ -21,8 +21,12 @@ export interface Environment {
   binding: BindingFacts | null;
   /** The service's own version text (pcscd --version in full, with its features), only when the service answered. */
   pcscService: string | null;
-  /** The PC/SC client library the process loaded, with its version where the system says it. */
+  /** Which service that is and where its version came from; absent from reports made before it was recorded. */
+  pcscServiceOrigin?: ServiceOrigin | null;
+  /** The PC/SC client library the run loaded, with its version where the system says it. */
   pcscClient: string | null;
+  /** Which file that library is and where its version came from; absent from reports made before it was recorded. */
+  pcscClientOrigin?: ClientOrigin | null;
   /** How to get the service's debug log on this OS. */
   debugLog: string;
   /** Why a fact above (or `reader.driver`) is null. */
@@ -37,14 +41,6 @@ export interface BindingFacts {
   /** The platform interface the library was called with (pcsclite, macos, windows). */
   layout: string;
   roles: { holder: string | null; contender: string | null };
-}
-
-function run(command: string, args: string[]): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile(command, args, { timeout: 2000, windowsHide: true }, (error, stdout, stderr) =>
-      resolve(error && !stdout ? null : `${stdout}${stderr}`.trim() || null),
-    );
-  });
 }
 
 /** Parses /etc/os-release's KEY="value" lines. */
@@ -80,63 +76,6 @@ async function osFacts(): Promise<Pick<Environment, 'os' | 'osVersion' | 'osBuil
   return { os: os.version(), osVersion: os.release(), osBuild: os.release().split('.').at(-1) ?? null };
 }
 
-/** `pcscd --version` without its copyright and bug-report lines: the version, the enabled features, the limits. */
-export function parsePcscdVersion(text: string | null): string | null {
-  if (!text || !/pcsc-lite version/.test(text)) return null;
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line && !/^(Copyright|Report bugs)/.test(line))
-    .join('\n');
-}
-
-/** A value of an XML property list, for the few keys read here. */
-export function plistValue(xml: string, key: string): string | null {
-  const match = new RegExp(`<key>${key}</key>\\s*<string>([^<]*)</string>`).exec(xml);
-  return match ? match[1]!.trim() : null;
-}
-
-const MAC_PCSC_PLIST = '/System/Library/Frameworks/PCSC.framework/Versions/A/Resources/Info.plist';
-
-let macFramework: Promise<string | null> | undefined;
-
-/** The framework's version: both the service and the client facts on macOS, read once. */
-function macPcscFramework(): Promise<string | null> {
-  macFramework ??= readFile(MAC_PCSC_PLIST, 'utf8').then(
-    (xml) => {
-      const version = plistValue(xml, 'CFBundleShortVersionString') ?? plistValue(xml, 'CFBundleVersion');
-      return version ? `PCSC.framework ${version}` : null;
-    },
-    () => null,
-  );
-  return macFramework;
-}
-
-async function serviceText(): Promise<string | null> {
-  if (process.platform === 'darwin') {
-    const framework = await macPcscFramework();
-    return framework && `${framework} (CryptoTokenKit's com.apple.ctkpcscd)`;
-  }
-  if (process.platform === 'win32') {
-    const state = /STATE\s*:\s*\d+\s+(\w+)/.exec((await run('sc', ['query', 'SCardSvr'])) ?? '')?.[1];
-    return state ? `Smart Card service (SCardSvr): ${state}` : null;
-  }
-  return parsePcscdVersion(await run('pcscd', ['--version']));
-}
-
-/** The client library: the distribution's package and version where it says, else the file the library name resolves to. */
-async function clientText(library: string | null): Promise<string | null> {
-  if (process.platform === 'darwin') return macPcscFramework();
-  if (process.platform !== 'linux') return null;
-  const packaged = (await packageVersion('libpcsclite1')) ?? (await packageVersion('pcsc-lite-libs'));
-  if (packaged) return packaged;
-  for (const dir of ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib']) {
-    const file = await realpath(`${dir}/${library ?? 'libpcsclite.so.1'}`).catch(() => null);
-    if (file) return file;
-  }
-  return null;
-}
-
 /** How to capture what the service itself saw, per OS. */
 export function debugLogHint(platform: NodeJS.Platform = process.platform): string {
   if (platform === 'darwin') {
@@ -148,29 +87,23 @@ export function debugLogHint(platform: NodeJS.Platform = process.platform): stri
   return 'stop the system service (`sudo systemctl stop pcscd.socket pcscd.service`), run `sudo pcscd --foreground --debug --apdu 2>&1 | tee pcscd.log` in another terminal, re-run, then stop it with Ctrl-C and start the service again (`sudo systemctl start pcscd.socket`)';
 }
 
+/** An environment with the stack facts of another library (a role given its own --pcsc-library). */
+export function withStackFacts(environment: Environment, stack: PcscStackFacts): Environment {
+  const { pcscService: _service, pcscClient: _client, ...others } = environment.unavailable;
+  const { unavailable, ...facts } = stack;
+  return { ...environment, ...facts, unavailable: { ...others, ...unavailable } };
+}
+
 export interface EnvironmentProbe {
   /** Whether the PC/SC service answered this run: its version is asked for and reported only then. */
   serviceAnswered: boolean;
-  /** The client library the binding loaded (a file name), when known. */
+  /** The client library the binding loaded (BindingInfo.library: a name or a path), when known. */
   library?: string | null;
 }
 
-export async function collectEnvironment(probe: EnvironmentProbe): Promise<Environment> {
-  const answered = probe.serviceAnswered;
-  const [osInfo, service, client] = await Promise.all([osFacts(), answered ? serviceText() : null, clientText(probe.library ?? null)]);
-  const unavailable: Record<string, string> = {};
-  if (!osInfo.osBuild) unavailable.osBuild = 'the OS did not say';
-  // A socket set by hand is the first thing to know about a service that did not answer.
-  const socket = process.env.PCSCLITE_CSOCK_NAME;
-  if (!answered) unavailable.pcscService = `the PC/SC service did not answer${socket ? ` (at PCSCLITE_CSOCK_NAME=${socket})` : ''}`;
-  else if (!service)
-    unavailable.pcscService =
-      process.platform === 'linux' ? '`pcscd --version` gave no version (pcscd not on PATH?)' : 'the service did not say its version';
-  if (!client)
-    unavailable.pcscClient =
-      process.platform === 'win32'
-        ? "winscard.dll's version needs a file-version query sc-repro does not make"
-        : 'no package or library file found';
+/** Everything but the PC/SC stack: what the OS and Node say, probed while a run starts. */
+export async function osEnvironment(): Promise<Environment> {
+  const osInfo = await osFacts();
   return {
     ...osInfo,
     platform: process.platform,
@@ -178,9 +111,16 @@ export async function collectEnvironment(probe: EnvironmentProbe): Promise<Envir
     node: process.version,
     scRepro: scReproVersion(),
     binding: null,
-    pcscService: service,
-    pcscClient: client,
+    pcscService: null,
+    pcscServiceOrigin: null,
+    pcscClient: null,
+    pcscClientOrigin: null,
     debugLog: debugLogHint(),
-    unavailable,
+    unavailable: osInfo.osBuild ? {} : { osBuild: 'the OS did not say' },
   };
+}
+
+export async function collectEnvironment(probe: EnvironmentProbe): Promise<Environment> {
+  const [environment, stack] = await Promise.all([osEnvironment(), pcscStackFacts(probe.serviceAnswered, probe.library ?? null)]);
+  return withStackFacts(environment, stack);
 }

@@ -6,7 +6,7 @@
 // of a file read: there only the reader's own attributes say anything.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { plistValue } from './environment.js';
+import { plistValue } from './plist.js';
 import { packageOf } from './packages.js';
 
 export interface DriverConfiguration {

@@ -59,6 +59,29 @@ const commandOptions = (spec: CompletionSpec, command: CompletionCommand) => [
 ];
 const globalValueFlags = (spec: CompletionSpec) => allFlags(valueOptions(spec.options));
 
+/**
+ * The prologue bash and zsh share: find the command among the words before the
+ * cursor (skipping the values of the global options), then answer the value of
+ * a global option right before the cursor. The two shells differ only in the
+ * array of words, where the command can start, and the cursor's index.
+ */
+function commandScan(
+  spec: CompletionSpec,
+  shell: { words: string; first: number; cursor: string },
+  globalValueCases: readonly string[],
+): string {
+  return `  for ((i = ${shell.first}; i < ${shell.cursor}; i++)); do
+    case \${${shell.words}[i]} in
+      ${globalValueFlags(spec).join('|') || '--'}) ((i++)) ;;
+      -*) ;;
+      *) command=\${${shell.words}[i]}; break ;;
+    esac
+  done
+  case $prev in
+${globalValueCases.join('\n')}
+  esac`;
+}
+
 function bash(spec: CompletionSpec): string {
   const name = functionName(spec);
   const reply = (values: Completes | null, indent: string) =>
@@ -96,16 +119,7 @@ ${name}() {
   local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} command= options= operands= i
   # --option=value: bash splits at '=', the option is the word before it.
   if [[ $prev == = && $COMP_CWORD -ge 2 ]]; then prev=\${COMP_WORDS[COMP_CWORD-2]}; fi
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    case \${COMP_WORDS[i]} in
-      ${globalValueFlags(spec).join('|') || '--'}) ((i++)) ;;
-      -*) ;;
-      *) command=\${COMP_WORDS[i]}; break ;;
-    esac
-  done
-  case $prev in
-${valueCases(spec.options, '    ').join('\n')}
-  esac
+${commandScan(spec, { words: 'COMP_WORDS', first: 1, cursor: 'COMP_CWORD' }, valueCases(spec.options, '    '))}
   case $command in
     '')
       options=${posix(words(allFlags(spec.options)))}
@@ -161,16 +175,7 @@ function zsh(spec: CompletionSpec): string {
 ${name}() {
   local command= prev=\${words[CURRENT-1]} cur=\${words[CURRENT]} i
   local -a options operands
-  for ((i = 2; i < CURRENT; i++)); do
-    case \${words[i]} in
-      ${globalValueFlags(spec).join('|') || '--'}) ((i++)) ;;
-      -*) ;;
-      *) command=\${words[i]}; break ;;
-    esac
-  done
-  case $prev in
-${valueCases(spec.options, '    ').join('\n')}
-  esac
+${commandScan(spec, { words: 'words', first: 2, cursor: 'CURRENT' }, valueCases(spec.options, '    '))}
   case $command in
     '')
       if [[ $cur == -* ]]; then

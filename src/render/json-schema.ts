@@ -4,9 +4,10 @@
 // know fails validation. The e2e tests validate every --json output against it.
 import { EXIT, VERDICTS } from '../core/exit-codes.js';
 import { CHECK_STATUSES, DOCTOR_CHECKS } from '../orchestrator/doctor-report.js';
-import { BINDING_NAMES } from '../pcsc/binding.js';
+import { BINDING_NAMES } from '../pcsc/load-binding.js';
 import { READER_STATE_FLAGS, SHARE_MODES } from '../pcsc/constants.js';
 import { JSON_COMMANDS, SCHEMA_VERSION } from './json.js';
+import { MARKS } from '../comparison/reports.js';
 
 type Schema = Record<string, unknown>;
 
@@ -63,30 +64,50 @@ const knownBug = nullable(
   ),
 );
 const verdict = { enum: VERDICTS };
+/** A scenario's or the catalog's digest (scenarios/catalog.ts): sha256 of a canonical JSON of the definition, first 16 hex digits. */
+const scenarioDigest = { type: 'string', pattern: '^sha256:[0-9a-f]{16}$' } as const;
 
 const defs: Record<string, Schema> = {
-  environment: object({
-    os: string,
-    osVersion: string,
-    osBuild: nullable(string),
-    platform: string,
-    arch: string,
-    node: string,
-    scRepro: string,
-    binding: nullable(
-      object({
-        name: string,
-        version: nullable(string),
-        library: string,
-        layout: string,
-        roles: object({ holder: nullable(string), contender: nullable(string) }),
-      }),
-    ),
-    pcscService: nullable(string),
-    pcscClient: nullable(string),
-    debugLog: string,
-    unavailable: { type: 'object', additionalProperties: string },
-  }),
+  environment: object(
+    {
+      os: string,
+      osVersion: string,
+      osBuild: nullable(string),
+      platform: string,
+      arch: string,
+      node: string,
+      scRepro: string,
+      binding: nullable(
+        object({
+          name: string,
+          version: nullable(string),
+          library: string,
+          layout: string,
+          roles: object({ holder: nullable(string), contender: nullable(string) }),
+        }),
+      ),
+      pcscService: nullable(string),
+      // Which daemon and which library file answered; reports made before they were recorded lack them.
+      pcscServiceOrigin: nullable(
+        object({
+          foundBy: { enum: ['pid-file', 'socket-owner', 'os'] },
+          socket: nullable(string),
+          pid: nullable(integer),
+          executable: nullable(string),
+          versionFrom: string,
+        }),
+      ),
+      pcscClient: nullable(string),
+      pcscClientOrigin: nullable(
+        object({ library: nullable(string), path: nullable(string), versionFrom: { enum: ['package', 'pkg-config', 'os', null] } }),
+      ),
+      debugLog: string,
+      unavailable: { type: 'object', additionalProperties: string },
+    },
+    ['pcscServiceOrigin', 'pcscClientOrigin'],
+  ),
+  /** The catalog a report ran (catalogIdentity); reports made before it was recorded lack it. */
+  catalog: object({ version: string, digest: scenarioDigest, scenarios: integer }),
   driver: nullable(
     object({
       name: nullable(string),
@@ -151,7 +172,8 @@ const reproFields: Record<string, Schema> = {
   verdict,
   reason: string,
   hint: nullable(string),
-  scenario: object({ id: string, title: string, summary: string }),
+  scenario: object({ id: string, title: string, summary: string, digest: scenarioDigest }, ['digest']),
+  catalog: ref('catalog'),
   steps: ref('steps'),
   manual: nullable(object({ holder: string, contender: string })),
   expected,
@@ -188,7 +210,7 @@ const reproFields: Record<string, Schema> = {
 
 const matrixRow = object(
   {
-    scenario: object({ id: string, title: string }),
+    scenario: object({ id: string, title: string, digest: scenarioDigest }, ['digest']),
     verdict,
     reason: string,
     expected,
@@ -204,21 +226,82 @@ const matrixRow = object(
   ['repeat', 'trace'],
 );
 
+/** `compare --json`: the table as data, a column per stack and a cell per column in each row (comparison/compare.ts). */
+const compareFields: Record<string, Schema> = {
+  differencesOnly: boolean,
+  rowsCompared: integer,
+  columns: array(
+    object({
+      id: integer,
+      label: string,
+      stack: object({
+        os: string,
+        osVersion: string,
+        osBuild: nullable(string),
+        platform: string,
+        arch: string,
+        pcscService: nullable(string),
+        pcscClient: nullable(string),
+        binding: nullable(
+          object({
+            name: string,
+            version: nullable(string),
+            library: string,
+            layout: string,
+            roles: object({ holder: nullable(string), contender: nullable(string) }),
+          }),
+        ),
+        roleEnvironment: array(string),
+      }),
+      files: array(string),
+    }),
+  ),
+  rows: array(
+    object({
+      scenario: object({ id: string, title: string, digest: nullable(string) }),
+      definitionDiffers: boolean,
+      differs: boolean,
+      cells: array(
+        object({
+          column: integer,
+          notRun: boolean,
+          runs: integer,
+          outcomes: array(
+            object({
+              mark: { enum: MARKS },
+              observed: nullable(string),
+              knownBug: nullable(string),
+              reason: nullable(string),
+              runs: integer,
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
+  notes: array(string),
+};
+
 const outputs: Record<string, Schema> = {
   error: object({ ...envelope(JSON_COMMANDS, false), message: string, hint: string, error: codeJson }, ['hint', 'error']),
-  repro: object({ ...envelope('repro'), ...reproFields }, ['repeat', 'trace']),
-  matrix: object({
-    ...envelope('matrix'),
-    rows: array(matrixRow),
-    notRun: array(string),
-    stoppedEarly: nullable(string),
-    reader: nullable(string),
-    driver: ref('driver'),
-    startupMs: nullable(number),
-    totalMs: number,
-    environment: ref('environment'),
-    commandLine: string,
-  }),
+  repro: object({ ...envelope('repro'), ...reproFields }, ['catalog', 'repeat', 'trace']),
+  matrix: object(
+    {
+      ...envelope('matrix'),
+      catalog: ref('catalog'),
+      rows: array(matrixRow),
+      notRun: array(string),
+      stoppedEarly: nullable(string),
+      reader: nullable(string),
+      driver: ref('driver'),
+      startupMs: nullable(number),
+      totalMs: number,
+      environment: ref('environment'),
+      commandLine: string,
+    },
+    ['catalog'],
+  ),
+  compare: object({ ...envelope('compare'), ...compareFields }),
   scenarios: object({
     ...envelope('scenarios', true),
     platform: nullable(string),
@@ -228,6 +311,7 @@ const outputs: Record<string, Schema> = {
           id: string,
           title: string,
           summary: string,
+          digest: scenarioDigest,
           holder: { type: 'object' },
           contender: { type: 'object' },
           judge: { type: 'object' },

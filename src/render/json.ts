@@ -5,7 +5,18 @@
 /** Version 2: `command` names the sc-repro command, the command line moved to `commandLine`. */
 export const SCHEMA_VERSION = 2;
 
-export const JSON_COMMANDS = ['repro', 'matrix', 'scenarios', 'lock', 'connect', 'readers', 'doctor', 'virtual-card', 'schema'] as const;
+export const JSON_COMMANDS = [
+  'repro',
+  'matrix',
+  'compare',
+  'scenarios',
+  'lock',
+  'connect',
+  'readers',
+  'doctor',
+  'virtual-card',
+  'schema',
+] as const;
 export type JsonCommand = (typeof JSON_COMMANDS)[number];
 
 export interface Envelope {

@@ -1,33 +1,38 @@
-import { exitMeaning } from '../core/exit-codes.js';
 import type { MatrixReport } from '../orchestrator/report.js';
-import { code, codeBlock, prose, table } from './markdown.js';
-import { environmentTable, traceDetails } from './repro-markdown.js';
-import { describeTally, expectedName, shellLanguage } from './report-parts.js';
+import { code, codeBlock, table } from './markdown.js';
+import { environmentTable, markdownOf, traceDetails } from './repro-markdown.js';
+import { describeMatrix, SECTION_TITLES } from './report-description.js';
+import type { Labelled } from './phrase.js';
+
+/** `**Title**` and a list of `id: words`, for the rows that need a word of explanation. */
+function byScenario(title: string, lines: readonly Labelled[]): string[] {
+  return lines.length
+    ? [`**${title}**`, lines.map(({ label, value }) => `- ${markdownOf(label, false)}: ${markdownOf(value, false)}`).join('\n')]
+    : [];
+}
 
 export function renderMatrixMarkdown(report: MatrixReport): string {
-  const rows = report.rows.map((row) => [
-    `${code(row.scenario.id)} ${prose(row.scenario.title)}`,
-    row.expected ? code(expectedName(row.expected)) : 'no reference',
-    row.repeat ? prose(describeTally(row.repeat.outcomes, row.repeat.count)) : row.observed ? code(row.observed) : 'no answer',
-    `**${row.verdict}**`,
-    row.knownBug ? `${row.knownBug.vendor} ${row.knownBug.vendorBug}: ${prose(row.knownBug.title)}` : '',
+  const d = describeMatrix(report);
+  const rows = d.rows.map((row) => [
+    `${code(row.id)} ${markdownOf(row.title)}`,
+    markdownOf(row.expected),
+    markdownOf(row.observed),
+    `**${row.outcome}**`,
+    row.knownBug ? `${markdownOf(row.knownBug.id)}: ${markdownOf(row.knownBug.title)}` : '',
   ]);
-  const why = report.rows
-    .filter((row) => row.verdict !== 'not-affected')
-    .map((row) => `- ${code(row.scenario.id, false)}: ${prose(row.reason, false)}`);
-  const traces = report.rows.filter((row) => row.trace).map((row) => `${code(row.scenario.id, false)}\n\n${traceDetails(row.trace!)}`);
   return `${[
-    `### sc-repro matrix: ${exitMeaning(report.exitCode, 'matrix')} (exit ${report.exitCode})`,
-    `Reader: ${report.reader === null ? '-' : code(report.reader, false)}. Total ${(report.totalMs / 1000).toFixed(2)} s.`,
-    '#### Steps to reproduce',
-    codeBlock(report.commandLine, shellLanguage(report.environment)),
-    `Each scenario's PC/SC calls: ${code('sc-repro scenarios <id>', false)}.`,
-    '#### Expected and observed',
-    table(['Scenario', 'Expected', 'Observed', 'Verdict', 'Known bug'], rows),
-    ...(why.length ? [why.join('\n')] : []),
-    ...(report.notRun.length ? [`Not run (interrupted): ${report.notRun.map((id) => code(id, false)).join(', ')}.`] : []),
-    '#### Environment',
-    environmentTable(report.environment, report.driver),
-    ...traces,
+    `### sc-repro matrix: ${markdownOf(d.result.value, false)}`,
+    d.facts.map(({ label, value }) => `${markdownOf(label, false)}: ${markdownOf(value, false)}.`).join(' '),
+    `#### ${SECTION_TITLES.steps}`,
+    codeBlock(d.steps.command, d.steps.shell),
+    markdownOf(d.steps.perScenario, false),
+    `#### ${SECTION_TITLES.observations}`,
+    table(d.header, rows),
+    ...byScenario(d.why.title, d.why.lines),
+    ...byScenario(d.notes.title, d.notes.lines),
+    ...(d.notRun ? [`${markdownOf(d.notRun.label, false)}: ${markdownOf(d.notRun.value, false)}.`] : []),
+    `#### ${SECTION_TITLES.environment}`,
+    environmentTable(d.environment),
+    ...d.traces.map(traceDetails),
   ].join('\n\n')}\n`;
 }

@@ -7,15 +7,21 @@ import type { BindingFacts, Environment } from '../platform/environment.js';
 import { hasUnsafeCharacters } from '../core/unsafe-text.js';
 import { displayName } from './display-name.js';
 import { oneLine } from './errors.js';
+import { type Part, type Phrase, plainText, value } from './phrase.js';
 
 export function describeExpected(expected: ExpectedJson | null): string {
-  if (!expected) return 'no reference for this platform';
-  const protocol = expected.protocol === undefined ? '' : ` with protocol ${expected.protocol}`;
-  return (
-    [expected.name, expected.hex && `(${expected.hex})`].filter(Boolean).join(' ') +
-    protocol +
-    (expected.message ? `: ${expected.message}` : '')
-  );
+  return plainText(expectedPhrase(expected));
+}
+
+/** e.g. `SCARD_S_SUCCESS (0x00000000) with protocol undefined: Command successful.` */
+export function expectedPhrase(expected: ExpectedJson | null): Phrase {
+  if (!expected) return ['no reference for this platform'];
+  return [
+    value(expected.name),
+    ...(expected.hex ? [' (', value(expected.hex), ')'] : []),
+    ...(expected.protocol === undefined ? [] : [' with protocol ', value(expected.protocol)]),
+    ...(expected.message ? [`: ${expected.message}`] : []),
+  ];
 }
 
 /** An expectation by one name, written as an observed outcome is: `SCARD_S_SUCCESS (protocol undefined)`. */
@@ -29,16 +35,29 @@ export function blockedCall(observed: { call: string; mode?: string }): string {
 }
 
 export function describeObserved(observed: ReproReport['observed']): string {
-  if (!observed) return 'no answer';
-  if (observed.ok) return `${observed.call} succeeded${observed.protocol ? ` (protocol ${observed.protocol})` : ''}`;
+  return plainText(observedPhrase(observed));
+}
+
+/** What the judged call did: succeeded, waited for the holder, or answered a code. */
+export function observedPhrase(observed: ReproReport['observed']): Phrase {
+  if (!observed) return ['no answer'];
+  if (observed.ok)
+    return [value(observed.call), ' succeeded', ...(observed.protocol ? [' (protocol ', value(observed.protocol), ')'] : [])];
   if ('blocked' in observed) {
     const late = observed.thenReturned;
-    const then = late
-      ? `; it returned ${late.name} ${late.afterReleaseMs} ms after the holder let go (${late.afterMs} ms after the attempt)`
-      : '';
-    return `blocked: ${blockedCall(observed)} had not returned after ${observed.afterMs} ms with the reader held${then}`;
+    const then: Part[] = late
+      ? ['; it returned ', value(late.name), ` ${late.afterReleaseMs} ms after the holder let go (${late.afterMs} ms after the attempt)`]
+      : [];
+    return ['blocked: ', value(blockedCall(observed)), ` had not returned after ${observed.afterMs} ms with the reader held`, ...then];
   }
-  return `${observed.name ?? 'unknown PC/SC code'} (${observed.hex})${observed.call ? ` from ${observed.call}` : ''}: ${oneLine(observed.message)}`;
+  return [
+    value(observed.name ?? 'unknown PC/SC code'),
+    ' (',
+    value(observed.hex),
+    ')',
+    ...(observed.call ? [' from ', value(observed.call)] : []),
+    `: ${oneLine(observed.message)}`,
+  ];
 }
 
 /** What proved the hold, in words, with what the third party saw when the holder's own word was needed. */
@@ -106,11 +125,21 @@ export function describeBinding(binding: BindingFacts | null): string {
   return holder === binding.name && contender === binding.name ? own : `${own}; holder: ${holder ?? '-'}, contender: ${contender ?? '-'}`;
 }
 
-/** e.g. `libifdvpcd.so, vsmartcard-vpcd 3.3+dfsg-2 (from /etc/reader.conf.d/vpcd)`. */
-export function describeDriver(driver: ReaderDriver): string {
-  const library = [driver.name, driver.version].filter(Boolean).join(', ');
-  const reader = [driver.vendor, driver.model, driver.firmware && `firmware ${driver.firmware}`].filter(Boolean).join(' ');
-  return `${[library, reader && `reader: ${reader}`].filter(Boolean).join('; ')} (from ${driver.sources.join(' and ')})`;
+/** e.g. `libifdvpcd.so vsmartcard-vpcd 3.3+dfsg-2 (from /etc/reader.conf.d/vpcd)`: file names, versions and paths are looked up, not read. */
+export function driverPhrase(driver: ReaderDriver): Phrase {
+  const spaced = (facts: (string | null)[]): Part[] =>
+    facts.filter((fact): fact is string => !!fact).flatMap((fact, i) => (i ? [' ', value(fact)] : [value(fact)]));
+  const library = spaced([driver.name, driver.version]);
+  const reader = spaced([driver.vendor, driver.model, driver.firmware && `firmware ${driver.firmware}`]);
+  const sources = driver.sources.flatMap((source, i): Part[] => [...(i ? [' and '] : []), source.startsWith('/') ? value(source) : source]);
+  return [
+    ...library,
+    ...(library.length && reader.length ? ['; '] : []),
+    ...(reader.length ? ['reader: ', ...reader] : []),
+    ' (from ',
+    ...sources,
+    ')',
+  ];
 }
 
 /** A trace entry's arguments as `key=value` pairs. */

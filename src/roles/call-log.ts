@@ -7,8 +7,26 @@ import type { CallRecord } from './protocol.js';
 
 export type Outcome<T> = { ok: true; value: T; record: CallRecord } | { ok: false; error: PcscError; record: CallRecord };
 
+/**
+ * The calls of one role for its life. Nothing is kept beyond the spans open
+ * at the moment of a call: a warm role makes calls for hours, and each reply
+ * carries the calls made while it was being carried out.
+ */
 export class CallLog {
-  readonly records: CallRecord[] = [];
+  private readonly open = new Set<CallRecord[]>();
+
+  /** Collects every call recorded from now until `end()`, whichever runner or hold makes it. */
+  span(): CallSpan {
+    const records: CallRecord[] = [];
+    this.open.add(records);
+    return {
+      records,
+      end: () => {
+        this.open.delete(records);
+        return records;
+      },
+    };
+  }
 
   /** Makes the call and records it; a PC/SC error is returned, anything else is thrown. */
   async attempt<T>(call: string, args: CallRecord['args'], work: () => Promise<T>): Promise<Outcome<T>> {
@@ -16,11 +34,11 @@ export class CallLog {
     const started = performance.now();
     try {
       const value = await work();
-      return { ok: true, value, record: this.add(call, args, 0, startedAt, started) };
+      return { ok: true, value, record: this.add(callRecord(call, args, 0, startedAt, started)) };
     } catch (thrown) {
       const error = PcscError.from(thrown);
       if (!error) throw thrown;
-      return { ok: false, error, record: this.add(call, args, error.code, startedAt, started) };
+      return { ok: false, error, record: this.add(callRecord(call, args, error.code, startedAt, started)) };
     }
   }
 
@@ -31,16 +49,18 @@ export class CallLog {
     return outcome.value;
   }
 
-  /** The records so far, and an empty log for what comes next. */
-  take(): CallRecord[] {
-    return this.records.splice(0);
-  }
-
-  private add(call: string, args: CallRecord['args'], rv: number, startedAt: number, started: number): CallRecord {
-    const record = callRecord(call, args, rv, startedAt, started);
-    this.records.push(record);
+  /** Records a call made and timed elsewhere. */
+  add(record: CallRecord): CallRecord {
+    for (const records of this.open) records.push(record);
     return record;
   }
+}
+
+export interface CallSpan {
+  /** The calls so far. */
+  readonly records: readonly CallRecord[];
+  /** Stops collecting; the calls made while the span was open, in order. */
+  end(): CallRecord[];
 }
 
 /** A call that just returned `rv`: begun at `startedAt` (wall clock) and `started` (performance.now()). */

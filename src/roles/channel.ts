@@ -1,12 +1,13 @@
 // The role's side of Node's IPC channel to the orchestrator (the same on
-// Windows, macOS and Linux): typed requests in, stamped messages out.
+// Windows, macOS and Linux): what arrives in, stamped messages out. What
+// arrives is checked by serve.ts, which answers a malformed request.
 import { epochMs } from '../core/bounded-wait.js';
-import { isRoleRequest, type RoleMessage, type RoleRequest, type Unstamped } from './protocol.js';
+import type { RoleMessage, Unstamped } from './protocol.js';
 
 export interface ParentChannel {
   send(message: Unstamped<RoleMessage>): void;
-  /** Every request, in order. */
-  onRequest(handler: (request: RoleRequest) => void): void;
+  /** Everything the orchestrator sends, in order, unchecked. */
+  onReceive(handler: (value: unknown) => void): void;
   /** Resolves when the orchestrator disconnects: it is done, or it died. */
   parentGone: Promise<void>;
   close(): void;
@@ -22,10 +23,8 @@ export function parentChannel(): ParentChannel | null {
     send(message) {
       if (process.connected) send({ ...message, t: epochMs() });
     },
-    onRequest(handler) {
-      process.on('message', (message: unknown) => {
-        if (isRoleRequest(message)) handler(message);
-      });
+    onReceive(handler) {
+      process.on('message', (value: unknown) => handler(value));
     },
     close() {
       if (process.connected) process.disconnect();

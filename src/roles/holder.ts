@@ -2,12 +2,12 @@
 // the card, and releases it with SCARD_LEAVE_CARD so other processes' view of
 // the card is not disturbed.
 import { epochMs } from '../core/bounded-wait.js';
-import type { Connection, ConnectionCall } from '../pcsc/binding.js';
 import type { Step } from '../scenarios/types.js';
-import { callsNeeded, PROBE_APDU, StepRunner } from './steps.js';
+import { callsNeeded, StepRunner } from './steps.js';
 import type { ShareMode } from '../pcsc/constants.js';
 import { PcscError } from '../pcsc/pcsc-error.js';
-import { serviceFailure, type PcscContext } from '../pcsc/binding.js';
+import type { PcscContext } from '../pcsc/binding.js';
+import { serviceFailure } from '../pcsc/load-binding.js';
 import type { ReaderSelector } from '../pcsc/select-reader.js';
 import type { HolderPlan } from '../scenarios/types.js';
 import { CallLog } from './call-log.js';
@@ -55,48 +55,51 @@ export async function takeHold(
   reader: string,
   plan: HolderPlan,
   log = new CallLog(),
-  options: { then?: Step | null; proveByStatus?: boolean } = {},
+  options: { judgedStep?: Step | null; proveByStatus?: boolean } = {},
 ): Promise<Hold> {
-  const { proveByStatus = false, then = null } = options;
+  const { proveByStatus = false, judgedStep = null } = options;
   const statusAtRelease = proveByStatus || !!plan.transaction;
   const planned: Step[] = [
     ...(plan.transaction ? [{ call: 'SCardBeginTransaction' as const }] : []),
     ...(statusAtRelease ? [{ call: 'SCardStatus' as const }] : []),
-    ...(then ? [then] : []),
+    ...(judgedStep ? [judgedStep] : []),
   ];
-  const calls: ConnectionCall[] = callsNeeded(planned);
-  const connection: Connection = await log.run('SCardConnect', { reader, mode: plan.mode, protocols: 'any' }, () =>
-    context.connect(reader, plan.mode, 'any', { calls }),
-  );
+  const runner = new StepRunner(context, reader, log, callsNeeded(planned));
+  const taking = log.span();
   try {
-    if (plan.transmit) await log.run('SCardTransmit', {}, () => connection.transmit(PROBE_APDU));
-    if (plan.transaction) await log.run('SCardBeginTransaction', {}, () => connection.beginTransaction());
-    if (proveByStatus) await log.run('SCardStatus', {}, () => connection.status());
-  } catch (error) {
-    await log.attempt('SCardDisconnect', { disposition: 'leave' }, () => connection.disconnect('leave'));
-    throw error;
+    await runner.must({ call: 'SCardConnect', mode: plan.mode, protocol: 'any' });
+    try {
+      if (plan.transmit) await runner.must({ call: 'SCardTransmit' });
+      if (plan.transaction) await runner.must({ call: 'SCardBeginTransaction' });
+      if (proveByStatus) await runner.must({ call: 'SCardStatus' });
+    } catch (error) {
+      await runner.leave();
+      throw error;
+    }
+  } finally {
+    taking.end();
   }
+  const connection = runner.connection!;
   const heldAt = new Date();
   const started = performance.now();
-  const runner = new StepRunner(context, reader, log, calls);
-  runner.adopt(connection);
   return {
     protocol: plan.transaction ? 'transaction' : connection.protocolName,
     heldAt,
-    calls: log.take(),
-    async call(step) {
-      const record = await runner.run(step);
-      log.take();
-      return record;
-    },
+    calls: taking.records.slice(),
+    call: (step) => runner.run(step),
     async release() {
-      if (statusAtRelease) await log.attempt('SCardStatus', {}, () => connection.status());
-      const releaseStartedAt = epochMs();
-      // SCardDisconnect ends a transaction too. Ending it first would let a
-      // connect that waited on it run while our handle is still open, and meet
-      // a sharing violation that is only our own timing.
-      await log.attempt('SCardDisconnect', { disposition: 'leave' }, () => connection.disconnect('leave'));
-      return { heldMs: Math.round(performance.now() - started), releaseStartedAt, calls: log.take() };
+      const releasing = log.span();
+      try {
+        if (statusAtRelease) await runner.run({ call: 'SCardStatus' });
+        const releaseStartedAt = epochMs();
+        // SCardDisconnect ends a transaction too. Ending it first would let a
+        // connect that waited on it run while our handle is still open, and meet
+        // a sharing violation that is only our own timing.
+        await runner.leave();
+        return { heldMs: Math.round(performance.now() - started), releaseStartedAt, calls: releasing.records.slice() };
+      } finally {
+        releasing.end();
+      }
     },
   };
 }

@@ -1,31 +1,33 @@
 // A holder or contender kept warm across repetitions: one process with one
-// PC/SC context for its whole life, carrying out the orchestrator's requests
-// one at a time. Spawning two processes per repetition would cost more than
-// the PC/SC calls being measured.
+// PC/SC context and one call log for its whole life, carrying out the
+// orchestrator's requests one at a time. Spawning two processes per repetition
+// would cost more than the PC/SC calls being measured.
 import { clockUncertaintyMs } from '../core/bounded-wait.js';
 import { reportFor, type ErrorReport } from '../core/errors.js';
 import { EXIT, type ExitCode } from '../core/exit-codes.js';
 import { exitCodeFor } from '../core/errors.js';
 import { interruptSignal } from '../core/interrupt.js';
-import { binding, type BindingInfo, type PcscContext } from '../pcsc/binding.js';
+import type { BindingInfo, PcscContext } from '../pcsc/binding.js';
+import { binding } from '../pcsc/load-binding.js';
 import { CallLog } from './call-log.js';
 import type { ParentChannel } from './channel.js';
 import { callsNeeded, StepRunner } from './steps.js';
 import { takeHold, type Hold } from './holder.js';
-import type { CallRecord, RoleMessage, RoleName, RoleRequest, Unstamped } from './protocol.js';
+import { rejection } from './protocol-checks.js';
+import type { CallRecord, RequestsOf, RoleMessage, RoleName, RoleRequest, Unstamped } from './protocol.js';
 import type { Step } from '../scenarios/types.js';
 
 type Reply = Unstamped<RoleMessage>;
 
-interface ServedRole {
-  handle(request: RoleRequest, log: CallLog): Promise<Reply>;
+interface ServedRole<R extends RoleName> {
+  handle(request: RequestsOf[R]): Promise<Reply>;
   /** Whatever the role still holds when it ends. */
   cleanup(): Promise<void>;
 }
 
 class RequestError extends Error {}
 
-function holder(context: PcscContext): ServedRole {
+function holder(context: PcscContext, log: CallLog): ServedRole<'holder'> {
   let held: Hold | null = null;
   const release = async () => {
     const hold = held;
@@ -33,11 +35,12 @@ function holder(context: PcscContext): ServedRole {
     return hold?.release();
   };
   return {
-    async handle(request, log) {
+    async handle(request) {
       switch (request.type) {
         case 'hold': {
           await release();
-          held = await takeHold(context, request.reader, request.plan, log, { then: request.then, proveByStatus: request.proveByStatus });
+          const options = { judgedStep: request.judgedStep, proveByStatus: request.proveByStatus };
+          held = await takeHold(context, request.reader, request.plan, log, options);
           return { type: 'held', id: request.id, reader: request.reader, protocol: held.protocol, calls: held.calls };
         }
         case 'call':
@@ -53,15 +56,13 @@ function holder(context: PcscContext): ServedRole {
             calls: released?.calls ?? [],
           };
         }
-        default:
-          throw new RequestError(`a holder does not ${request.type}`);
       }
     },
     cleanup: async () => void (await release().catch(() => {})),
   };
 }
 
-function contender(context: PcscContext, channel: ParentChannel): ServedRole {
+function contender(context: PcscContext, log: CallLog, channel: ParentChannel): ServedRole<'contender'> {
   // The handle `prepare` opened, kept for the act that follows it.
   let prepared: StepRunner | null = null;
   const leave = async () => {
@@ -70,33 +71,35 @@ function contender(context: PcscContext, channel: ParentChannel): ServedRole {
     return runner ? runner.leave() : null;
   };
   return {
-    async handle(request, log) {
+    async handle(request) {
       switch (request.type) {
         case 'prepare': {
           await leave();
-          const runner = (prepared = new StepRunner(context, request.reader, log, callsNeeded([...request.steps, ...request.later])));
-          const calls = await runSteps(runner, request.steps);
-          runner.log.take();
-          return { type: 'prepared', id: request.id, calls };
+          const runner = new StepRunner(context, request.reader, log, callsNeeded([...request.steps, ...request.later]));
+          prepared = runner;
+          return { type: 'prepared', id: request.id, calls: await runSteps(runner, request.steps) };
         }
         case 'attempt': {
-          const runner = prepared ?? new StepRunner(context, request.reader, log, callsNeeded(request.steps));
-          prepared = runner;
-          channel.send({ type: 'attempting', id: request.id, reader: request.reader });
-          const calls = await runSteps(runner, request.steps);
-          const left = await leave();
-          const side = runner.log.take().filter((record) => record !== left && !calls.includes(record));
-          return {
-            type: 'attempted',
-            id: request.id,
-            reader: request.reader,
-            calls,
-            cleanup: left ? [left] : [],
-            ...(side.length ? { side } : {}),
-          };
+          const acting = log.span();
+          try {
+            const runner = prepared ?? new StepRunner(context, request.reader, log, callsNeeded(request.steps));
+            prepared = runner;
+            channel.send({ type: 'attempting', id: request.id, reader: request.reader });
+            const calls = await runSteps(runner, request.steps);
+            const left = await leave();
+            const side = acting.records.filter((record) => record !== left && !calls.includes(record));
+            return {
+              type: 'attempted',
+              id: request.id,
+              reader: request.reader,
+              calls,
+              cleanup: left ? [left] : [],
+              ...(side.length ? { side } : {}),
+            };
+          } finally {
+            acting.end();
+          }
         }
-        default:
-          throw new RequestError(`a contender does not ${request.type}`);
       }
     },
     cleanup: async () => void (await leave().catch(() => {})),
@@ -133,15 +136,22 @@ export async function serveRole(role: RoleName, channel: ParentChannel): Promise
   } catch (error) {
     return stopping(reportFor(error), exitCodeFor(error));
   }
-  const served = role === 'holder' ? holder(context) : contender(context, channel);
+  const log = new CallLog();
+  const served = (role === 'holder' ? holder(context, log) : contender(context, log, channel)) as ServedRole<RoleName>;
   let queue = Promise.resolve();
-  channel.onRequest((request) => {
+  channel.onReceive((value) => {
+    // A malformed request is answered at once, even while a call of an earlier one has not returned.
+    const rejected = rejection(value, role);
+    if (rejected) return channel.send(rejected);
+    const request = value as RoleRequest;
     queue = queue.then(async () => {
-      const log = new CallLog();
+      const span = log.span();
       try {
-        channel.send(await served.handle(request, log));
+        channel.send(await served.handle(request));
       } catch (error) {
-        channel.send({ type: 'failed', id: request.id, error: reportFor(error), calls: log.take() });
+        channel.send({ type: 'failed', id: request.id, error: reportFor(error), calls: span.records.slice() });
+      } finally {
+        span.end();
       }
     });
   });

@@ -1,7 +1,8 @@
 // Opens a PC/SC context and guarantees it is closed afterwards, whatever the
 // work did. The binding is imported lazily so that commands which never touch
 // PC/SC start fast.
-import { openContext, type PcscContext } from '../pcsc/binding.js';
+import type { PcscContext } from '../pcsc/binding.js';
+import { openContext } from '../pcsc/load-binding.js';
 import { PcscError } from '../pcsc/pcsc-error.js';
 import { selectReader, type ReaderSelector } from '../pcsc/select-reader.js';
 

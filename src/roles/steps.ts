@@ -5,7 +5,7 @@ import { settlesWithin } from '../core/bounded-wait.js';
 import type { ConnectionCall, Connection, PcscContext } from '../pcsc/binding.js';
 import { ATTRIBUTES } from '../pcsc/constants.js';
 import type { Step } from '../scenarios/types.js';
-import { CallLog } from './call-log.js';
+import { CallLog, type Outcome } from './call-log.js';
 import type { CallRecord } from './protocol.js';
 
 /** Any APDU does: the virtual card and real cards answer something. */
@@ -30,65 +30,73 @@ export function callsNeeded(steps: readonly Step[]): ConnectionCall[] {
 }
 
 export class StepRunner {
-  private handle: Connection | null = null;
+  private open: Connection | null = null;
 
-  /** `needs`: the calls every handle this runner opens must offer. */
+  /** `log`: the role's one call log, which records every call this runner makes; `needs`: the calls every handle it opens must offer. */
   constructor(
     private readonly context: PcscContext,
     private readonly reader: string,
-    readonly log: CallLog,
+    private readonly log: CallLog,
     private readonly needs: readonly ConnectionCall[],
   ) {}
 
-  /** Opens the handle as the holder does: one SCardConnect, thrown on failure. */
-  adopt(handle: Connection): void {
-    this.handle = handle;
+  /** The handle the last SCardConnect opened, while it is open. */
+  get connection(): Connection | null {
+    return this.open;
   }
 
-  /** Makes `step`; its record comes back whatever the call returned. Anything that is not a PC/SC answer is thrown. */
+  /** Makes `step`; its record comes back whatever the call returned, with the protocol a connect or reconnect reported. Anything that is not a PC/SC answer is thrown. */
   async run(step: Step): Promise<CallRecord> {
+    const outcome = await this.make(step);
+    if (outcome.ok && typeof outcome.protocol === 'string') outcome.record.protocol = outcome.protocol;
+    return outcome.record;
+  }
+
+  /**
+   * Makes `step`, which must succeed: a PC/SC error is thrown once the call is
+   * recorded. This is how the holder takes the reader; its records carry no
+   * protocol (the hold reports the one it got).
+   */
+  async must(step: Step): Promise<void> {
+    const outcome = await this.make(step);
+    if (!outcome.ok) throw outcome.error;
+  }
+
+  private async make(step: Step): Promise<Outcome<unknown> & { protocol?: string }> {
     if (step.call === 'SCardConnect') {
       const connected = await this.log.attempt(
         'SCardConnect',
         { reader: this.reader, mode: step.mode, protocols: step.protocol ?? 'any' },
         () => this.context.connect(this.reader, step.mode, step.protocol ?? 'any', { calls: this.needs }),
       );
-      if (!connected.ok) return connected.record;
-      this.handle = connected.value;
-      connected.record.protocol = connected.value.protocolName;
-      return connected.record;
+      if (!connected.ok) return connected;
+      this.open = connected.value;
+      return { ...connected, protocol: connected.value.protocolName };
     }
     if (step.call === 'SCardCancel') return this.cancelledWait();
-    const handle = this.handle;
+    const handle = this.open;
     if (!handle) throw new Error(`${step.call} needs a handle: the scenario makes no SCardConnect before it`);
     switch (step.call) {
-      case 'SCardDisconnect': {
-        this.handle = null;
-        return (await this.log.attempt('SCardDisconnect', { disposition: step.disposition }, () => handle.disconnect(step.disposition)))
-          .record;
-      }
+      case 'SCardDisconnect':
+        this.open = null;
+        return this.log.attempt('SCardDisconnect', { disposition: step.disposition }, () => handle.disconnect(step.disposition));
       case 'SCardTransmit':
-        return (await this.log.attempt('SCardTransmit', {}, () => handle.transmit(PROBE_APDU))).record;
+        return this.log.attempt('SCardTransmit', {}, () => handle.transmit(PROBE_APDU));
       case 'SCardStatus':
-        return (await this.log.attempt('SCardStatus', {}, () => handle.status())).record;
+        return this.log.attempt('SCardStatus', {}, () => handle.status());
       case 'SCardReconnect': {
         const args = { mode: step.mode, initialization: step.initialization };
         const reconnected = await this.log.attempt('SCardReconnect', args, () =>
           handle.reconnect(step.mode, step.protocol ?? 'any', step.initialization),
         );
-        if (reconnected.ok) reconnected.record.protocol = reconnected.value;
-        return reconnected.record;
+        return reconnected.ok ? { ...reconnected, protocol: reconnected.value } : reconnected;
       }
       case 'SCardGetAttrib':
-        return (
-          await this.log.attempt('SCardGetAttrib', { attribute: step.attribute }, () => handle.getAttribute(ATTRIBUTES[step.attribute]))
-        ).record;
+        return this.log.attempt('SCardGetAttrib', { attribute: step.attribute }, () => handle.getAttribute(ATTRIBUTES[step.attribute]));
       case 'SCardBeginTransaction':
-        return (await this.log.attempt('SCardBeginTransaction', {}, () => handle.beginTransaction())).record;
+        return this.log.attempt('SCardBeginTransaction', {}, () => handle.beginTransaction());
       case 'SCardEndTransaction':
-        return (
-          await this.log.attempt('SCardEndTransaction', { disposition: step.disposition }, () => handle.endTransaction(step.disposition))
-        ).record;
+        return this.log.attempt('SCardEndTransaction', { disposition: step.disposition }, () => handle.endTransaction(step.disposition));
     }
   }
 
@@ -101,29 +109,30 @@ export class StepRunner {
    * there is one, under load a few, and a long run of identical records
    * would bury the wait in a trace.
    */
-  private async cancelledWait(): Promise<CallRecord> {
+  private async cancelledWait(): Promise<Outcome<void>> {
     const waiting = this.log.attempt('SCardGetStatusChange', { reader: this.reader, timeout: STATUS_WAIT_MS }, () =>
       this.context.waitForChange(this.reader, STATUS_WAIT_MS),
     );
     // A cancel that throws (not a PC/SC answer) ends the step; the wait must not then become an unhandled rejection.
     waiting.catch(() => {});
+    // The cancels go to a log of their own first: only the first and the last reach the role's.
     const cancels = new CallLog();
+    const cancelled = cancels.span();
     await cancelUntilSettled(
       waiting,
       () => cancels.attempt('SCardCancel', {}, () => this.context.cancel()),
       CANCEL_EVERY_MS,
       STATUS_WAIT_MS,
     );
-    const made = cancels.records;
+    const made = cancelled.end();
     const kept = made.length > 2 ? [made[0]!, made.at(-1)!] : made;
-    for (const record of kept) record.args = { nth: made.indexOf(record) + 1, of: made.length };
-    this.log.records.push(...kept);
-    return (await waiting).record;
+    for (const record of kept) this.log.add({ ...record, args: { nth: made.indexOf(record) + 1, of: made.length } });
+    return waiting;
   }
 
   /** Leaves a handle still open with SCARD_LEAVE_CARD; its record, or null when there was none. */
   async leave(): Promise<CallRecord | null> {
-    return this.handle ? this.run({ call: 'SCardDisconnect', disposition: 'leave' }) : null;
+    return this.open ? this.run({ call: 'SCardDisconnect', disposition: 'leave' }) : null;
   }
 }
 

@@ -1,4 +1,7 @@
-// The built-in catalog, in the order `scenarios` and `matrix` show it.
+// The built-in catalog, in the order `scenarios` and `matrix` show it, and
+// the digests that let two reports say whether they ran the same definitions.
+import { createHash } from 'node:crypto';
+import { scReproVersion } from '../core/version.js';
 import { elCapitanScardConnect } from './el-capitan-scardconnect.js';
 import { elCapitanScardTransmit } from './el-capitan-scardtransmit.js';
 import { exclusiveConnectDuringTransaction } from './exclusive-connect-during-transaction.js';
@@ -26,6 +29,66 @@ export const DEFAULT_SCENARIO = elCapitanScardConnect;
 
 export function findScenario(id: string): Scenario | undefined {
   return SCENARIOS.find((scenario) => scenario.id === id);
+}
+
+/**
+ * What a scenario's digest covers: everything that changes what runs or how
+ * it is judged (the id, the holder's plan, the contender's steps, whose call
+ * is judged, the card event, the contender acting after the release, the
+ * expected outcome per platform, and which observed outcome names which known
+ * bug, by the bug's id). Prose is left out: the title, the summary, and a
+ * known bug's descriptive fields (title, vendor, affected and fixed releases,
+ * reference), so correcting a sentence or a source keeps the digest. An
+ * absent flag and its default are the same definition.
+ */
+export function scenarioDefinition(scenario: Scenario) {
+  return {
+    id: scenario.id,
+    holder: scenario.holder,
+    contender: scenario.contender,
+    judge: scenario.judge,
+    contenderActsAfterRelease: scenario.contenderActsAfterRelease ?? false,
+    card: scenario.card ?? null,
+    expected: scenario.expected,
+    signatures: scenario.signatures.map(({ observed, bug }) => ({ observed, bug: bug.id })),
+  };
+}
+
+/** JSON with every object's keys sorted and undefined members left out: the same data gives the same text, whatever order it was written in. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, member]) => member !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** `sha256:` and the first 16 hex digits (64 bits) of the hash of the text: enough to tell definitions apart, short enough to show. */
+function digestOf(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+}
+
+/** The digest of a scenario's definition (scenarioDefinition, as canonical JSON). */
+export function scenarioDigest(scenario: Scenario): string {
+  return digestOf(canonicalJson(scenarioDefinition(scenario)));
+}
+
+/** Which catalog a report ran: the sc-repro release that ships it, and a digest over every scenario's id and digest, in order. */
+export interface CatalogIdentity {
+  version: string;
+  digest: string;
+  scenarios: number;
+}
+
+export function catalogIdentity(scenarios: readonly Scenario[] = SCENARIOS, version: string = scReproVersion()): CatalogIdentity {
+  return {
+    version,
+    digest: digestOf(canonicalJson(scenarios.map((scenario) => [scenario.id, scenarioDigest(scenario)]))),
+    scenarios: scenarios.length,
+  };
 }
 
 export type ScenarioSteps = Record<'holder' | 'contender' | 'observer' | 'card', string[]>;
@@ -64,6 +127,7 @@ export function scenarioJson(scenario: Scenario, platform: PlatformId | null) {
     id: scenario.id,
     title: scenario.title,
     summary: scenario.summary,
+    digest: scenarioDigest(scenario),
     holder: scenario.holder,
     contender: scenario.contender,
     judge: scenario.judge,

@@ -86,3 +86,40 @@ export const HIGH_SIERRA_END_TRANSACTION_AFTER_REINSERTION: KnownBug = {
   affects: 'macOS 10.13 High Sierra',
   reference: 'https://blog.apdu.fr/posts/2018/09/macos-highsierra-bug/',
 };
+
+// pcsc-lite's own history, measured with private daemons of each release and
+// traced with `git bisect run` (docs/compatibility.md). pcsc-lite had no bug
+// tracker entry for these: `vendorBug` is the commit that fixed each one.
+
+export const PCSC_LITE_STATUS_TRANSMIT_DO_NOT_WAIT: KnownBug = {
+  id: 'pcsc-lite-c7cd36bd',
+  title: "SCardStatus() and SCardTransmit() do not wait for another process's transaction",
+  vendor: 'pcsc-lite',
+  vendorBug: 'c7cd36bd',
+  affects: 'pcsc-lite 1.5.5 and earlier (measured 1.4.102 to 1.5.5)',
+  // ChangeLog 1.6.0: "Make SCardReconnect(), SCardStatus() and SCardTransmit() block instead of returning SCARD_E_SHARING_VIOLATION immediately."
+  fixedIn: 'pcsc-lite 1.6.0',
+  reference: 'https://github.com/LudovicRousseau/PCSC/commit/c7cd36bd165f386755aa71af9e6c28fc93f3bf45',
+};
+
+export const PCSC_LITE_END_TRANSACTION_WITHOUT_BEGIN: KnownBug = {
+  id: 'pcsc-lite-ccc1571e',
+  title: 'SCardEndTransaction() with no matching transaction of its own answers success',
+  vendor: 'pcsc-lite',
+  vendorBug: 'ccc1571e',
+  affects: 'pcsc-lite 1.8.8 and earlier (measured 1.4.102 to 1.8.8)',
+  // ChangeLog 1.8.9: "SCardEndTransaction(): Return an error if is called with no corresponding SCardBeginTransaction()".
+  fixedIn: 'pcsc-lite 1.8.9',
+  reference: 'https://github.com/LudovicRousseau/PCSC/commit/ccc1571ed38131a76a328046fc151b636a974b54',
+};
+
+export const PCSC_LITE_REFUSED_UNPOWER_STILL_UNPOWERS: KnownBug = {
+  id: 'pcsc-lite-74656f24',
+  title: 'A refused SCardEndTransaction(SCARD_UNPOWER_CARD) from another handle still unpowers the card',
+  vendor: 'pcsc-lite',
+  vendorBug: '74656f24',
+  affects: 'pcsc-lite 1.8.16 and earlier (measured 1.4.102 to 1.8.16)',
+  // The 1.8.17 ChangeLog has no entry of its own for this commit (docs/compatibility.md).
+  fixedIn: 'pcsc-lite 1.8.17',
+  reference: 'https://github.com/LudovicRousseau/PCSC/commit/74656f24db3da1532040a1775ceffa225fbc3d00',
+};

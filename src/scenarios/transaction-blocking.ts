@@ -13,8 +13,9 @@
 // SCARD_S_SUCCESS once the transaction ends, and SCardGetAttrib answers at
 // once with SCARD_E_SHARING_VIOLATION (which the test says is fine for a call
 // that does not block).
-import { ANSWERED, BLOCKED, SHARING_VIOLATION } from './outcomes.js';
-import type { Scenario, Step } from './types.js';
+import { PCSC_LITE_STATUS_TRANSMIT_DO_NOT_WAIT } from './known-bugs.js';
+import { ANSWERED, BLOCKED, SHARING_VIOLATION, SUCCESS } from './outcomes.js';
+import type { Scenario, Signature, Step } from './types.js';
 
 interface Row {
   id: string;
@@ -23,6 +24,8 @@ interface Row {
   prepared: boolean;
   linux: 'blocked' | 'refused';
   snowLeopardBlocks: boolean;
+  /** What pcsc-lite before 1.6.0 answered instead of waiting (docs/compatibility.md). */
+  beforeBlocking?: Signature['observed'];
 }
 
 const ROWS: Row[] = [
@@ -40,8 +43,22 @@ const ROWS: Row[] = [
     linux: 'refused',
     snowLeopardBlocks: false,
   },
-  { id: 'transaction-blocks-transmit', step: { call: 'SCardTransmit' }, prepared: true, linux: 'blocked', snowLeopardBlocks: false },
-  { id: 'transaction-blocks-status', step: { call: 'SCardStatus' }, prepared: true, linux: 'blocked', snowLeopardBlocks: false },
+  {
+    id: 'transaction-blocks-transmit',
+    step: { call: 'SCardTransmit' },
+    prepared: true,
+    linux: 'blocked',
+    snowLeopardBlocks: false,
+    beforeBlocking: SHARING_VIOLATION,
+  },
+  {
+    id: 'transaction-blocks-status',
+    step: { call: 'SCardStatus' },
+    prepared: true,
+    linux: 'blocked',
+    snowLeopardBlocks: false,
+    beforeBlocking: SUCCESS,
+  },
   {
     id: 'transaction-blocks-shared-connect',
     step: { call: 'SCardConnect', mode: 'shared' },
@@ -73,7 +90,9 @@ function scenario(row: Row): Scenario {
       windows,
       macos: row.snowLeopardBlocks ? BLOCKED : ANSWERED,
     },
-    signatures: [],
+    signatures: row.beforeBlocking
+      ? [{ observed: row.beforeBlocking, bug: PCSC_LITE_STATUS_TRANSMIT_DO_NOT_WAIT, platforms: ['linux-pcsclite'] }]
+      : [],
   };
 }
 

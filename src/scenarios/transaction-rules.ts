@@ -2,6 +2,7 @@
 // pcsc-lite's UnitaryTests. Expectations are pcsc-lite's, measured here and
 // matching what those tests check; other platforms have no reference.
 import { error, SHARED_CONNECT_BLOCKS, SHARING_VIOLATION, SUCCESS } from './outcomes.js';
+import { PCSC_LITE_END_TRANSACTION_WITHOUT_BEGIN, PCSC_LITE_REFUSED_UNPOWER_STILL_UNPOWERS } from './known-bugs.js';
 import type { Scenario } from './types.js';
 
 const SHARED = { call: 'SCardConnect', mode: 'shared' } as const;
@@ -15,7 +16,7 @@ export const endTransactionUnpowerNotOwner: Scenario = {
   contender: { before: [SHARED], act: [{ call: 'SCardEndTransaction', disposition: 'unpower' }] },
   judge: { role: 'contender' },
   expected: { 'linux-pcsclite': SHARING_VIOLATION },
-  signatures: [],
+  signatures: [{ observed: SUCCESS, bug: PCSC_LITE_END_TRANSACTION_WITHOUT_BEGIN, platforms: ['linux-pcsclite'] }],
 };
 
 /** SCardBeginTransaction_Reset.py, second half: the owner's card was not reset by that refused call. */
@@ -29,7 +30,7 @@ export const ownerNotResetByForeignUnpower: Scenario = {
   contender: { before: [SHARED], act: [{ call: 'SCardEndTransaction', disposition: 'unpower', anyAnswer: true }] },
   judge: { role: 'holder', step: { call: 'SCardStatus' } },
   expected: { 'linux-pcsclite': SUCCESS },
-  signatures: [],
+  signatures: [{ observed: error('SCARD_W_RESET_CARD'), bug: PCSC_LITE_REFUSED_UNPOWER_STILL_UNPOWERS, platforms: ['linux-pcsclite'] }],
 };
 
 /** SCardEndTransaction_extra_call.py: one SCardEndTransaction too many is an error. */
@@ -49,7 +50,7 @@ export const endTransactionExtraCall: Scenario = {
   judge: { role: 'contender' },
   expected: { 'linux-pcsclite': error('SCARD_E_NOT_TRANSACTED') },
   // The contender's shared connect meets a shared holder, as in the Yosemite bug.
-  signatures: [SHARED_CONNECT_BLOCKS],
+  signatures: [{ observed: SUCCESS, bug: PCSC_LITE_END_TRANSACTION_WITHOUT_BEGIN, platforms: ['linux-pcsclite'] }, SHARED_CONNECT_BLOCKS],
 };
 
 /** SCardBeginTransaction_SharedMode.py: the owner ends its transaction while another process's SCardBeginTransaction waits for it. */

@@ -76,6 +76,12 @@ export type Judged =
 export interface Signature {
   observed: Outcome;
   bug: KnownBug;
+  /**
+   * The stacks the bug is of, when it is one stack's own history (an old
+   * pcsc-lite release): elsewhere the same answer may be what that platform
+   * documents (Snow Leopard's SCardTransmit did not wait). Absent: any stack.
+   */
+  platforms?: readonly PlatformId[];
 }
 
 export interface Scenario {

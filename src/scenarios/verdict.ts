@@ -34,7 +34,11 @@ export function expectedOn(scenario: Scenario, platform: PlatformId | null = pla
 
 export function judge(scenario: Scenario, observed: Outcome, platform: PlatformId | null = platformId()): Judgement {
   const expected = expectedOn(scenario, platform);
-  const signature = scenario.signatures.find((candidate) => matchesOutcome(candidate.observed, observed));
+  const signature = scenario.signatures.find(
+    (candidate) =>
+      (!candidate.platforms || (platform !== null && candidate.platforms.includes(platform))) &&
+      matchesOutcome(candidate.observed, observed),
+  );
   if (expected && matchesOutcome(expected, observed)) {
     return { verdict: 'not-affected', expected, knownBug: null, reason: `the stack answered ${describeOutcome(observed)}, as expected` };
   }

@@ -6,6 +6,20 @@ import { quickAck } from './quick-ack.js';
 
 export const VPCD_DEFAULT_HOST = '127.0.0.1';
 export const VPCD_DEFAULT_PORT = 35963;
+/**
+ * Where `--virtual` inserts its card when not 35963: a private pcscd (another
+ * pcsc-lite release, say) whose vpcd entry listens on another port. The CLI's
+ * `--vpcd-port` sets it, as `--binding` sets the binding's variable.
+ */
+export const VPCD_PORT_ENV = 'SC_REPRO_VPCD_PORT';
+
+/** The vpcd port named by the environment, or the default; null when the value is not a TCP port. */
+export function vpcdPortFromEnv(env: Record<string, string | undefined>): number | null {
+  const value = env[VPCD_PORT_ENV];
+  if (value === undefined || value === '') return VPCD_DEFAULT_PORT;
+  const port = Number(value);
+  return /^\d+$/.test(value.trim()) && port >= 1 && port <= 65_535 ? port : null;
+}
 /** A minimal ISO 7816-3 ATR that announces T=0 and T=1 (TCK included). */
 export const VIRTUAL_CARD_ATR = Buffer.from([0x3b, 0x80, 0x80, 0x01, 0x01]);
 

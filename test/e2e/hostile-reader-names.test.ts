@@ -166,7 +166,7 @@ for (const c of CASES) {
     const result = await cli(c, ['repro', '--markdown', '--reader', c.part]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const markdown = result.stdout;
-    assert.ok(markdown.split('\n').includes(`| Reader | ${c.markdown} |`), markdown);
+    assert.ok(markdown.split('\n').includes(`| Reader | ${c.markdown}  (ATR \`3B 80 80 01 01\`) |`), markdown);
     // GFM splits a row on every `|` not escaped as `\|`: each row keeps its two cells.
     for (const line of markdown.split('\n').filter((l) => l.startsWith('|'))) {
       assert.equal(line.split(/(?<!\\)\|/).length, 4, line);

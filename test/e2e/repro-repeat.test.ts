@@ -28,7 +28,7 @@ test('repro --repeat as text shows the tally and the spreads, and nothing on a n
   const result = await runCli(['repro', '--repeat', '3', '--reader', VIRTUAL_READER]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^ {2}Runs +not-affected 3\/3$/m);
-  assert.match(result.stdout, /^ {2}Latency +min [\d.]+ \/ median [\d.]+ \/ max [\d.]+ ms$/m);
+  assert.match(result.stdout, /^ {2}SCardConnect latency +min [\d.]+ \/ median [\d.]+ \/ max [\d.]+ ms$/m);
   assert.equal(result.stderr, '');
 });
 

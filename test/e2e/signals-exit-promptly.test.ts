@@ -110,17 +110,10 @@ test("SIGINT to a connect stuck behind another process's transaction: exit 130 w
   // A served holder inside SCardBeginTransaction: pcsc-lite makes an exclusive connect wait for it.
   const holder = new RoleProcess('holder');
   try {
-    const ready = await holder.reply(-1, ['ready'], 10_000);
+    const ready = await holder.ready(10_000);
     assert.ok('message' in ready, JSON.stringify(ready));
-    const held = await holder.reply(
-      holder.request({
-        type: 'hold',
-        reader: VIRTUAL_READER,
-        plan: { mode: 'shared', transaction: true },
-        then: null,
-        proveByStatus: false,
-      }),
-      ['held'],
+    const held = await holder.ask(
+      { type: 'hold', reader: VIRTUAL_READER, plan: { mode: 'shared', transaction: true }, judgedStep: null, proveByStatus: false },
       5000,
     );
     assert.ok('message' in held && held.message.type === 'held', JSON.stringify(held));

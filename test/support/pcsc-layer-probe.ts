@@ -3,7 +3,7 @@
 // SC_REPRO_PCSC_LIBRARY, SC_REPRO_FFI_LAYOUT), on the virtual reader that
 // holds a card: what it lists, what SCardStatus says, and the error of an
 // attribute the vpcd driver does not have. Prints one JSON object.
-import { binding } from '../../src/pcsc/binding.js';
+import { binding } from '../../src/pcsc/load-binding.js';
 import { ATTRIBUTES } from '../../src/pcsc/constants.js';
 import { PcscError } from '../../src/pcsc/pcsc-error.js';
 

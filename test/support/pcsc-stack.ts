@@ -2,30 +2,35 @@
 // driver, and the built-in virtual card. A pcscd that is already running is
 // reused; one started here runs in the foreground with its log kept, and is
 // the only one stopped afterwards.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { insertVirtualCard, type VirtualCard, VPCD_DEFAULT_PORT } from '../../src/virtual-card/vpcd-card.js';
 import type { ReaderStatus } from '../../src/pcsc/binding.js';
 import { runCli, jsonOutput } from './cli.js';
+import { tcpListening } from '../../scripts/pcsc-lite/private-daemon.js';
 
 export const VIRTUAL_READER = 'Virtual PCD 00 00';
+const SYSTEM_PID_FILE = '/run/pcscd/pcscd.pid';
 
 /** Whether a vpcd reader listens on `port` (pcscd has loaded it). */
 export function vpcdListening(port = VPCD_DEFAULT_PORT): boolean {
-  const needle = `:${port.toString(16).toUpperCase().padStart(4, '0')} 00000000:0000 0A`;
-  return ['/proc/net/tcp', '/proc/net/tcp6'].some((file) => {
-    try {
-      return readFileSync(file, 'utf8').toUpperCase().includes(needle);
-    } catch {
-      return false;
-    }
-  });
+  return tcpListening(port);
 }
 
+/**
+ * Whether the system's pcscd runs: the one its pid file names. Private daemons
+ * (other pcsc-lite releases, on sockets of their own) are pcscd processes too,
+ * and must not pass for it.
+ */
 export function pcscdRunning(): boolean {
-  return spawnSync('pgrep', ['-x', 'pcscd']).status === 0;
+  try {
+    const pid = Number(readFileSync(SYSTEM_PID_FILE, 'latin1').replace(/\0/g, '').trim());
+    return pid > 0 && readFileSync(`/proc/${pid}/comm`, 'latin1').trim() === 'pcscd';
+  } catch {
+    return false;
+  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -71,7 +76,7 @@ export async function startPcscStack(): Promise<PcscStack> {
  * instance) and waits until it is gone. Start it again with startPcscStack().
  */
 export async function killPcscd(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  const pid = Number(readFileSync('/run/pcscd/pcscd.pid', 'latin1').replace(/\0/g, '').trim());
+  const pid = Number(readFileSync(SYSTEM_PID_FILE, 'latin1').replace(/\0/g, '').trim());
   if (!pid) throw new Error('no pcscd pid file');
   process.kill(pid, signal);
   await until(

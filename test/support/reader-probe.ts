@@ -15,11 +15,10 @@ export interface ReaderProbe {
 
 export async function startReaderProbe(reader = VIRTUAL_READER): Promise<ReaderProbe> {
   const role = new RoleProcess('contender');
-  const ready = await role.reply(-1, ['ready'], 10_000);
+  const ready = await role.ready(10_000);
   if (!('message' in ready)) throw new Error(`the reader probe did not start: ${JSON.stringify(ready)}`);
   const free = async () => {
-    const id = role.request({ type: 'attempt', reader, steps: [{ call: 'SCardConnect', mode: 'exclusive' }] });
-    const answer = await role.reply(id, ['attempted'], 5000);
+    const answer = await role.ask({ type: 'attempt', reader, steps: [{ call: 'SCardConnect', mode: 'exclusive' }] }, 5000);
     if (!('message' in answer) || answer.message.type !== 'attempted')
       throw new Error(`the reader probe failed: ${JSON.stringify(answer)}`);
     return answer.message.calls[0]?.rv === 0;

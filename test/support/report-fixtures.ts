@@ -1,6 +1,6 @@
 // What reports are built from, fixed so that rendering tests compare exact text: the environment, and one run.
 import type { Environment } from '../../src/platform/environment.js';
-import type { RunResult } from '../../src/orchestrator/run-scenario.js';
+import type { RunResult } from '../../src/orchestrator/run-types.js';
 import type { Judgement } from '../../src/scenarios/verdict.js';
 
 export const ENVIRONMENT: Environment = {

@@ -2,7 +2,7 @@
 // (the CLI sets it, role processes inherit it): the rules, and their one-line errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bindingSetting } from '../../src/pcsc/binding.js';
+import { bindingSetting } from '../../src/pcsc/load-binding.js';
 import { UsageError } from '../../src/core/errors.js';
 
 test('no setting: auto, the platform library, the platform interface', () => {

@@ -1,15 +1,19 @@
 // Shell completion is generated from the commander program and the scenario
 // catalog: every script names every command, option, scenario id and share
 // mode, a command added to the program shows up without a list kept by hand,
-// and the bash script, run in bash, completes what a person types.
+// the bash script, run in bash, completes what a person types, and each
+// script parses in its shell where that shell is installed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Option } from 'commander';
 import { buildProgram } from '../../src/cli/main.js';
 import { completes, completionSpec } from '../../src/cli/completion-spec.js';
 import { SHARE_MODES, PROTOCOL_CHOICES } from '../../src/pcsc/constants.js';
-import { BINDING_NAMES } from '../../src/pcsc/binding.js';
+import { BINDING_NAMES } from '../../src/pcsc/load-binding.js';
 import { SCENARIOS } from '../../src/scenarios/catalog.js';
 import { COMPLETION_SHELLS, completionScript, type CompletionSpec } from '../../src/render/completion.js';
 
@@ -132,3 +136,36 @@ c sc-repro repro --hold ''
     '',
   ]);
 });
+
+/** How each shell checks a script's syntax without running it, where that shell is installed. */
+const SYNTAX_CHECKS: Record<(typeof COMPLETION_SHELLS)[number], { program: string; args: (file: string) => string[] }> = {
+  bash: { program: 'bash', args: (file) => ['--noprofile', '--norc', '-n', file] },
+  zsh: { program: 'zsh', args: (file) => ['--no-rcs', '-n', file] },
+  fish: { program: 'fish', args: (file) => ['--no-config', '--no-execute', file] },
+  powershell: {
+    program: 'pwsh',
+    args: (file) => [
+      '-NoProfile',
+      '-NonInteractive',
+      '-Command',
+      `$errors = $null; [void][System.Management.Automation.Language.Parser]::ParseFile('${file.replace(/'/g, "''")}', [ref]$null, [ref]$errors); $errors | ForEach-Object { $_.Message }; exit $errors.Count`,
+    ],
+  },
+};
+
+for (const shell of COMPLETION_SHELLS) {
+  const { program: shellProgram, args } = SYNTAX_CHECKS[shell];
+  const installed = spawnSync(shellProgram, ['--version'], { encoding: 'utf8' }).status === 0;
+  test(`the ${shell} script parses in ${shellProgram}`, { skip: !installed && `${shellProgram} is not installed here` }, () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sc-repro-completion-'));
+    try {
+      const file = join(folder, `sc-repro.${shell}`);
+      writeFileSync(file, completionScript(shell, spec));
+      const check = spawnSync(shellProgram, args(file), { encoding: 'utf8' });
+      assert.equal(check.status, 0, `${check.stdout}${check.stderr}`);
+      assert.equal(check.stderr, '');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+}

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { debugLogHint, linuxRelease, parseOsRelease, parsePcscdVersion, plistValue } from '../../src/platform/environment.js';
+import { debugLogHint, linuxRelease, parseOsRelease } from '../../src/platform/environment.js';
+import { parsePcscdVersion } from '../../src/platform/pcsc-stack.js';
+import { plistValue } from '../../src/platform/plist.js';
 import { bundleReaderNames, parseReaderConf } from '../../src/platform/reader-driver.js';
 import { versionInStatus } from '../../src/platform/packages.js';
 import { attributeText, attributeVersion } from '../../src/orchestrator/reader-driver.js';

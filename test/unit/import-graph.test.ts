@@ -1,6 +1,6 @@
 // The architecture, read from the import graph of src/: dependencies point
-// one way (cli, commands and render on top, core at the bottom), no folders
-// form a cycle, a role process loads nothing of the CLI, and only pcsc/
+// one way (cli, commands and render on top, core at the bottom), neither
+// folders nor files form a cycle, a role process loads nothing of the CLI, and only pcsc/
 // knows which PC/SC library runs. Every import counts: static, dynamic and
 // type-only, since a type import is a dependency a reader follows too.
 import { test } from 'node:test';
@@ -16,17 +16,26 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   core: [],
   platform: ['core'],
   'virtual-card': ['core'],
+  comparison: ['core'],
   pcsc: ['core', 'platform'],
   scenarios: ['core', 'platform', 'pcsc'],
   roles: ['core', 'platform', 'pcsc', 'scenarios'],
   orchestrator: ['core', 'platform', 'pcsc', 'scenarios', 'roles'],
-  render: ['core', 'platform', 'pcsc', 'scenarios', 'roles', 'orchestrator'],
-  commands: ['core', 'platform', 'pcsc', 'scenarios', 'roles', 'orchestrator', 'virtual-card', 'render'],
-  cli: ['core', 'platform', 'pcsc', 'scenarios', 'orchestrator', 'virtual-card', 'render', 'commands'],
+  render: ['core', 'platform', 'pcsc', 'scenarios', 'roles', 'orchestrator', 'comparison'],
+  commands: ['core', 'platform', 'pcsc', 'scenarios', 'roles', 'orchestrator', 'virtual-card', 'comparison', 'render'],
+  cli: ['core', 'platform', 'pcsc', 'scenarios', 'orchestrator', 'virtual-card', 'comparison', 'render', 'commands'],
 };
 
-/** The modules that are one PC/SC library or the other; everything else uses pcsc/binding. */
-const LIBRARY_MODULES = ['pcsc/pcsclite-adapter.ts', 'pcsc/ffi-adapter.ts', 'pcsc/ffi-layouts.ts'];
+/** The modules that are one PC/SC library or the other; everything else uses pcsc/binding (types) and pcsc/load-binding. */
+const LIBRARY_MODULES = [
+  'pcsc/pcsclite-adapter.ts',
+  'pcsc/ffi-adapter.ts',
+  'pcsc/ffi-library.ts',
+  'pcsc/ffi-context.ts',
+  'pcsc/ffi-connection.ts',
+  'pcsc/ffi-third-party.ts',
+  'pcsc/ffi-layouts.ts',
+];
 const NATIVE_PACKAGES = ['pcsclite', 'bindings', 'koffi'];
 /**
  * koffi outside pcsc/, for a libc call that is no PC/SC: the built-in card's
@@ -100,8 +109,8 @@ test('the scanner sees every kind of import', () => {
   );
   assert.deepEqual(sample.local.sort(), ['cli/d.ts', 'commands/e.ts', 'core/errors.ts', 'pcsc/binding.ts']);
   assert.deepEqual(sample.packages.sort(), ['pcsclite', 'side-effect']);
-  // The real tree: the CLI entry reaches the commands through dynamic imports.
-  assert.ok(modules.get('cli/main.ts')!.local.includes('commands/repro.ts'));
+  // The real tree: the CLI reaches the commands through dynamic imports.
+  assert.ok(modules.get('cli/run-commands.ts')!.local.includes('commands/repro.ts'));
   assert.ok(modules.size > 50, `only ${modules.size} modules found`);
 });
 
@@ -118,6 +127,50 @@ test('every import points down the layers', () => {
   assert.deepEqual(upward, []);
 });
 
+/**
+ * The cycles of a directed graph: one for each edge that closes a loop in a
+ * depth-first walk, as `a → b → a`. A graph has a cycle exactly when such an
+ * edge exists, so an empty list means none.
+ */
+export function cyclesIn(edges: ReadonlyMap<string, Iterable<string>>): string[] {
+  const cycles: string[] = [];
+  const done = new Set<string>();
+  const path: string[] = [];
+  const visit = (node: string) => {
+    path.push(node);
+    for (const next of edges.get(node) ?? []) {
+      const at = path.indexOf(next);
+      if (at >= 0) cycles.push([...path.slice(at), next].join(' → '));
+      else if (!done.has(next)) visit(next);
+    }
+    path.pop();
+    done.add(node);
+  };
+  for (const node of [...edges.keys()].sort()) if (!done.has(node)) visit(node);
+  return cycles;
+}
+
+test('the cycle finder finds a cycle, however it is reached, and none where there is none', () => {
+  const graph = (pairs: string) => {
+    const edges = new Map<string, string[]>();
+    for (const pair of pairs.split(' ')) {
+      const [from, to] = pair.split('>') as [string, string];
+      edges.set(from, [...(edges.get(from) ?? []), to]);
+    }
+    return edges;
+  };
+  // What pcsc/ was: the interface loads both adapters, and both import it back; one adapter imports the other.
+  assert.deepEqual(cyclesIn(graph('binding>ffi binding>addon ffi>binding addon>binding addon>ffi')), [
+    'binding → ffi → binding',
+    'addon → binding → addon',
+  ]);
+  // A loop entered from outside it, and a module that imports itself.
+  assert.deepEqual(cyclesIn(graph('a>b b>c c>d d>b')), ['b → c → d → b']);
+  assert.deepEqual(cyclesIn(graph('a>a')), ['a → a']);
+  // Two ways down to one module (a diamond) is no cycle.
+  assert.deepEqual(cyclesIn(graph('top>left top>right left>bottom right>bottom')), []);
+});
+
 test('no cycle between folders', () => {
   const edges = new Map<string, Set<string>>();
   for (const module of modules.values()) {
@@ -126,13 +179,11 @@ test('no cycle between folders', () => {
       if (folder !== module.folder) edges.set(module.folder, (edges.get(module.folder) ?? new Set()).add(folder));
     }
   }
-  const cycles: string[] = [];
-  const visit = (folder: string, path: string[]) => {
-    if (path.includes(folder)) return void cycles.push([...path.slice(path.indexOf(folder)), folder].join(' → '));
-    for (const next of edges.get(folder) ?? []) visit(next, [...path, folder]);
-  };
-  for (const folder of edges.keys()) visit(folder, []);
-  assert.deepEqual(cycles, []);
+  assert.deepEqual(cyclesIn(edges), []);
+});
+
+test('no cycle between files', () => {
+  assert.deepEqual(cyclesIn(new Map([...modules].map(([file, module]) => [file, module.local]))), []);
 });
 
 /** Every module `entry` loads, itself included. */

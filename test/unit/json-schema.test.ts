@@ -9,7 +9,7 @@ import { renderJson } from '../../src/render/json.js';
 import { buildMatrixReport, buildReport } from '../../src/orchestrator/report.js';
 import { RunTally } from '../../src/orchestrator/summary.js';
 import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
-import type { RunResult } from '../../src/orchestrator/run-scenario.js';
+import type { RunResult } from '../../src/orchestrator/run-types.js';
 import { ENVIRONMENT, fixtureRun } from '../support/report-fixtures.js';
 
 // Compiled on first use, so that a schema Ajv rejects fails the compile test below by name, not the file's import.

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildReport, shellQuote } from '../../src/orchestrator/report.js';
 import { RunTally } from '../../src/orchestrator/summary.js';
-import type { RunResult } from '../../src/orchestrator/run-scenario.js';
+import type { RunResult } from '../../src/orchestrator/run-types.js';
 import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
 import { code, codeBlock, prose } from '../../src/render/markdown.js';
 import { renderReproMarkdown } from '../../src/render/repro-markdown.js';
@@ -64,7 +64,7 @@ test('the markdown report: verdict, bug, steps to reproduce, expected and observ
   assert.match(markdown, /Apple bug 23646838 \(closed as a duplicate of 22575831\)/);
   assert.deepEqual(
     markdown.split('\n').filter((line) => line.startsWith('#### ')),
-    ['#### Steps to reproduce', '#### Expected and observed', '#### Timeline', '#### Environment'],
+    ['#### Steps to reproduce', '#### Expected and observed', '#### Timeline (ms from start)', '#### Environment'],
   );
   assert.match(markdown, /\| OS \| Debian GNU\/Linux 12 \(bookworm\), kernel 6\.1\.0, build `#1 SMP PREEMPT_DYNAMIC Debian 6\.1\.0-1` \|/);
   for (const row of ['Arch', 'Node.js', 'sc-repro', 'PC/SC binding', 'PC/SC service', 'PC/SC client library', 'Reader driver'])
@@ -77,7 +77,7 @@ test('the markdown report: verdict, bug, steps to reproduce, expected and observ
   );
   assert.doesNotMatch(linux, /\\\| tee/);
   assert.match(markdown, /\| PC\/SC service \| `pcsc-lite version 1\.9\.9\.`<br>`Enabled features: /);
-  assert.match(markdown, /\| ATR \| `3B 80 80 01 01` \|/);
+  assert.match(markdown, /^\| Reader \| ``Evil \\\| `Reader` <b>\\u000a\*00\* 00`` {2}\(ATR `3B 80 80 01 01`\) \|$/m);
   assert.match(markdown, /\| Expected \| `SCARD_E_SHARING_VIOLATION` \(`0x8010000B`\): Sharing violation\. \|/);
   assert.match(markdown, /\| Observed \| `SCARD_E_PROTO_MISMATCH` \(`0x8010000F`\) from `SCardConnect`: Card protocol mismatch\. \|/);
   assert.doesNotMatch(markdown, /\\_/);

@@ -7,7 +7,7 @@ import { runInNewContext } from 'node:vm';
 import { ENVIRONMENT, fixtureRun } from '../support/report-fixtures.js';
 import { MAX_DISTINCT_NOTES, RunTally, Samples, spread } from '../../src/orchestrator/summary.js';
 import { buildReport } from '../../src/orchestrator/report.js';
-import type { RunResult } from '../../src/orchestrator/run-scenario.js';
+import type { RunResult } from '../../src/orchestrator/run-types.js';
 import type { Verdict } from '../../src/core/exit-codes.js';
 import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
 

@@ -34,7 +34,7 @@ test('repeated runs: the report says which run its details come from, the first 
   assert.deepEqual([report.verdict, report.repeat?.shownRun, report.repeat?.count], ['bug-reproduced', 3, 4]);
   assert.equal(report.observed && 'name' in report.observed ? report.observed.name : null, 'SCARD_E_PROTO_MISMATCH');
   assert.match(renderReproText(report), /^Timeline of run 3 of 4, the first that gave the verdict \(ms from its start\)$/m);
-  assert.match(renderReproMarkdown(report), /^#### Timeline of run 3 of 4, the first that gave the verdict$/m);
+  assert.match(renderReproMarkdown(report), /^#### Timeline of run 3 of 4, the first that gave the verdict \(ms from its start\)$/m);
 });
 
 test('matrix exit code: deviation 1, else inconclusive 2, else 0; no-reference rows do not fail it', () => {
@@ -47,9 +47,10 @@ test('matrix exit code: deviation 1, else inconclusive 2, else 0; no-reference r
 const HOSTILE = 'Evil | `Reader`\n00';
 const report: MatrixReport = {
   exitCode: 1,
+  catalog: { version: '0.1.0', digest: 'sha256:00000000000000ff', scenarios: 2 },
   rows: [
     {
-      scenario: { id: 'el-capitan-scardconnect', title: 'Shared connect while held exclusively' },
+      scenario: { id: 'el-capitan-scardconnect', title: 'Shared connect while held exclusively', digest: 'sha256:371b0eebd2dea691' },
       verdict: 'bug-reproduced',
       reason: 'SCARD_E_PROTO_MISMATCH is the signature of Apple bug 23646838',
       expected: { name: 'SCARD_E_SHARING_VIOLATION', hex: '0x8010000B', message: 'Sharing violation.' },
@@ -61,7 +62,7 @@ const report: MatrixReport = {
       precondition: { evidence: 'observer' },
     },
     {
-      scenario: { id: 'share-direct-direct', title: 'Direct | connect' },
+      scenario: { id: 'share-direct-direct', title: 'Direct | connect', digest: 'sha256:0000000000000000' },
       verdict: 'not-affected',
       reason: 'as expected',
       expected: { name: 'SCARD_S_SUCCESS', hex: '0x00000000', message: 'Command successful.' },
@@ -103,7 +104,7 @@ test('the matrix markdown keeps hostile names inside their cells', () => {
   assert.equal(rows.length, 2);
   for (const row of rows) assert.equal(row.replace(/\\\|/g, '').split('|').length, 7, row);
   // Values are code spans, never backslash-escaped; a line break in a name is an escape, not a new line.
-  assert.match(markdown, /^Reader: ``Evil \| `Reader`\\u000a00``\. Total 1\.23 s\.$/m);
+  assert.match(markdown, /^Reader: ``Evil \| `Reader`\\u000a00``\. Total: 1\.23 s \(process start-up 200 ms\)\.$/m);
   assert.match(
     markdown,
     /^\| `el-capitan-scardconnect` Shared connect while held exclusively \| `SCARD_E_SHARING_VIOLATION` \| `SCARD_E_PROTO_MISMATCH` \| \*\*bug-reproduced\*\* \|/m,
