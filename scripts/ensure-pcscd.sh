@@ -10,7 +10,12 @@ vpcd_listening() { grep -qi ':8C7B 00000000:0000 0A' /proc/net/tcp /proc/net/tcp
 # The system's pcscd is the one its pid file names: private daemons (other
 # pcsc-lite releases, on their own sockets) are pcscd processes too, and are left alone.
 PID_FILE=/run/pcscd/pcscd.pid
-system_pcscd() { local pid; pid=$(tr -d '\0' < "$PID_FILE" 2>/dev/null | tr -dc 0-9); [ -n "$pid" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = pcscd ] && echo "$pid"; }
+system_pcscd() {
+  local pid
+  [ -r "$PID_FILE" ] || return 1
+  pid=$(tr -dc 0-9 < "$PID_FILE")
+  [ -n "$pid" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = pcscd ] && echo "$pid"
+}
 pcscd_running() { [ -n "$(system_pcscd)" ]; }
 has_systemd() { [ -d /run/systemd/system ]; }
 
