@@ -7,15 +7,24 @@ import { readFileSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { jsonOutput, runCli } from '../support/cli.js';
+import { pcscdRunning, startPcscStack, type PcscStack } from '../support/pcsc-stack.js';
 import { startPrivatePcscd, type PrivatePcscd } from '../support/private-pcscd.js';
 
 const READER = 'sc-repro stack identity';
 let pcscd: PrivatePcscd;
+let system: PcscStack;
 
 before(async () => {
+  // The system pcscd too: a test before this one may have stopped it (the service-restart tests start their own).
+  system = await startPcscStack();
+  // pcscd writes its pid file just after it loads its readers.
+  for (let waited = 0; !pcscdRunning() && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
   pcscd = await startPrivatePcscd({ friendlyName: `"${READER}"`, port: 35981 });
 });
-after(() => pcscd?.stop());
+after(async () => {
+  await pcscd?.stop();
+  await system?.stop();
+});
 
 const systemPcscdPid = () => Number.parseInt(readFileSync('/run/pcscd/pcscd.pid', 'latin1'), 10);
 
