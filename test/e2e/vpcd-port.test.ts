@@ -28,9 +28,14 @@ test("repro --vpcd-port inserts the card into the private pcscd's reader and is 
   assert.equal(report.reader.name, 'Virtual PCD 00 00');
   assert.equal(report.observed.name, 'SCARD_E_SHARING_VIOLATION');
   assert.ok(privateCardsSeen() > before, 'the private pcscd saw the built-in card arrive');
-  // The card was taken out at the end: the private reader is empty again.
-  const status = (await pcscd.readers()).find((reader) => reader.reader === 'Virtual PCD 00 00');
-  assert.equal(status?.cardPresent, false);
+  // The card was taken out at the end: the private reader is empty again, once pcscd's next poll of vpcd says so.
+  let status: { cardPresent: boolean } | undefined;
+  for (let waited = 0; waited <= 10_000; waited += 100) {
+    status = (await pcscd.readers()).find((reader) => reader.reader === 'Virtual PCD 00 00');
+    if (status?.cardPresent === false) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.equal(status?.cardPresent, false, 'the private reader is still shown with a card 10 s after the run');
 });
 
 test('SC_REPRO_VPCD_PORT does the same as --vpcd-port, for matrix too', async () => {
