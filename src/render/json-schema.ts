@@ -48,21 +48,19 @@ function envelope(command: string | readonly string[], ok?: boolean): Record<str
 const codeJson = object({ code: integer, hex: string, name: nullable(string), message: string, call: nullable(string) });
 const spread = nullable(object({ min: number, median: number, max: number }));
 const expected = nullable(object({ name: string, hex: nullable(string), message: nullable(string), protocol: string }, ['protocol']));
-const knownBug = nullable(
-  object(
-    {
-      id: string,
-      title: string,
-      vendor: string,
-      vendorBug: string,
-      duplicateOf: string,
-      affects: string,
-      fixedIn: string,
-      reference: string,
-    },
-    ['duplicateOf', 'fixedIn'],
-  ),
-);
+/** A known bug's record (scenarios/types.ts KnownBug), as reports and `scenarios --json` carry it. */
+const KNOWN_BUG_FIELDS = {
+  id: string,
+  title: string,
+  vendor: string,
+  vendorBug: string,
+  duplicateOf: string,
+  affects: string,
+  fixedIn: string,
+  reference: string,
+};
+const KNOWN_BUG_OPTIONAL = ['duplicateOf', 'fixedIn'];
+const knownBug = nullable(object(KNOWN_BUG_FIELDS, KNOWN_BUG_OPTIONAL));
 const verdict = { enum: VERDICTS };
 /** A scenario's or the catalog's digest (scenarios/catalog.ts): sha256 of a canonical JSON of the definition, first 16 hex digits. */
 const scenarioDigest = { type: 'string', pattern: '^sha256:[0-9a-f]{16}$' } as const;
@@ -320,22 +318,7 @@ const outputs: Record<string, Schema> = {
           steps: ref('steps'),
           expectedHere: nullable(string),
           expected: { type: 'object', additionalProperties: nullable(string) },
-          knownBugs: array(
-            object(
-              {
-                observed: string,
-                id: string,
-                title: string,
-                vendor: string,
-                vendorBug: string,
-                duplicateOf: string,
-                affects: string,
-                fixedIn: string,
-                reference: string,
-              },
-              ['duplicateOf', 'fixedIn'],
-            ),
-          ),
+          knownBugs: array(object({ observed: string, ...KNOWN_BUG_FIELDS }, KNOWN_BUG_OPTIONAL)),
         },
         ['contenderActsAfterRelease', 'card'],
       ),
