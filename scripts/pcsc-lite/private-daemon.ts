@@ -49,6 +49,15 @@ export function buildRelease(checkout: string, rev: string, installDeps = false)
   return { ok: true, build: { rev, prefix, pcscd, library, version } };
 }
 
+/** Stops a daemon this process started: SIGTERM (pcscd removes its socket and pid file), SIGKILL after 5 s. */
+export async function stopDaemon(daemon: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (daemon.exitCode !== null || daemon.signalCode !== null) return;
+  daemon.kill('SIGTERM');
+  const timer = setTimeout(() => daemon.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
 /** True when something listens on the TCP port (read from /proc, so that probing never inserts a card into vpcd). */
 export function tcpListening(port: number): boolean {
   const needle = `:${port.toString(16).toUpperCase().padStart(4, '0')} 00000000:0000 0A`;
@@ -122,12 +131,7 @@ export async function startPrivateDaemon(build: Build, port: number, timeoutMs =
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    if (daemon.exitCode === null && daemon.signalCode === null) {
-      daemon.kill('SIGTERM');
-      const timer = setTimeout(() => daemon.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopDaemon(daemon, exited);
     for (const entry of readdirSync(runDir)) rmSync(join(runDir, entry), { force: true });
     rmSync(dir, { recursive: true, force: true });
     releaseBuild();

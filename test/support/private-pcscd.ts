@@ -33,6 +33,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './cli.js';
 import { vpcdListening } from './pcsc-stack.js';
+import { stopDaemon } from '../../scripts/pcsc-lite/private-daemon.js';
 import type { ReaderStatus } from '../../src/pcsc/binding.js';
 
 export interface VpcdReaderConf {
@@ -132,12 +133,7 @@ export async function startPrivatePcscd(reader: VpcdReaderConf, timeoutMs = 10_0
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    if (daemon.exitCode === null && daemon.signalCode === null) {
-      daemon.kill('SIGTERM');
-      const timer = setTimeout(() => daemon.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopDaemon(daemon, exited);
     rmSync(dir, { recursive: true, force: true });
   };
 
