@@ -3,8 +3,8 @@
 // A fresh SCardGetStatusChange (UNAWARE, timeout 0) is needed because pcsc-lite
 // does not wake long-lived waiters when only the share mode changes.
 import { decodeReaderState, formatAtr, type ReaderStateFlag } from '../pcsc/constants.js';
-import type { Binding, StateQuery } from '../pcsc/binding.js';
-import { binding } from '../pcsc/load-binding.js';
+import type { StateQuery, ThirdPartyCalls } from '../pcsc/binding.js';
+import { thirdPartyCalls } from '../pcsc/load-binding.js';
 import type { PcscError } from '../pcsc/pcsc-error.js';
 import { epochMs, sleep } from '../core/bounded-wait.js';
 import { callRecord } from '../roles/call-log.js';
@@ -29,11 +29,11 @@ export interface ReaderObserver {
 export class Observer implements ReaderObserver {
   private constructor(
     private readonly context: StateQuery,
-    private readonly pcsc: Binding,
+    private readonly pcsc: ThirdPartyCalls,
   ) {}
 
   static async open(): Promise<Observer> {
-    const pcsc = await binding();
+    const pcsc = await thirdPartyCalls();
     return new Observer(await pcsc.openStateQuery(), pcsc);
   }
 

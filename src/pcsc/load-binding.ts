@@ -74,17 +74,31 @@ function platformLibraryComplement(): AddonComplement {
   };
 }
 
+let thirdParty: Promise<ThirdPartyCalls> | undefined;
+
+/**
+ * A third party's calls (the instant view, the service check, a reader's
+ * attributes), as this process's binding makes them, without loading the npm
+ * addon when that binding is it: the addon has none of these calls and hands
+ * them to the platform library through ffi, which is what this returns then.
+ * An observer that only looks never loads the addon.
+ */
+export function thirdPartyCalls(): Promise<ThirdPartyCalls> {
+  thirdParty ??= ffiOnly(bindingSetting()) ? binding() : Promise.resolve(platformLibraryComplement());
+  return thirdParty;
+}
+
 /** A context of this process's binding. */
 export async function openContext(): Promise<PcscContext> {
   return (await binding()).openContext();
 }
 
 /** The service check of this process's binding (see ThirdPartyCalls). */
-export const serviceFailure: ThirdPartyCalls['serviceFailure'] = async () => (await binding()).serviceFailure();
+export const serviceFailure: ThirdPartyCalls['serviceFailure'] = async () => (await thirdPartyCalls()).serviceFailure();
 
 /** A reader's attributes through this process's binding (see ThirdPartyCalls). */
 export const readerAttributes: ThirdPartyCalls['readerAttributes'] = async (reader, names) =>
-  (await binding()).readerAttributes(reader, names);
+  (await thirdPartyCalls()).readerAttributes(reader, names);
 
 /**
  * Which binding `load` takes for a setting, and why, in the order `load`
