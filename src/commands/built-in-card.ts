@@ -35,6 +35,8 @@ export async function withBuiltInCard<T>(timeoutSeconds: number, work: (card: Ca
   let card: VirtualCard | null = await insert();
   const control: CardControl = {
     withinMs: CARD_CHANGE_MS,
+    // The card in the reader now: a card put back starts a log of its own, after the runs that took it out.
+    powerChanges: () => card?.powerChanges ?? [],
     async remove() {
       await card?.remove();
       card = null;

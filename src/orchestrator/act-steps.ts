@@ -88,7 +88,7 @@ export async function contenderActs(run: Run): Promise<void> {
     if (run.releaseAsked) {
       // --hold ended the hold meanwhile: an answer that came after the release may have waited for it.
       const released = await holderReleased(run);
-      if (actReturnedAt(answer) >= released.releaseStartedAt) {
+      if (actReturnedAt(answer) + run.clockToleranceMs >= released.releaseStartedAt) {
         run.recordAct(answer);
         throw new Inconclusive(
           `the contender's ${lastCall(answer)} returned only after --hold (${options.holdSeconds} s) ended the hold`,
@@ -189,7 +189,13 @@ async function confirmBlocked(run: Run, id: Sent<'attempt'>): Promise<void> {
   }
   const answer = needReply(run, contender, wait, 'answer', 'the contender failed');
   const waited = longestCall(answer.calls);
-  const returned = returnAfterRelease(actReturnedAt(answer), waited ? returnedAt(waited) : null, released.releaseStartedAt, released.t);
+  const returned = returnAfterRelease(
+    actReturnedAt(answer),
+    waited ? returnedAt(waited) : null,
+    released.releaseStartedAt,
+    released.t,
+    run.clockToleranceMs,
+  );
   if (returned.kind === 'while-held' || !waited) {
     // It returned while the reader was still held: slow, not blocked.
     takeAnswer(run, answer);

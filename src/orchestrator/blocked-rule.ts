@@ -60,15 +60,21 @@ export type ReturnAfterRelease =
 /**
  * `actReturnedAt` is when the act's last call returned, `waitedReturnedAt`
  * when its longest call did (null when it made none); the release began at
- * `releaseStartedAt` and ended at `releaseEndedAt`. Wall-clock ms.
+ * `releaseStartedAt` and ended at `releaseEndedAt`. Wall-clock ms, stamped by
+ * two processes whose clocks agree within `clockToleranceMs`. A call that
+ * waited returns a moment after the release began, so a return stamped just
+ * before it may be one: only a return clearly before the release counts as
+ * made while held. The ambiguous one goes to the second hold, which a call
+ * that merely took its time fails.
  */
 export function returnAfterRelease(
   actReturnedAt: number,
   waitedReturnedAt: number | null,
   releaseStartedAt: number,
   releaseEndedAt: number,
+  clockToleranceMs: number,
 ): ReturnAfterRelease {
-  if (waitedReturnedAt === null || actReturnedAt < releaseStartedAt) return { kind: 'while-held' };
+  if (waitedReturnedAt === null || actReturnedAt + clockToleranceMs < releaseStartedAt) return { kind: 'while-held' };
   const afterReleaseMs = waitedReturnedAt - releaseEndedAt;
   return afterReleaseMs > BLOCKED_RULE.releasePromptMs ? { kind: 'late', afterReleaseMs } : { kind: 'followed-release', afterReleaseMs };
 }

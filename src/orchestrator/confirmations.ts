@@ -2,10 +2,12 @@
 // checked before it is kept: a blocked act must follow the release twice
 // (rule 7), and a deviation another process could cause unseen must repeat
 // (rule 8).
+import { clockUncertaintyMs } from '../core/bounded-wait.js';
 import { hint } from '../platform/hints.js';
 import { outcomeName, type Outcome, type Scenario } from '../scenarios/types.js';
 import { cancelsItsWait, controlIsQuick, longestCall, secondHoldFinding, secondHoldLongerMs } from './blocked-rule.js';
 import { contenderPrepares, protocolMatters } from './act-steps.js';
+import { powerUpBetweenCalls } from './card-power.js';
 import { onlyRolesOnReader } from './only-roles-on-reader.js';
 import { needReply } from './role-replies.js';
 import { Inconclusive, type Run } from './run-state.js';
@@ -57,10 +59,7 @@ export async function confirmWaitFollowsRelease(first: Run): Promise<void> {
   const second = await holdAgain(first, secondHoldLongerMs(blockedAfterMs));
   const again = second.observed && 'blocked' in second.observed ? second.observed : null;
   if (!again) {
-    const returned =
-      second.timeline.answer !== null && second.timeline.attempt !== null
-        ? `${Math.round(second.timeline.answer - second.timeline.attempt)} ms after the attempt, while the holder still held the reader`
-        : 'while the holder still held the reader';
+    const returned = returnedWhileHeld(second);
     throw new Inconclusive(
       `the ${blocked.call} did not follow the release: in the first hold it returned ${firstHold.returnedAfterMs} ms after the attempt, just after the holder let go at ${firstHold.releasedAfterMs} ms; in a second hold, let go ${second.holdLongerMs} ms later, it returned ${returned}`,
       'a call slowed by something other than the holder (a driver, an interposer, a loaded machine) looks like this',
@@ -85,6 +84,38 @@ export async function confirmWaitFollowsRelease(first: Run): Promise<void> {
     );
   }
   first.evidence.blocked = finding.evidence;
+}
+
+/** When the second hold's act returned, measured against the holder's release where the stamps tell them apart. */
+function returnedWhileHeld(second: Run): string {
+  const { answer, attempt } = second.timeline;
+  if (answer === null || attempt === null) return 'while the holder still held the reader';
+  const answeredAfterMs = Math.round(answer - attempt);
+  const { phase } = second;
+  const apartMs = phase.name === 'released' ? second.afterAttempt(phase.message.releaseStartedAt) - answeredAfterMs : 0;
+  return apartMs > second.clockToleranceMs
+    ? `${answeredAfterMs} ms after the attempt, ${apartMs} ms before the holder began to let go`
+    : `${answeredAfterMs} ms after the attempt, while the holder still held the reader`;
+}
+
+/**
+ * 8, with a card that hears its power changes (the built-in one): a protocol
+ * found after a power-up between the act's calls is another process's doing,
+ * however often it repeats. A busy client that keeps trying to connect
+ * powers the card in every hold.
+ */
+function throwIfPoweredUnseen(run: Run): void {
+  const changes = run.options.card?.powerChanges?.();
+  const observed = run.observed;
+  if (!changes || !observed || !('protocol' in observed)) return;
+  const act = run.calls.filter((made) => made.role === 'contender');
+  // The card's stamps are this process's: its own clock's uncertainty joins the roles'.
+  const powered = powerUpBetweenCalls(changes, act, observed.call, run.clockToleranceMs + clockUncertaintyMs());
+  if (!powered) return;
+  throw new Inconclusive(
+    `a card power-up nobody in the run asked for: the card was ${powered.kind === 'on' ? 'powered up' : 'reset'} ${powered.afterUnpowerMs} ms after the contender's SCardDisconnect(UNPOWER) powered it off, while no call of the run was being made (before its ${powered.before}), so the ${observed.call}'s protocol ${observed.protocol} is not the stack's answer; pcsc-lite powers the card for any SCardConnect, even one it then refuses`,
+    hint('readerBusy'),
+  );
 }
 
 /** How many more times a hold is made whose deviation another process could have caused, before it counts as the stack's. */
@@ -112,10 +143,12 @@ export function couldBeAnotherProcess(scenario: Scenario, outcome: Outcome): 'pr
  */
 export async function confirmDeviationRepeats(first: Run, cause: 'protocol' | 'free reader'): Promise<void> {
   const seen = JSON.stringify(first.outcome);
+  if (cause === 'protocol') throwIfPoweredUnseen(first);
   for (let i = 0; i < DEVIATION_CONFIRMATIONS; i++) {
     await onlyRolesOnReader(first, 'before the hold was made again');
     first.options.onPhase?.('the answer deviates: making the same hold again');
     const again = await holdAgain(first);
+    if (cause === 'protocol') throwIfPoweredUnseen(again);
     if (JSON.stringify(again.outcome) !== seen) {
       const call = first.observed?.call ?? 'judged call';
       const firstly = outcomeName(first.outcome);

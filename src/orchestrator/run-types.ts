@@ -37,6 +37,16 @@ export interface CardControl {
   settled?(): void;
   /** How long the reader may take to show the change. */
   withinMs: number;
+  /**
+   * The power changes the card heard of, in order, `at` in epochMs: only a
+   * card that can tell (the built-in one) has them.
+   */
+  powerChanges?(): readonly CardPowerChange[];
+}
+
+export interface CardPowerChange {
+  kind: 'off' | 'on' | 'reset';
+  at: number;
 }
 
 /** What a run learns about the stack that the next runs of the plan use. */

@@ -2,6 +2,7 @@
 // vpcd listens (127.0.0.1:35963 for "Virtual PCD 00 00"); the card is
 // "inserted" for as long as this TCP connection stays open.
 import net from 'node:net';
+import { epochMs } from '../core/bounded-wait.js';
 import { quickAck } from './quick-ack.js';
 
 export const VPCD_DEFAULT_HOST = '127.0.0.1';
@@ -24,6 +25,17 @@ export function vpcdPortFromEnv(env: Record<string, string | undefined>): number
 export const VIRTUAL_CARD_ATR = Buffer.from([0x3b, 0x80, 0x80, 0x01, 0x01]);
 
 const CONTROL = { powerOff: 0, powerOn: 1, reset: 2, getAtr: 4 } as const;
+const POWER_KINDS: Readonly<Record<number, PowerChange['kind']>> = {
+  [CONTROL.powerOff]: 'off',
+  [CONTROL.powerOn]: 'on',
+  [CONTROL.reset]: 'reset',
+};
+
+/** The reader powered the card off, on, or reset it; `at` is when the card heard of it (epochMs). */
+export interface PowerChange {
+  kind: 'off' | 'on' | 'reset';
+  at: number;
+}
 
 export interface VirtualCardOptions {
   host?: string;
@@ -41,6 +53,11 @@ export interface VirtualCard {
   readonly closed: Promise<void>;
   /** Resolves when the reader first asks for the ATR: pcscd has seen this card. */
   readonly seenByReader: Promise<void>;
+  /**
+   * Every power change the reader made, in order. A card only hears of them:
+   * which process's call caused one is for the caller to tell from the time.
+   */
+  readonly powerChanges: readonly PowerChange[];
 }
 
 /** Splits vpcd's stream into frames: 2-byte big-endian length, then payload. */
@@ -109,6 +126,7 @@ export function insertVirtualCard(options: VirtualCardOptions = {}): Promise<Vir
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
     const decoder = new FrameDecoder();
+    const powerChanges: PowerChange[] = [];
     const closed = new Promise<void>((resolveClosed) => socket.once('close', () => resolveClosed()));
     let markSeen = () => {};
     const seenByReader = new Promise<void>((resolveSeen) => (markSeen = resolveSeen));
@@ -116,6 +134,7 @@ export function insertVirtualCard(options: VirtualCardOptions = {}): Promise<Vir
       atr,
       closed,
       seenByReader,
+      powerChanges,
       remove: () => {
         socket.destroy();
         return closed;
@@ -136,6 +155,9 @@ export function insertVirtualCard(options: VirtualCardOptions = {}): Promise<Vir
       quickAck(socket);
       for (const frame of decoder.push(chunk)) {
         if (frame.length === 1 && frame[0] === CONTROL.getAtr) markSeen();
+        const power = frame.length === 1 ? POWER_KINDS[frame[0]!] : undefined;
+        // Stamped before the answer: vpcd waits for the ATR after a power-up, so the call that caused it has not returned yet.
+        if (power) powerChanges.push({ kind: power, at: epochMs() });
         const answer = answerFrame(frame, atr, respond);
         if (answer) socket.write(encodeFrame(answer));
       }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { useStack } from '../support/pcsc-stack.js';
 import { buildInterposer } from '../support/interposers.js';
 import { runCli, jsonOutput } from '../support/cli.js';
+import { judgedMatrix } from '../support/judged-matrix.js';
 
 await useStack({ before, after }, { card: false });
 
@@ -20,7 +21,9 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `matrix --virtual --json` with `args`, written to `name` in the test's folder; its exit code must be `code`. */
 async function matrixReport(name: string, args: string[], code: number): Promise<string> {
-  const result = await runCli(['matrix', '--virtual', '--json', '--blocked-after', '0.3', ...args], { timeoutMs: 120_000 });
+  const result = await judgedMatrix(() =>
+    runCli(['matrix', '--virtual', '--json', '--blocked-after', '0.3', ...args], { timeoutMs: 120_000 }),
+  );
   assert.equal(result.code, code, `${name}: ${result.stderr}`);
   jsonOutput(result.stdout);
   const file = join(dir, name);

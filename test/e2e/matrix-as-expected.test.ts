@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { useStack, readerStatus, VIRTUAL_READER } from '../support/pcsc-stack.js';
 import { markedEnv, processesWithMarker } from '../support/process-table.js';
 import { runCli, jsonOutput } from '../support/cli.js';
+import { judgedMatrix } from '../support/judged-matrix.js';
 
 await useStack({ before, after }, { card: false });
 
@@ -49,12 +50,12 @@ const MEASURED_ON_PCSC_LITE: Record<string, string> = {
 };
 
 for (const binding of ['pcsclite', 'ffi']) {
-  test(`matrix --json --virtual --binding ${binding}: every scenario as expected, with the measured pcsc-lite answers, exit 0`, async () => {
+  test(`matrix --json --virtual --binding ${binding}: every scenario as expected, with the measured pcsc-lite answers, exit 0`, async (t) => {
     const { env, marker } = markedEnv();
-    const result = await runCli(['--binding', binding, 'matrix', '--json', '--virtual', '--blocked-after', '0.3'], {
-      env,
-      timeoutMs: 60_000,
-    });
+    const result = await judgedMatrix(
+      () => runCli(['--binding', binding, 'matrix', '--json', '--virtual', '--blocked-after', '0.3'], { env, timeoutMs: 60_000 }),
+      (line) => t.diagnostic(line),
+    );
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const report = jsonOutput(result.stdout);
     assert.equal(report.command, 'matrix');

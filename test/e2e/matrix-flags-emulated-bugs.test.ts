@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { useStack } from '../support/pcsc-stack.js';
 import { buildInterposer } from '../support/interposers.js';
 import { runCli, jsonOutput } from '../support/cli.js';
+import { judgedMatrix } from '../support/judged-matrix.js';
 
 await useStack({ before, after }, { card: false });
 
@@ -33,7 +34,9 @@ function deviations(rows: Row[]): Record<string, string> {
 
 /** The whole catalog on the built-in card: exit 1, and exactly `expected` deviate. */
 async function assertMatrixFlags(roleEnv: string[], expected: Record<string, string>): Promise<void> {
-  const result = await runCli(['matrix', '--json', '--virtual', '--blocked-after', '0.3', ...roleEnv], { timeoutMs: 90_000 });
+  const result = await judgedMatrix(() =>
+    runCli(['matrix', '--json', '--virtual', '--blocked-after', '0.3', ...roleEnv], { timeoutMs: 90_000 }),
+  );
   assert.equal(result.code, 1, result.stdout + result.stderr);
   const rows: Row[] = jsonOutput(result.stdout).rows;
   assert.ok(rows.length >= 20, `${rows.length} rows`);

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { buildEmulation, type EmulationKind } from './emulations.js';
 import { jsonOutput, runCli, startCli, type CliResult, type RunningCli } from './cli.js';
+import { judgedMatrix } from './judged-matrix.js';
 
 export interface EmulatedCli {
   layout: EmulationKind;
@@ -77,7 +78,10 @@ export async function emulatedMatrix(
   args: string[] = [],
   env: NodeJS.ProcessEnv = {},
 ): Promise<{ result: CliResult; report: any; rows: MatrixRow[]; why: string }> {
-  const result = await emulation.run(['matrix', '--json', '--virtual', '--blocked-after', '0.3', ...args], { env, timeoutMs: 150_000 });
+  const result = await judgedMatrix(
+    () => emulation.run(['matrix', '--json', '--virtual', '--blocked-after', '0.3', ...args], { env, timeoutMs: 150_000 }),
+    (line) => t.diagnostic(line),
+  );
   const report = jsonOutput(result.stdout);
   const rows: MatrixRow[] = report.rows;
   const why = deviationReasons(rows);

@@ -44,22 +44,30 @@ test('the call that waited is the longest of the act, the first of equals, none 
 });
 
 test('an act that came back before the release began was slow, not blocked', () => {
-  assert.deepEqual(returnAfterRelease(999, 999, 1000, 1100), { kind: 'while-held' });
+  assert.deepEqual(returnAfterRelease(999, 999, 1000, 1100, 0), { kind: 'while-held' });
   // The act's last call decides, even when the longest returned later.
-  assert.deepEqual(returnAfterRelease(999, 1200, 1000, 1100), { kind: 'while-held' });
+  assert.deepEqual(returnAfterRelease(999, 1200, 1000, 1100, 0), { kind: 'while-held' });
   // An act that made no call has no call that waited.
-  assert.deepEqual(returnAfterRelease(1200, null, 1000, 1100), { kind: 'while-held' });
+  assert.deepEqual(returnAfterRelease(1200, null, 1000, 1100, 0), { kind: 'while-held' });
 });
 
 test('a call that returned from the start of the release to 500 ms after its end followed the release', () => {
-  assert.deepEqual(returnAfterRelease(1000, 1000, 1000, 1100), { kind: 'followed-release', afterReleaseMs: -100 });
-  assert.deepEqual(returnAfterRelease(1150, 1150, 1000, 1100), { kind: 'followed-release', afterReleaseMs: 50 });
-  assert.deepEqual(returnAfterRelease(1600, 1600, 1000, 1100), { kind: 'followed-release', afterReleaseMs: 500 });
+  assert.deepEqual(returnAfterRelease(1000, 1000, 1000, 1100, 0), { kind: 'followed-release', afterReleaseMs: -100 });
+  assert.deepEqual(returnAfterRelease(1150, 1150, 1000, 1100, 0), { kind: 'followed-release', afterReleaseMs: 50 });
+  assert.deepEqual(returnAfterRelease(1600, 1600, 1000, 1100, 0), { kind: 'followed-release', afterReleaseMs: 500 });
+});
+
+test('a return stamped just before the release, within the clock tolerance of the two processes, may have followed it', () => {
+  // Another process's clock may put a call that waited a moment before the release it waited for.
+  assert.deepEqual(returnAfterRelease(998, 998, 1000, 1100, 3), { kind: 'followed-release', afterReleaseMs: -102 });
+  assert.deepEqual(returnAfterRelease(997, 997, 1000, 1100, 3), { kind: 'followed-release', afterReleaseMs: -103 });
+  // Clearly before the release, beyond the tolerance: made while held.
+  assert.deepEqual(returnAfterRelease(996.9, 996.9, 1000, 1100, 3), { kind: 'while-held' });
 });
 
 test('a call that returned more than 500 ms after the release ended was late: not clearly blocked', () => {
-  assert.deepEqual(returnAfterRelease(1601, 1601, 1000, 1100), { kind: 'late', afterReleaseMs: 501 });
-  assert.deepEqual(returnAfterRelease(9000, 4000, 1000, 1100), { kind: 'late', afterReleaseMs: 2900 });
+  assert.deepEqual(returnAfterRelease(1601, 1601, 1000, 1100, 0), { kind: 'late', afterReleaseMs: 501 });
+  assert.deepEqual(returnAfterRelease(9000, 4000, 1000, 1100, 0), { kind: 'late', afterReleaseMs: 2900 });
 });
 
 test('a blocked act names the call that waited, its share mode, and what it answered after the release', () => {
