@@ -3,6 +3,7 @@
 import { exitCodeFor, reportFor, UsageError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { interruptedBy, settleExitCode, signalExitCode } from '../core/interrupt.js';
+import { handlesLeftOpen } from '../pcsc/load-binding.js';
 import { renderErrorLines } from '../render/errors.js';
 import { renderJson, type JsonCommand } from '../render/json.js';
 import { withHelpPointer } from './help-pointer.js';
@@ -66,4 +67,7 @@ export async function runCommand(context: CommandContext, body: () => Promise<nu
   // there cannot hide a leak: a native thread or handle still alive keeps 'beforeExit' from coming at all.
   // process.exitCode, not `final`: stdout can still fail after this (a full disk), which guardOutput records.
   process.once('beforeExit', () => process.exit(process.exitCode ?? final));
+  // The one known exception: a native handle the PC/SC binding could not close (pcsc/handles-left-open.ts)
+  // keeps 'beforeExit' from ever coming. The command's work is done and said: end here.
+  if (handlesLeftOpen() > 0) setImmediate(() => process.exit(process.exitCode ?? final));
 }

@@ -4,7 +4,7 @@ import { settlesWithin } from '../core/bounded-wait.js';
 import { EnvironmentError, UsageError } from '../core/errors.js';
 import { hint } from '../platform/hints.js';
 import type { CardControl } from '../orchestrator/run-types.js';
-import { openContext } from '../pcsc/load-binding.js';
+import { lookUntil, Observer } from '../orchestrator/observer.js';
 import { selectReader } from '../pcsc/select-reader.js';
 import {
   insertVirtualCard,
@@ -57,22 +57,26 @@ export async function withBuiltInCard<T>(timeoutSeconds: number, work: (card: Ca
 }
 
 /**
- * Until a PC/SC context sees the card present in the reader. pcscd asks the
+ * Until a third party sees the card present in the reader. pcscd asks the
  * card for its ATR before its reader state says present: a role connecting in
  * between (the roles start with the process, see src/cli/early-roles.ts)
- * would get SCARD_E_NO_SMARTCARD.
+ * would get SCARD_E_NO_SMARTCARD. The look is the observer's (instant views
+ * on a context of its own), not a context of the binding: the npm addon's
+ * status threads can keep the process alive when closed just as one reports
+ * (node-pcsclite 1.0.1, CardReader::Close), and this one is closed right as
+ * the card arrives.
  */
 async function untilPresent(timeoutSeconds: number): Promise<void> {
-  const context = await openContext();
+  const observer = await Observer.open();
   try {
     // The reader the run will use: chosen by part of its name, as `--virtual` chooses it (a platform may add to the name).
-    const reader = selectReader(await context.listReaders(), { name: VIRTUAL_READER_NAME });
-    const status = await context.waitForStatus(reader, (seen) => seen.cardPresent, timeoutSeconds * 1000);
-    if (!status.cardPresent)
+    const reader = selectReader(observer.readers(), { name: VIRTUAL_READER_NAME });
+    const view = await lookUntil(observer, reader, (seen) => seen.flags.includes('PRESENT'), timeoutSeconds * 1000);
+    if (!view.flags.includes('PRESENT'))
       throw new EnvironmentError(
         `--virtual: the built-in card was inserted, but the PC/SC service did not show it present in ${JSON.stringify(reader)} within ${timeoutSeconds} s`,
       );
   } finally {
-    await context.close();
+    observer.close();
   }
 }

@@ -152,3 +152,6 @@ export async function bindingDiagnosis(): Promise<BindingDiagnosis> {
     return { ...diagnosis, error: { message, ...(hint ? { hint } : {}) } };
   }
 }
+
+/** Native handles the binding could not close (see handles-left-open.ts): while any is open, the process does not end by itself. */
+export { handlesLeftOpen } from './handles-left-open.js';

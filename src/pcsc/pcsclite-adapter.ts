@@ -15,18 +15,27 @@
 // connects stays lean.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { settlesWithin } from '../core/bounded-wait.js';
 import { packageVersion } from '../core/version.js';
 import { hint } from '../platform/hints.js';
 import { BindingUnavailableError, readerStatus } from './adapter-common.js';
 import type { AddonComplement, Binding, CardStatus, ConnectOptions, Connection, PcscContext, ReaderStatus } from './binding.js';
 import { DISPOSITIONS, SHARE_MODES, type Disposition, type ProtocolChoice, type ShareMode } from './constants.js';
 import { layoutFor, protocolMask, protocolName, type ProtocolValues } from './ffi-layouts.js';
+import { noteHandleLeftOpen } from './handles-left-open.js';
 import { PcscError } from './pcsc-error.js';
 
 // The part of the binding this layer uses. Its own typings export no names and
 // omit `readers`, `start` and the native classes.
 type Callback<T = void> = (err: unknown, value: T) => void;
 type StartCallback = (err: unknown, data?: Buffer) => void;
+
+/**
+ * A closed reader's `end` comes with its thread's last report, which close()
+ * has already waited for (it joins the thread): the next turns of the event
+ * loop deliver it. Kept short, since a command stopped by a signal pays it.
+ */
+const READER_END_MS = 250;
 
 interface NativeCardReader {
   SCARD_PROTOCOL_T0: number;
@@ -48,21 +57,21 @@ interface Monitor extends NodeJS.EventEmitter {
   close(): void;
 }
 
-interface Addon {
+export interface PcscliteAddon {
   /** The addon's factory: a context that lists readers once started. */
   monitor: () => Monitor;
   CardReader: new (name: string) => NativeCardReader;
 }
 
-let addon: Addon | undefined;
-function loadAddon(): Addon {
+let addon: PcscliteAddon | undefined;
+function loadAddon(): PcscliteAddon {
   if (addon) return addon;
   const require = createRequire(import.meta.url);
   try {
     const monitor = require('pcsclite') as () => Monitor;
     // The same native module the factory loaded; `bindings` finds it from the package root.
     const root = dirname(require.resolve('pcsclite/package.json'));
-    const native = require('bindings')({ bindings: 'pcsclite', module_root: root }) as Omit<Addon, 'monitor'>;
+    const native = require('bindings')({ bindings: 'pcsclite', module_root: root }) as Omit<PcscliteAddon, 'monitor'>;
     addon = { monitor, CardReader: native.CardReader };
     return addon;
   } catch (error) {
@@ -156,7 +165,7 @@ class PcscliteContext implements PcscContext {
    * fails then without a service), and so does each reader's first connect.
    */
   constructor(
-    private readonly addon: Addon,
+    private readonly addon: PcscliteAddon,
     private readonly complement: AddonComplement,
   ) {}
 
@@ -357,12 +366,17 @@ class PcscliteContext implements PcscContext {
     // cannot be cancelled, and the join would hang the process: wait until every
     // thread has reported once (bounded, as a thread that never reports has ended).
     await Promise.race([Promise.all(this.statusThreadsRunning), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    const ended: Promise<void>[] = [];
     for (const reader of Object.values(monitor.readers)) {
       reader.removeAllListeners('status');
       reader.on('error', () => {});
+      ended.push(new Promise((resolve) => reader.once('end', () => resolve())));
       reader.close();
     }
     monitor.close();
+    // A closed reader says `end` once its thread's last report closed its handle; one that never does left it open (handles-left-open.ts).
+    const settled = await Promise.all(ended.map((end) => settlesWithin(end, READER_END_MS)));
+    for (const closed of settled) if (!closed) noteHandleLeftOpen();
   }
 }
 
@@ -375,8 +389,7 @@ function protocolValues(reader: NativeCardReader): ProtocolValues {
  * The npm binding; what the addon has no call for goes to `complement`.
  * Throws BindingUnavailableError when the addon cannot load.
  */
-export function pcscliteBinding(complement: AddonComplement): Binding {
-  const loaded = loadAddon();
+export function pcscliteBinding(complement: AddonComplement, loaded: PcscliteAddon = loadAddon()): Binding {
   const layout = layoutFor();
   return {
     info: { name: 'pcsclite', version: packageVersion('pcsclite'), library: layout.library, layout: layout.id },
