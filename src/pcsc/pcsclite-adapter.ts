@@ -1,5 +1,5 @@
-// The `pcsclite` binding: the npm native addon, the only module that loads
-// it. It turns the addon's event and callback API into promises, always
+// The `pcsclite` binding, over the npm native addon (pcsclite-addon.ts loads
+// it). It turns the addon's event and callback API into promises, always
 // passes share mode and disposition explicitly (the addon defaults to
 // EXCLUSIVE and UNPOWER), and closes every reader so the process can exit.
 // The addon has no transactions, SCardStatus, SCardReconnect, SCardGetAttrib
@@ -13,22 +13,22 @@
 // establishes at its first connect. A context here starts neither thread
 // until a caller asks for the reader list or a status: a role that only
 // connects stays lean.
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { settlesWithin } from '../core/bounded-wait.js';
 import { packageVersion } from '../core/version.js';
-import { hint } from '../platform/hints.js';
-import { BindingUnavailableError, readerStatus } from './adapter-common.js';
+import { readerStatus } from './adapter-common.js';
 import type { AddonComplement, Binding, CardStatus, ConnectOptions, Connection, PcscContext, ReaderStatus } from './binding.js';
 import { DISPOSITIONS, SHARE_MODES, type Disposition, type ProtocolChoice, type ShareMode } from './constants.js';
 import { layoutFor, protocolMask, protocolName, type ProtocolValues } from './ffi-layouts.js';
 import { noteHandleLeftOpen } from './handles-left-open.js';
 import { PcscError } from './pcsc-error.js';
-
-// The part of the binding this layer uses. Its own typings export no names and
-// omit `readers`, `start` and the native classes.
-type Callback<T = void> = (err: unknown, value: T) => void;
-type StartCallback = (err: unknown, data?: Buffer) => void;
+import {
+  type ListedReader,
+  loadAddon,
+  type Monitor,
+  type NativeCardReader,
+  type PcscliteAddon,
+  type StartCallback,
+} from './pcsclite-addon.js';
 
 /**
  * A closed reader's `end` comes with its thread's last report, which close()
@@ -36,58 +36,6 @@ type StartCallback = (err: unknown, data?: Buffer) => void;
  * loop deliver it. Kept short, since a command stopped by a signal pays it.
  */
 const READER_END_MS = 250;
-
-interface NativeCardReader {
-  SCARD_PROTOCOL_T0: number;
-  SCARD_PROTOCOL_T1: number;
-  SCARD_PROTOCOL_RAW: number;
-  _connect(shareMode: number, protocols: number, callback: Callback<number>): void;
-  _disconnect(disposition: number, callback: (err: unknown) => void): void;
-  _transmit(data: Buffer, responseLength: number, protocol: number, callback: Callback<Buffer>): void;
-  close(): void;
-}
-
-interface ListedReader extends NativeCardReader, NodeJS.EventEmitter {
-  name: string;
-}
-
-interface Monitor extends NodeJS.EventEmitter {
-  readers: Record<string, ListedReader>;
-  start(callback: StartCallback): void;
-  close(): void;
-}
-
-export interface PcscliteAddon {
-  /** The addon's factory: a context that lists readers once started. */
-  monitor: () => Monitor;
-  CardReader: new (name: string) => NativeCardReader;
-}
-
-let addon: PcscliteAddon | undefined;
-function loadAddon(): PcscliteAddon {
-  if (addon) return addon;
-  const require = createRequire(import.meta.url);
-  try {
-    const monitor = require('pcsclite') as () => Monitor;
-    // The same native module the factory loaded; `bindings` finds it from the package root.
-    const root = dirname(require.resolve('pcsclite/package.json'));
-    const native = require('bindings')({ bindings: 'pcsclite', module_root: root }) as Omit<PcscliteAddon, 'monitor'>;
-    addon = { monitor, CardReader: native.CardReader };
-    return addon;
-  } catch (error) {
-    const installed = packageVersion('pcsclite') !== null;
-    throw new BindingUnavailableError(
-      installed
-        ? `the pcsclite binding could not be loaded: its native build is missing, or was made for another Node.js (${firstLine(error)})`
-        : 'the pcsclite binding is not installed (it is optional, and needs a C++ toolchain to build)',
-      hint(installed ? 'addonBroken' : 'addonMissing'),
-    );
-  }
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 200);
-}
 
 function toError(error: unknown, call: string): Error {
   return PcscError.from(error) ?? (error instanceof Error ? error : new Error(`${call}: ${String(error)}`));

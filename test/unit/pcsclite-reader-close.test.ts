@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
 import { handlesLeftOpen } from '../../src/pcsc/load-binding.js';
-import { type PcscliteAddon, pcscliteBinding } from '../../src/pcsc/pcsclite-adapter.js';
+import { pcscliteBinding } from '../../src/pcsc/pcsclite-adapter.js';
+import type { PcscliteAddon } from '../../src/pcsc/pcsclite-addon.js';
 import type { AddonComplement } from '../../src/pcsc/binding.js';
 
 const READER = 'Fake Reader 00 00';
