@@ -3,9 +3,9 @@
 // `repro` and `matrix` before the rest of the CLI loads (src/cli/early-roles.ts).
 // A process then loads one file instead of dozens of ES modules, and Node
 // skips its ES module loader altogether: that is most of the start-up a
-// process pays beyond Node itself (see docs/benchmarks.md). chalk and ora are
-// ES modules, so they are bundled in; the native bindings and commander are
-// loaded from node_modules.   npx tsx scripts/build.ts
+// process pays beyond Node itself (see docs/benchmarks.md). chalk, ora and
+// commander are bundled in (commander so that the CLI's code cache covers it
+// too); the native bindings load from node_modules.   npx tsx scripts/build.ts
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  external: ['commander', 'pcsclite', 'koffi'],
+  external: ['pcsclite', 'koffi'],
   inject: ['scripts/build/import-meta-url.ts'],
   define: { 'import.meta.url': 'importMetaUrl' },
   logLevel: 'warning',
