@@ -3,10 +3,11 @@
 // act that was slow). That is the product being honest, not the stack's
 // answer, and a test that wants every row judged would then depend on the
 // machine's speed. Such a run is made once more, whole, and the second run
-// stands on its own. A row judged wrongly (`unexpected`, a bug where none
-// is) never earns a second run: only a run with inconclusive rows does.
+// stands on its own. What the first run did judge is kept: a row judged
+// otherwise the second time fails here, so a wrong verdict beside an
+// inconclusive row cannot vanish in the second run.
+import assert from 'node:assert/strict';
 import type { CliResult } from './cli.js';
-import { jsonOutput } from './cli.js';
 
 interface Row {
   scenario: { id: string };
@@ -14,23 +15,28 @@ interface Row {
   reason: string;
 }
 
-/** The rows of `result` that the product declined to judge, one line each; empty when every row was judged (or there are no rows). */
-export function undecidedRows(result: CliResult): string[] {
-  let rows: Row[];
+/** The rows of `result`, or none when its output is not a report: the test's own jsonOutput then says why (and checks the schema). */
+function rowsOf(result: CliResult): Row[] {
   try {
-    rows = jsonOutput(result.stdout).rows ?? [];
+    return (JSON.parse(result.stdout) as { rows?: Row[] }).rows ?? [];
   } catch {
     return [];
   }
-  return rows.filter((row) => row.verdict === 'inconclusive').map((row) => `${row.scenario.id}: ${row.reason}`);
 }
 
 /** `runMatrix()`, made a second time when the first left rows inconclusive; `note` hears why. */
 export async function judgedMatrix(runMatrix: () => Promise<CliResult>, note: (line: string) => void = () => {}): Promise<CliResult> {
   const first = await runMatrix();
-  const undecided = undecidedRows(first);
+  const firstRows = rowsOf(first);
+  const undecided = firstRows.filter((row) => row.verdict === 'inconclusive');
   if (undecided.length === 0) return first;
   note(`the matrix left ${undecided.length} row(s) inconclusive, so it runs once more:`);
-  for (const line of undecided) note(`  ${line}`);
-  return runMatrix();
+  for (const row of undecided) note(`  ${row.scenario.id}: ${row.reason}`);
+  const second = await runMatrix();
+  const judgedAgain = new Map(rowsOf(second).map((row) => [row.scenario.id, row.verdict]));
+  const changed = firstRows
+    .filter((row) => row.verdict !== 'inconclusive' && judgedAgain.get(row.scenario.id) !== row.verdict)
+    .map((row) => `${row.scenario.id}: ${row.verdict} (${row.reason}), then ${judgedAgain.get(row.scenario.id) ?? 'missing'}`);
+  assert.deepEqual(changed, [], 'a row the first run judged was judged otherwise when the matrix ran again');
+  return second;
 }
