@@ -4,7 +4,7 @@ import { settlesWithin } from '../core/bounded-wait.js';
 import { EnvironmentError, UsageError } from '../core/errors.js';
 import { hint } from '../platform/hints.js';
 import type { CardControl } from '../orchestrator/run-types.js';
-import { lookUntil, Observer } from '../orchestrator/observer.js';
+import { lookUntil, Observer, type ReaderView } from '../orchestrator/observer.js';
 import { selectReader } from '../pcsc/select-reader.js';
 import {
   insertVirtualCard,
@@ -71,8 +71,8 @@ async function untilPresent(timeoutSeconds: number): Promise<void> {
   try {
     // The reader the run will use: chosen by part of its name, as `--virtual` chooses it (a platform may add to the name).
     const reader = selectReader(observer.readers(), { name: VIRTUAL_READER_NAME });
-    const view = await lookUntil(observer, reader, (seen) => seen.flags.includes('PRESENT'), timeoutSeconds * 1000);
-    if (!view.flags.includes('PRESENT'))
+    const present = (seen: ReaderView) => seen.flags.includes('PRESENT');
+    if (!present(await lookUntil(observer, reader, present, timeoutSeconds * 1000)))
       throw new EnvironmentError(
         `--virtual: the built-in card was inserted, but the PC/SC service did not show it present in ${JSON.stringify(reader)} within ${timeoutSeconds} s`,
       );

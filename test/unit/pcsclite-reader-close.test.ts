@@ -43,22 +43,20 @@ function fakeAddon(endsWhenClosed: boolean): PcscliteAddon & { closed: string[] 
 
 const complement = {} as AddonComplement;
 
-test('a reader that says `end` once closed left nothing open', async () => {
-  const addon = fakeAddon(true);
+/** Lists the fake reader on a context, closes the context: what was closed, and how many handles that left open. */
+async function listThenClose(endsWhenClosed: boolean): Promise<{ closed: string[]; leftOpen: number }> {
+  const addon = fakeAddon(endsWhenClosed);
   const context = await pcscliteBinding(complement, addon).openContext();
   assert.deepEqual(await context.listReaders(), [READER]);
   const before = handlesLeftOpen();
   await context.close();
-  assert.deepEqual(addon.closed, [READER, 'monitor']);
-  assert.equal(handlesLeftOpen(), before);
+  return { closed: addon.closed, leftOpen: handlesLeftOpen() - before };
+}
+
+test('a reader that says `end` once closed left nothing open', async () => {
+  assert.deepEqual(await listThenClose(true), { closed: [READER, 'monitor'], leftOpen: 0 });
 });
 
 test('a reader that never says `end` once closed is counted as a handle left open', async () => {
-  const addon = fakeAddon(false);
-  const context = await pcscliteBinding(complement, addon).openContext();
-  assert.deepEqual(await context.listReaders(), [READER]);
-  const before = handlesLeftOpen();
-  await context.close();
-  assert.deepEqual(addon.closed, [READER, 'monitor']);
-  assert.equal(handlesLeftOpen(), before + 1);
+  assert.deepEqual(await listThenClose(false), { closed: [READER, 'monitor'], leftOpen: 1 });
 });
