@@ -7,14 +7,16 @@
 // commander are bundled in (commander so that the CLI's code cache covers it
 // too); the native bindings load from node_modules.   npx tsx scripts/build.ts
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { fileURLToPath } from 'node:url';
+import { shippedDigests } from '../src/scenarios/catalog.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 rmSync(`${root}/dist`, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli/main.ts', 'src/cli/early-roles.ts', 'src/roles/entry.ts'],
+  entryPoints: ['src/cli/main.ts', 'src/cli/start.ts', 'src/roles/entry.ts'],
   outdir: 'dist',
   outbase: 'src',
   outExtension: { '.js': '.cjs' },
@@ -24,6 +26,22 @@ await build({
   format: 'cjs',
   external: ['pcsclite', 'koffi'],
   inject: ['scripts/build/import-meta-url.ts'],
-  define: { 'import.meta.url': 'importMetaUrl' },
+  // The catalog's digests, so that a report need not load node:crypto (src/scenarios/catalog.ts).
+  define: { 'import.meta.url': 'importMetaUrl', SC_REPRO_BUILT_DIGESTS: JSON.stringify(JSON.stringify(shippedDigests())) },
   logLevel: 'warning',
 });
+
+// esbuild escapes non-ASCII text in strings (its default charset) but keeps some comments as written. One such character
+// makes V8 hold the whole bundle as a two-byte string: twice the memory, and ~1.5 ms more to read it at every start.
+for (const folder of ['cli', 'roles']) {
+  for (const name of readdirSync(`${root}/dist/${folder}`)) {
+    const text = readFileSync(`${root}/dist/${folder}/${name}`);
+    if (isAscii(text)) continue;
+    const line =
+      text
+        .toString('utf8')
+        .split('\n')
+        .findIndex((row) => /[^\x00-\x7f]/.test(row)) + 1;
+    throw new Error(`dist/${folder}/${name}:${line} is not ASCII (a comment esbuild kept?): write it in ASCII`);
+  }
+}

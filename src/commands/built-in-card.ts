@@ -21,9 +21,10 @@ export const VIRTUAL_READER_NAME = 'Virtual PCD 00 00';
 const CARD_CHANGE_MS = 5000;
 
 /** The built-in card into vpcd; a vpcd that is missing or serves another card is the environment, with what to do. */
-export function insertBuiltInCard(options: VirtualCardOptions, prefix = ''): Promise<VirtualCard> {
+export function insertBuiltInCard(options: VirtualCardOptions, forRun = false): Promise<VirtualCard> {
   return insertVirtualCard(options).catch((error: VpcdUnavailableError) => {
-    throw new EnvironmentError(`${prefix}${error.message}`, hint(error.busy ? 'vpcdBusy' : 'noVpcd'));
+    const busy = forRun ? 'vpcdBusyForRun' : 'vpcdBusy';
+    throw new EnvironmentError(`${forRun ? '--virtual: ' : ''}${error.message}`, hint(error.busy ? busy : 'noVpcd'));
   });
 }
 
@@ -31,7 +32,7 @@ export function insertBuiltInCard(options: VirtualCardOptions, prefix = ''): Pro
 export async function withBuiltInCard<T>(timeoutSeconds: number, work: (card: CardControl) => Promise<T>): Promise<T> {
   const port = vpcdPortFromEnv(process.env);
   if (port === null) throw new UsageError(`${VPCD_PORT_ENV} expects a TCP port from 1 to 65535, got '${process.env[VPCD_PORT_ENV]}'`);
-  const insert = () => insertBuiltInCard({ port }, '--virtual: ');
+  const insert = () => insertBuiltInCard({ port }, true);
   let card: VirtualCard | null = await insert();
   const control: CardControl = {
     withinMs: CARD_CHANGE_MS,

@@ -7,7 +7,7 @@ import type { ReaderSelector } from '../pcsc/select-reader.js';
 import { osEnvironment, withStackFacts, type Environment } from '../platform/environment.js';
 import { pcscStackFacts } from '../platform/pcsc-stack.js';
 import { configuredDriver, readerDriver } from '../orchestrator/reader-driver.js';
-import { runPlan, type PlanOptions, type PlanResult } from '../orchestrator/run-plan.js';
+import { runPlan, type PlanOptions, type PlanOutcome } from '../orchestrator/run-plan.js';
 import type { CardControl } from '../orchestrator/run-types.js';
 import { shellQuote, type ReportFacts } from '../orchestrator/report.js';
 import type { Scenario } from '../scenarios/types.js';
@@ -42,7 +42,7 @@ export interface PlanCommandOptions
 }
 
 export interface PlanReporting<T> {
-  report(plan: PlanResult, environment: Environment, commandLine: string, facts: ReportFacts): T;
+  report(plan: PlanOutcome, environment: Environment, commandLine: string, facts: ReportFacts): T;
   renderers: Renderers<T>;
   exitCode(report: T): number;
   /** Why the run could not be judged, if it could not: also said on stderr, where scripts and logs look. */
@@ -84,15 +84,23 @@ export async function runPlanCommand<T extends { exitCode: number }>(
         configured = configuredDriver(reader);
       },
     });
-    // The reader's driver, once the runs are over and while the built-in card is still in.
-    const driver =
-      plan.reader && !interrupt.signal.aborted
-        ? await readerDriver(plan.reader, configured)
-        : { driver: null, reason: 'no reader was chosen' };
-    return { plan, driver };
+    try {
+      // The stack that answered: the library the roles loaded, and the service behind the socket it connects to.
+      // Learnt while the roles end, as is the reader's driver, once the runs are over and while the built-in card is still in.
+      const ran = plan.roleBindings.holder ?? plan.roleBindings.contender;
+      const stack = pcscStackFacts(serviceAnswered, ran?.library ?? null);
+      const driver =
+        plan.reader && !interrupt.signal.aborted
+          ? await readerDriver(plan.reader, configured)
+          : { driver: null, reason: 'no reader was chosen' };
+      return { plan, driver, stack: await stack };
+    } finally {
+      // No role may still hold the reader when the built-in card comes out, or when the command ends.
+      await plan.stopped;
+    }
   };
   try {
-    const { plan, driver } = virtual
+    const { plan, driver, stack } = virtual
       ? await withBuiltInCard(options.timeoutSeconds, execute)
       : // Scenarios that take the card out: the person at the terminal; with nobody there they are inconclusive.
         await execute(personAtTerminal() ? promptedCard(progress) : undefined);
@@ -100,8 +108,7 @@ export async function runPlanCommand<T extends { exitCode: number }>(
     // The roles make the PC/SC calls: the report names the binding they reported.
     const { holder, contender } = plan.roleBindings;
     const ran = holder ?? contender;
-    // The stack that answered: the library the roles loaded, and the service behind the socket it connects to.
-    const collected = withStackFacts(await collect(false), await pcscStackFacts(serviceAnswered, ran?.library ?? null));
+    const collected = withStackFacts(await collect(false), stack);
     const facts: Environment = {
       ...collected,
       binding: ran ? { ...ran, roles: { holder: holder?.name ?? null, contender: contender?.name ?? null } } : null,

@@ -1,5 +1,6 @@
 // Card removal on a real reader: the scenario asks the person at the terminal,
 // with a countdown, while the orchestrator watches the reader for the change.
+import { isatty } from 'node:tty';
 import type { CardControl } from '../orchestrator/run-types.js';
 import { cardPromptText, type CardRequest } from '../render/card-prompt.js';
 import type { Spinner } from '../render/spinner.js';
@@ -7,9 +8,9 @@ import type { Spinner } from '../render/spinner.js';
 /** Long enough to reach the reader, short enough that an absent person ends the run. */
 export const PERSON_CARD_CHANGE_MS = 30_000;
 
-/** Someone can answer only when both the keyboard and the prompt are a terminal. */
+/** Someone can answer only when both the keyboard and the prompt are a terminal (asked of the descriptors: `process.stdin` would build a stream to ask). */
 export function personAtTerminal(): boolean {
-  return !!process.stdin.isTTY && !!process.stderr.isTTY;
+  return isatty(0) && isatty(2);
 }
 
 /**

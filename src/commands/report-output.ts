@@ -1,7 +1,6 @@
 // Where a report goes: the chosen format on stdout, or, with --output, each
 // file in the format its name asks for and the human summary on the terminal.
-import { close, write } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { close, promises, write } from 'node:fs';
 import { extname } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { renderErrorLines } from '../render/errors.js';
@@ -103,7 +102,8 @@ export async function emitReport<T>(
   const failures = await Promise.all(
     outputs.map((output) => {
       const text = renderForFile(report, renderers, outputFormat(output.path, format));
-      return (output.fd === undefined ? writeFile(output.path, text) : writeToOpen(output.fd, text)).then(
+      // fs.promises loads on first use: a run that writes no file does not pay for loading it.
+      return (output.fd === undefined ? promises.writeFile(output.path, text) : writeToOpen(output.fd, text)).then(
         () => null,
         (error: NodeJS.ErrnoException) => error,
       );

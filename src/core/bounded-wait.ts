@@ -17,6 +17,16 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 /** Milliseconds rounded to 0.1, the precision every report shows. */
 export const roundMs = (ms: number): number => Math.round(ms * 10) / 10;
 
+/**
+ * The monotonic clock in ms, from an arbitrary origin. process.hrtime, not
+ * performance.now(): the first use of `performance` loads perf_hooks, ~2 ms
+ * of CPU in every process, for the same clock.
+ */
+export function monotonicMs(): number {
+  const [seconds, nanoseconds] = process.hrtime();
+  return seconds * 1000 + nanoseconds / 1e6;
+}
+
 let anchor: ClockAnchor | undefined;
 
 /** A process's monotonic clock on the system clock: `offset`, known to within `uncertaintyMs` either way. */
@@ -33,8 +43,8 @@ export interface ClockAnchor {
  * microseconds.
  */
 export function epochMs(): number {
-  anchor ??= anchorClock(Date.now, () => performance.now());
-  return anchor.offset + performance.now();
+  anchor ??= anchorClock(Date.now, monotonicMs);
+  return anchor.offset + monotonicMs();
 }
 
 /**
@@ -43,7 +53,7 @@ export function epochMs(): number {
  * a loaded machine no try may catch the tick in a narrow bracket.
  */
 export function clockUncertaintyMs(): number {
-  anchor ??= anchorClock(Date.now, () => performance.now());
+  anchor ??= anchorClock(Date.now, monotonicMs);
   return anchor.uncertaintyMs;
 }
 
@@ -53,7 +63,7 @@ const ANCHOR_WIDTH_MS = 0.05;
 const MAX_ANCHOR_TRIES = 20;
 
 /**
- * The offset from `monotonic` to `wall` (Date.now and performance.now).
+ * The offset from `monotonic` to `wall` (Date.now and monotonicMs).
  * Date.now()'s tick is caught between the last monotonic read that a wall
  * read still saw before the tick and the first monotonic read after it; the
  * midpoint is where it happened. The first performance.now() of a process

@@ -1,7 +1,7 @@
 // The holder's steps of one hold: it takes the reader, a third party sees
 // the hold (or the holder proves it), and the holder lets go, with the
 // attempt inside the hold.
-import { sleep } from '../core/bounded-wait.js';
+import { sleep, monotonicMs } from '../core/bounded-wait.js';
 import { hint } from '../platform/hints.js';
 import type { MessageOf } from '../roles/protocol.js';
 import { holdFor } from './hold-watch.js';
@@ -22,7 +22,7 @@ import { transactionReset } from './transaction-reset.js';
  */
 async function takeReader(run: Run): Promise<void> {
   const { holder, observer, options } = run;
-  const deadline = performance.now() + run.timeoutMs;
+  const deadline = monotonicMs() + run.timeoutMs;
   for (;;) {
     const { judge } = options.scenario;
     const judgedStep = judge.role === 'holder' ? judge.step : null;
@@ -46,10 +46,10 @@ async function takeReader(run: Run): Promise<void> {
       observer,
       options.reader,
       (v) => !v.flags.includes('EXCLUSIVE') && !v.flags.includes('INUSE'),
-      deadline - performance.now(),
+      deadline - monotonicMs(),
     );
     run.throwIfInterrupted();
-    if (performance.now() >= deadline) {
+    if (monotonicMs() >= deadline) {
       throw new Inconclusive(
         `the reader is busy: another process holds it (${view.flags.join(' ')}) and did not let go within ${options.timeoutSeconds} s`,
         hint('readerBusy'),

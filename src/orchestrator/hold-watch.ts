@@ -1,7 +1,7 @@
 // While the reader is held, the third party keeps looking: a card pulled, a
 // service gone or a holder that died would make any answer meaningless, so
 // each ends the run inconclusive at once.
-import { settlesWithin, sleep } from '../core/bounded-wait.js';
+import { settlesWithin, sleep, monotonicMs } from '../core/bounded-wait.js';
 import { reportFor } from '../core/errors.js';
 import { PcscError } from '../pcsc/pcsc-error.js';
 import { hint } from '../platform/hints.js';
@@ -50,8 +50,8 @@ export async function whileHeld<T>(run: Run, wait: Promise<T>): Promise<T> {
 
 /** Keeps the reader held for `ms`, checking the hold as whileHeld does; no timer outlives an early end. */
 export async function holdFor(run: Run, ms: number): Promise<void> {
-  const end = performance.now() + ms;
-  for (let left = ms; left > 0; left = end - performance.now()) {
+  const end = monotonicMs() + ms;
+  for (let left = ms; left > 0; left = end - monotonicMs()) {
     await sleep(Math.min(WATCH_MS, left));
     await checkHoldIntact(run);
   }

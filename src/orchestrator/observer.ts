@@ -6,7 +6,7 @@ import { decodeReaderState, formatAtr, type ReaderStateFlag } from '../pcsc/cons
 import type { StateQuery, ThirdPartyCalls } from '../pcsc/binding.js';
 import { thirdPartyCalls } from '../pcsc/load-binding.js';
 import type { PcscError } from '../pcsc/pcsc-error.js';
-import { epochMs, sleep } from '../core/bounded-wait.js';
+import { epochMs, sleep, monotonicMs } from '../core/bounded-wait.js';
 import { callRecord } from '../roles/call-log.js';
 import type { CallRecord } from '../roles/protocol.js';
 
@@ -66,10 +66,10 @@ export async function lookUntil(
   withinMs: number,
   signal?: AbortSignal,
 ): Promise<ReaderView> {
-  const deadline = performance.now() + withinMs;
+  const deadline = monotonicMs() + withinMs;
   let view = observer.look(reader);
   // Interrupted, the caller's next check ends the run: a person may be asked for up to 30 s.
-  while (!accept(view) && performance.now() < deadline && !signal?.aborted) {
+  while (!accept(view) && monotonicMs() < deadline && !signal?.aborted) {
     await sleep(LOOK_POLL_MS);
     view = observer.look(reader);
   }
@@ -111,7 +111,7 @@ export class TracingObserver implements ReaderObserver {
 
   private record<T>(call: string, args: ObserverCall['args'], work: () => T): T {
     const startedAt = epochMs();
-    const started = performance.now();
+    const started = monotonicMs();
     let rv = 0;
     try {
       return work();

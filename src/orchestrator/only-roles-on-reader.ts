@@ -1,7 +1,7 @@
 // Rules 3 and 11: the reader is ours, and the service is the same one, each
 // time the third party looks. Which marks the roles' handles explain is
 // reader-accounting.ts.
-import { sleep } from '../core/bounded-wait.js';
+import { sleep, monotonicMs } from '../core/bounded-wait.js';
 import { reportFor } from '../core/errors.js';
 import { hint } from '../platform/hints.js';
 import { LOOK_POLL_MS, type ReaderView } from './observer.js';
@@ -33,14 +33,14 @@ async function lookAtReader(run: Run, when: string): Promise<ReaderView> {
  * all of --timeout to finish with it.
  */
 export async function onlyRolesOnReader(run: Run, when: string, waitForOthers = false): Promise<void> {
-  const deadline = performance.now() + (waitForOthers ? run.timeoutMs : STATE_LAG_MS);
+  const deadline = monotonicMs() + (waitForOthers ? run.timeoutMs : STATE_LAG_MS);
   const closed = run.closedSinceLook.splice(0);
   for (let waited = false; ; waited = true) {
     const view = await lookAtReader(run, when);
     const mark = unexplainedMark(view.flags, run.handles);
     if (!mark) return;
     run.throwIfInterrupted();
-    if (performance.now() >= deadline || (!waitForOthers && !mayBeClosedHandle(mark, closed))) {
+    if (monotonicMs() >= deadline || (!waitForOthers && !mayBeClosedHandle(mark, closed))) {
       const stayed = waitForOthers ? ` for all of --timeout (${run.options.timeoutSeconds} s)` : '';
       throw new Inconclusive(
         `another process is using the reader: a third party saw ${view.flags.join(' ')} ${when}${stayed}, and no handle of the holder or the contender explains ${mark}`,

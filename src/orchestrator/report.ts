@@ -9,7 +9,7 @@ import { expectedOn } from '../scenarios/verdict.js';
 import type { RunResult, TraceEntry } from './run-types.js';
 import { outcomeName } from '../scenarios/types.js';
 import type { RunTally, RepeatSummary } from './summary.js';
-import type { PlanResult } from './run-plan.js';
+import type { PlanOutcome } from './run-plan.js';
 import { hasUnsafeCharacters, hex4, unicodeEscape, UNSAFE_CHARACTERS } from '../core/unsafe-text.js';
 import type { ReaderDriver } from './reader-driver.js';
 import { catalogIdentity, scenarioDigest, scenarioSteps, type CatalogIdentity, type ScenarioSteps } from '../scenarios/catalog.js';
@@ -84,7 +84,7 @@ export function buildReport(
   tally: RunTally,
   environment: Environment,
   commandLine: string,
-  plan: Pick<PlanResult, 'startupMs' | 'stoppedEarly'> = { startupMs: null, stoppedEarly: null },
+  plan: Pick<PlanOutcome, 'startupMs' | 'stoppedEarly'> = { startupMs: null, stoppedEarly: null },
   facts: ReportFacts = {},
 ): ReproReport {
   const verdict = tally.verdict;
@@ -196,7 +196,7 @@ export interface MatrixReport {
   commandLine: string;
 }
 
-export function buildMatrixReport(plan: PlanResult, environment: Environment, commandLine: string, facts: ReportFacts = {}): MatrixReport {
+export function buildMatrixReport(plan: PlanOutcome, environment: Environment, commandLine: string, facts: ReportFacts = {}): MatrixReport {
   const results = plan.results.map(({ scenario, runs }) => ({ scenario, tally: runs }));
   const ran = results.filter((entry) => entry.tally.count > 0);
   const rows = ran.map(({ scenario, tally }): MatrixRow => {

@@ -1,7 +1,7 @@
 // Runs scenarios, each repeated, on one pair of warm role processes and one
 // observer context: the shape shared by `repro`, `repro --repeat` and `matrix`.
 import { setFlagsFromString } from 'node:v8';
-import { sleep } from '../core/bounded-wait.js';
+import { sleep, monotonicMs } from '../core/bounded-wait.js';
 import { reportFor, UsageError } from '../core/errors.js';
 import type { BindingInfo } from '../pcsc/binding.js';
 import { BindingUnavailableError } from '../pcsc/load-binding.js';
@@ -38,7 +38,8 @@ export interface ScenarioRuns {
   runs: RunTally;
 }
 
-export interface PlanResult {
+/** What a plan's runs gave: all a report needs. */
+export interface PlanOutcome {
   results: ScenarioRuns[];
   /** The reader every run acted on, once chosen. */
   reader: string | null;
@@ -49,6 +50,15 @@ export interface PlanResult {
   stoppedEarly: string | null;
   /** The binding each role reported. */
   roleBindings: Partial<Record<RoleName, BindingInfo>>;
+}
+
+export interface PlanResult extends PlanOutcome {
+  /**
+   * Once both role processes have exited and the observer's context is closed. The plan is over before then: a
+   * caller reports while the roles end (their exit is ~10 ms on the way to the report otherwise), and waits for this
+   * before it ends, or before it takes the card out.
+   */
+  stopped: Promise<void>;
 }
 
 /** Consecutive runs that found the service, reader or card gone, after which repeating stops. */
@@ -67,7 +77,7 @@ function keepYoungGenerationSmall(): void {
 }
 
 export async function runPlan(options: PlanOptions): Promise<PlanResult> {
-  const started = performance.now();
+  const started = monotonicMs();
   if (options.repeat * options.scenarios.length > 1) keepYoungGenerationSmall();
   const results: ScenarioRuns[] = options.scenarios.map((scenario) => ({ scenario, runs: new RunTally() }));
   const timeoutMs = options.timeoutSeconds * 1000;
@@ -77,13 +87,18 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   roles.launch();
   const stopOnAbort = () => void roles.stop(true);
   options.signal?.addEventListener('abort', stopOnAbort);
+  let markStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    markStopped = resolve;
+  });
   const finish = (reader: string | null, stoppedEarly: string | null = null): PlanResult => ({
     results,
     reader,
     startupMs: roles.startupMs,
-    totalMs: performance.now() - started,
+    totalMs: monotonicMs() - started,
     stoppedEarly,
     roleBindings: { ...roles.bindings },
+    stopped,
   });
 
   let observer: ReaderObserver | undefined;
@@ -118,8 +133,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         options.onProgress?.(++done, total);
         if (options.signal?.aborted) return finish(reader);
         gone.runs = run.environmentLost ? gone.runs + 1 : 0;
-        if (gone.runs === 1) gone.since = performance.now();
-        if (done < total && gone.runs > 0 && (gone.runs >= GONE_RUNS_LIMIT || performance.now() - gone.since > timeoutMs)) {
+        if (gone.runs === 1) gone.since = monotonicMs();
+        if (done < total && gone.runs > 0 && (gone.runs >= GONE_RUNS_LIMIT || monotonicMs() - gone.since > timeoutMs)) {
           return finish(reader, `stopped after ${done} of ${total} runs: ${run.reason}`);
         }
       }
@@ -127,8 +142,11 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     return finish(reader);
   } finally {
     options.signal?.removeEventListener('abort', stopOnAbort);
-    await roles.stop();
-    observer?.close();
+    const closeObserver = () => {
+      observer?.close();
+      markStopped();
+    };
+    void roles.stop().then(closeObserver, closeObserver);
   }
 }
 
@@ -139,8 +157,8 @@ async function waitForCard(observer: ReaderObserver, reader: string, options: Pl
   const seconds = options.waitCardSeconds!;
   if (observer.look(reader).flags.includes('PRESENT')) return;
   options.onWaitingForCard?.(reader, seconds);
-  const deadline = performance.now() + seconds * 1000;
-  while (performance.now() < deadline) {
+  const deadline = monotonicMs() + seconds * 1000;
+  while (monotonicMs() < deadline) {
     if (options.signal?.aborted) return;
     await sleep(CARD_POLL_MS);
     if (observer.look(reader).flags.includes('PRESENT')) return;

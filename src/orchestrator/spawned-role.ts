@@ -8,7 +8,8 @@ import type { RoleName } from '../roles/protocol.js';
 // The CLI's early start names roles through here: cli/ sits above the role protocol, not on it.
 export type { RoleName };
 
-// The built entry, from the sources and from the bundle alike (both sit two folders below the package root).
+// The built entry, from the sources and from the bundle alike (both sit two folders below the package root). No code cache:
+// the loader's own file would cost a role about what the cache saves it (a 90 KB bundle).
 const ROLE_ENTRY = fileURLToPath(new URL('../../dist/roles/entry.cjs', import.meta.url));
 
 export interface SpawnedRole {

@@ -5,6 +5,7 @@ import { ROLE_NAMES, type RoleName } from '../roles/protocol.js';
 import type { BindingInfo } from '../pcsc/binding.js';
 import type { RoleGone } from './mailbox.js';
 import { type ContenderLink, type HolderLink, RoleProcess, type RoleLink } from './role-process.js';
+import { monotonicMs } from '../core/bounded-wait.js';
 
 export interface RolePair {
   /** Starts the missing roles without waiting: their start-up overlaps whatever comes next. */
@@ -48,7 +49,7 @@ export class WarmRoles implements RolePair {
   ) {}
 
   launch(): void {
-    const started = performance.now();
+    const started = monotonicMs();
     const missing = ROLE_NAMES.filter((role) => !this.links[role]?.running && !this.starting.has(role));
     for (const role of missing) {
       const link = this.start(role, this.env[role]);
@@ -59,7 +60,7 @@ export class WarmRoles implements RolePair {
       );
     }
     if (missing.length === ROLE_NAMES.length && this.startupMs === null) {
-      void Promise.allSettled(this.starting.values()).then(() => (this.startupMs ??= performance.now() - started));
+      void Promise.allSettled(this.starting.values()).then(() => (this.startupMs ??= monotonicMs() - started));
     }
   }
 

@@ -10,6 +10,7 @@ import { FfiConnection } from './ffi-connection.js';
 import type { KoffiFunction, LibraryApi } from './ffi-library.js';
 import { PcscError } from './pcsc-error.js';
 import { codeOf } from './return-codes.js';
+import { monotonicMs } from '../core/bounded-wait.js';
 
 const SCARD_SCOPE_SYSTEM = 2;
 const SCARD_STATE_UNAWARE = 0;
@@ -130,10 +131,10 @@ export class FfiContext implements PcscContext {
   }
 
   async waitForStatus(reader: string, accept: (status: ReaderStatus) => boolean, timeoutMs: number): Promise<ReaderStatus> {
-    const deadline = performance.now() + timeoutMs;
+    const deadline = monotonicMs() + timeoutMs;
     let status = this.look(reader);
-    while (!accept(status) && performance.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(WATCH_POLL_MS, deadline - performance.now())));
+    while (!accept(status) && monotonicMs() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(WATCH_POLL_MS, deadline - monotonicMs())));
       status = this.look(reader);
     }
     return status;

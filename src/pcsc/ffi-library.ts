@@ -96,7 +96,7 @@ export class LibraryApi {
     return Buffer.alloc(chars * this.charBytes);
   }
 
-  /** "a\0b\0\0", `chars` characters long → ["a", "b"]. */
+  /** "a\0b\0\0", `chars` characters long, gives ["a", "b"]. */
   multiString(buffer: Buffer, chars: number): string[] {
     return buffer
       .subarray(0, chars * this.charBytes)

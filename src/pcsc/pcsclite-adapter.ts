@@ -340,7 +340,8 @@ function protocolValues(reader: NativeCardReader): ProtocolValues {
 export function pcscliteBinding(complement: AddonComplement, loaded: PcscliteAddon = loadAddon()): Binding {
   const layout = layoutFor();
   return {
-    info: { name: 'pcsclite', version: packageVersion('pcsclite'), library: layout.library, layout: layout.id },
+    // Read where the addon was found: finding the package once more would cost a role a millisecond.
+    info: { name: 'pcsclite', version: loaded.version ?? packageVersion('pcsclite'), library: layout.library, layout: layout.id },
     openContext: async () => new PcscliteContext(loaded, complement),
     openStateQuery: () => complement.openStateQuery(),
     serviceFailure: () => complement.serviceFailure(),

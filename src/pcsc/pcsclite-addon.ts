@@ -1,8 +1,9 @@
 // The npm `pcsclite` addon itself: the only module that loads it, and the
 // part of its interface this project uses (its own typings export no names
 // and omit `readers`, `start` and the native classes).
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { packageVersion } from '../core/version.js';
 import { hint } from '../platform/hints.js';
 import { BindingUnavailableError } from './adapter-common.js';
@@ -34,27 +35,62 @@ export interface PcscliteAddon {
   /** The addon's factory: a context that lists readers once started. */
   monitor: () => Monitor;
   CardReader: new (name: string) => NativeCardReader;
+  /** The package's version, read where the addon was found. */
+  version?: string | null;
 }
 
 let addon: PcscliteAddon | undefined;
 export function loadAddon(): PcscliteAddon {
   if (addon) return addon;
   const require = createRequire(import.meta.url);
-  try {
-    const monitor = require('pcsclite') as () => Monitor;
-    // The same native module the factory loaded; `bindings` finds it from the package root.
-    const root = dirname(require.resolve('pcsclite/package.json'));
-    const native = require('bindings')({ bindings: 'pcsclite', module_root: root }) as Omit<PcscliteAddon, 'monitor'>;
-    addon = { monitor, CardReader: native.CardReader };
-    return addon;
-  } catch (error) {
+  const unavailable = (error: unknown) => {
     const installed = packageVersion('pcsclite') !== null;
-    throw new BindingUnavailableError(
+    return new BindingUnavailableError(
       installed
         ? `the pcsclite binding could not be loaded: its native build is missing, or was made for another Node.js (${firstLine(error)})`
         : 'the pcsclite binding is not installed (it is optional, and needs a C++ toolchain to build)',
       hint(installed ? 'addonBroken' : 'addonMissing'),
     );
+  };
+  try {
+    const packageJson = require.resolve('pcsclite/package.json');
+    const root = dirname(packageJson);
+    const native = loadNative(require, root);
+    // The factory's module makes the native classes event emitters and lists readers: only a listing needs it, and a
+    // role, which connects by name, never loads it.
+    const monitor = () => {
+      try {
+        return (require('pcsclite') as () => Monitor)();
+      } catch (error) {
+        throw unavailable(error);
+      }
+    };
+    addon = { monitor, CardReader: native.CardReader, version: versionIn(packageJson) };
+    return addon;
+  } catch (error) {
+    throw unavailable(error);
+  }
+}
+
+/**
+ * The native module, where node-gyp builds it; else wherever `bindings` finds it. `bindings` alone costs a role
+ * a few milliseconds: it finds the package's root from a stack trace and tries a dozen paths.
+ */
+function loadNative(require: NodeJS.Require, root: string): Omit<PcscliteAddon, 'monitor'> {
+  try {
+    return require(join(root, 'build', 'Release', 'pcsclite.node')) as Omit<PcscliteAddon, 'monitor'>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    return require('bindings')({ bindings: 'pcsclite', module_root: root }) as Omit<PcscliteAddon, 'monitor'>;
+  }
+}
+
+function versionIn(packageJson: string): string | null {
+  try {
+    const { version } = JSON.parse(readFileSync(packageJson, 'utf8')) as { version?: unknown };
+    return typeof version === 'string' ? version : null;
+  } catch {
+    return null;
   }
 }
 

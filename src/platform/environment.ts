@@ -2,9 +2,9 @@
 // Each probe is best effort: a fact the platform does not expose is null, and
 // `unavailable` says why. Nothing here talks PC/SC: whether the service
 // answered is the caller's to say.
-import { readFile } from 'node:fs/promises';
-import os from 'node:os';
+import { release, version as kernelVersion } from 'node:os';
 import { scReproVersion } from '../core/version.js';
+import { readText } from './local-files.js';
 import { runOsCommand as run } from './os-command.js';
 import { pcscStackFacts, type ClientOrigin, type PcscStackFacts, type ServiceOrigin } from './pcsc-stack.js';
 
@@ -66,14 +66,14 @@ async function osFacts(): Promise<Pick<Environment, 'os' | 'osVersion' | 'osBuil
       run('sw_vers', ['-productVersion']),
       run('sw_vers', ['-buildVersion']),
     ]);
-    return { os: name ?? 'macOS', osVersion: version ?? os.release(), osBuild: build };
+    return { os: name ?? 'macOS', osVersion: version ?? release(), osBuild: build };
   }
   if (process.platform === 'linux') {
-    const fields = parseOsRelease(await readFile('/etc/os-release', 'utf8').catch(() => ''));
-    return { ...linuxRelease(fields, os.release()), osBuild: os.version() || null };
+    const fields = parseOsRelease(readText('/etc/os-release') ?? '');
+    return { ...linuxRelease(fields, release()), osBuild: kernelVersion() || null };
   }
   // os.version() gives e.g. "Windows 11 Pro"; os.release() "10.0.22631", whose last part is the build.
-  return { os: os.version(), osVersion: os.release(), osBuild: os.release().split('.').at(-1) ?? null };
+  return { os: kernelVersion(), osVersion: release(), osBuild: release().split('.').at(-1) ?? null };
 }
 
 /** How to capture what the service itself saw, per OS. */

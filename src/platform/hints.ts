@@ -112,6 +112,11 @@ const HINTS = {
     other:
       'stop the other card program on that port (a running `sc-repro virtual-card`, or a test run), or use the other slot: `--port 35964` is "Virtual PCD 00 01"',
   },
+  // For --virtual: its reader is "Virtual PCD 00 00", so the other slot is no way out, while the other program's card is.
+  vpcdBusyForRun: {
+    other:
+      'stop the other card program on that port (a running `sc-repro virtual-card`, or a test run), or run on the card it serves: `--reader "Virtual PCD 00 00"` instead of --virtual',
+  },
   readerBusy: {
     other: 'close the program that holds it (`sc-repro readers` shows the state; for GnuPG: `gpgconf --kill scdaemon`), or raise --timeout',
   },

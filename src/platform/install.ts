@@ -3,7 +3,7 @@
 // own folder; a global or npx install has neither, and `npm rebuild` run in
 // some other folder does not reach it.
 import { existsSync, realpathSync } from 'node:fs';
-import nodePath from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type Install =
@@ -16,7 +16,7 @@ export type Install =
   /** npx's copy, in npx's cache folder `cache`, which npx reuses until it is deleted. */
   | { kind: 'npx'; cache: string };
 
-type PathApi = Pick<typeof nodePath, 'join' | 'sep'>;
+type PathApi = { join: typeof join; sep: string };
 
 /**
  * Classifies the package folder `root` (its real path: `npm link` and
@@ -25,7 +25,7 @@ type PathApi = Pick<typeof nodePath, 'join' | 'sep'>;
  * has the scripts and no `.git`, and `files` in package.json keeps scripts/
  * out of every packed install.
  */
-export function classifyInstall(root: string, exists: (path: string) => boolean, path: PathApi = nodePath): Install {
+export function classifyInstall(root: string, exists: (path: string) => boolean, path: PathApi = { join, sep }): Install {
   if (exists(path.join(root, 'scripts', 'setup.sh'))) return { kind: 'clone', root };
   const segments = root.split(/[\\/]/);
   const folder = (end: number) => segments.slice(0, end).join(path.sep) || path.sep;

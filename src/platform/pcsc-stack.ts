@@ -2,8 +2,9 @@
 // and the service behind the socket that library connects to, each with where
 // its version came from. A fact that cannot be known is null with a reason,
 // never the version of another copy installed system-wide.
-import { readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { cachedFact } from './fact-cache.js';
+import { entriesOf, fileIdentity, linkTarget, readText as read, realPath } from './local-files.js';
 import { runOsCommand as run } from './os-command.js';
 import { packageOf } from './packages.js';
 import { plistValue } from './plist.js';
@@ -50,13 +51,10 @@ let macFramework: Promise<string | null> | undefined;
 
 /** The framework's version: both the service and the client facts on macOS, read once. */
 function macPcscFramework(): Promise<string | null> {
-  macFramework ??= readFile(MAC_PCSC_PLIST, 'utf8').then(
-    (xml) => {
-      const version = plistValue(xml, 'CFBundleShortVersionString') ?? plistValue(xml, 'CFBundleVersion');
-      return version ? `PCSC.framework ${version}` : null;
-    },
-    () => null,
-  );
+  macFramework ??= Promise.resolve(read(MAC_PCSC_PLIST)).then((xml) => {
+    const version = xml && (plistValue(xml, 'CFBundleShortVersionString') ?? plistValue(xml, 'CFBundleVersion'));
+    return version ? `PCSC.framework ${version}` : null;
+  });
   return macFramework;
 }
 
@@ -106,7 +104,7 @@ export function pkgConfigVersion(text: string): string | null {
   return /^Version:\s*(\S+)\s*$/m.exec(text)?.[1] ?? null;
 }
 
-const readText = (file: string) => readFile(file, 'latin1').catch(() => null);
+const readText = (file: string) => read(file, 'latin1');
 
 /** A running process that calls itself pcscd: /proc/<pid>/comm is readable whoever runs it. */
 async function isPcscd(pid: number): Promise<boolean> {
@@ -116,12 +114,12 @@ async function isPcscd(pid: number): Promise<boolean> {
 /** The processes holding one of `inodes` open, read from /proc/<pid>/fd (all of them for root, the user's own otherwise). */
 async function socketHolders(inodes: number[]): Promise<number[]> {
   const wanted = new Set(inodes.map((inode) => `socket:[${inode}]`));
-  const pids = ((await readdir('/proc').catch(() => [])) as string[]).filter((entry) => /^\d+$/.test(entry)).map(Number);
+  const pids = (entriesOf('/proc') ?? []).filter((entry) => /^\d+$/.test(entry)).map(Number);
   const holders: number[] = [];
   for (const pid of pids) {
-    const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+    const fds = entriesOf(`/proc/${pid}/fd`) ?? [];
     for (const fd of fds) {
-      if (wanted.has((await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')) ?? '')) {
+      if (wanted.has(linkTarget(`/proc/${pid}/fd/${fd}`) ?? '')) {
         holders.push(pid);
         break;
       }
@@ -152,21 +150,31 @@ async function pcscdBehind(socket: string): Promise<Found<{ pid: number; foundBy
   return { value: null, reason: `no pcscd found behind ${socket}: ${pidFileSays}, and ${socketSays}` };
 }
 
+/**
+ * `executable --version`, kept per executable file (fact-cache.ts): otherwise the one process a report's facts start,
+ * some 6 ms of CPU at every run.
+ */
+async function versionOf(executable: string): Promise<string | null> {
+  const identity = fileIdentity(executable);
+  const ask = () => run(executable, ['--version']);
+  return identity ? cachedFact(`pcscd --version of ${identity}`, ask) : ask();
+}
+
 /** The pcscd behind the client's socket, and that executable's own `pcscd --version`. */
 async function linuxService(socket: string): Promise<Found<{ text: string; origin: ServiceOrigin }>> {
   const daemon = await pcscdBehind(socket);
   if (!daemon.value) return daemon;
   const { pid, foundBy } = daemon.value;
-  const executable = await readlink(`/proc/${pid}/exe`).catch(() => null);
+  const executable = linkTarget(`/proc/${pid}/exe`);
   if (executable) {
     // /proc/<pid>/exe runs the very file the daemon runs, even when a package upgrade replaced it on disk since.
-    const text = parsePcscdVersion(await run(`/proc/${pid}/exe`, ['--version']));
+    const text = parsePcscdVersion(await versionOf(`/proc/${pid}/exe`));
     if (!text) return { value: null, reason: `\`${executable} --version\` (pcscd pid ${pid}) gave no version` };
     return { value: { text, origin: { foundBy, socket, pid, executable, versionFrom: `/proc/${pid}/exe --version` } } };
   }
   // Another user's daemon (the system's, for anyone but root): /proc/<pid>/exe is closed, its command line is not.
   const started = startedAs((await readText(`/proc/${pid}/cmdline`)) ?? '');
-  const text = started ? parsePcscdVersion(await run(started, ['--version'])) : null;
+  const text = started ? parsePcscdVersion(await versionOf(started)) : null;
   if (!started || !text)
     return {
       value: null,
@@ -212,15 +220,14 @@ const LIBRARY_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu',
  * library directories hold it.
  */
 async function resolveLibrary(library: string): Promise<string | null> {
-  if (library.includes('/')) return realpath(resolve(library)).catch(() => null);
+  if (library.includes('/')) return realPath(resolve(library));
   const maps = (await readText('/proc/self/maps')) ?? '';
   for (const line of maps.split('\n')) {
     const file = line.slice(line.indexOf('/'));
-    if (line.includes('/') && (basename(file) === library || basename(file).startsWith(`${library}.`)))
-      return realpath(file).catch(() => file);
+    if (line.includes('/') && (basename(file) === library || basename(file).startsWith(`${library}.`))) return realPath(file) ?? file;
   }
   for (const dir of LIBRARY_DIRS) {
-    const file = await realpath(join(dir, library)).catch(() => null);
+    const file = realPath(join(dir, library));
     if (file) return file;
   }
   return null;

@@ -4,8 +4,8 @@
 // serve and the driver's version). pcsc-lite on Linux and macOS's ifdreader
 // use both formats. Windows keeps drivers in its device manager, out of reach
 // of a file read: there only the reader's own attributes say anything.
-import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { entriesOf as namesIn, readText } from './local-files.js';
 import { plistValue } from './plist.js';
 import { packageOf } from './packages.js';
 
@@ -57,7 +57,7 @@ function serves(configured: string, reader: string): boolean {
 }
 
 async function entriesOf(path: string): Promise<string[]> {
-  const names = await readdir(path).catch(() => null);
+  const names = namesIn(path);
   return names ? names.map((name) => join(path, name)) : [path];
 }
 
@@ -69,7 +69,7 @@ export async function driverFromConfiguration(
   const where = LOCATIONS[platform];
   if (!where) return null;
   for (const file of (await Promise.all(where.conf.map(entriesOf))).flat()) {
-    const text = await readFile(file, 'utf8').catch(() => null);
+    const text = readText(file);
     const entry = text ? parseReaderConf(text).find((candidate) => serves(candidate.friendlyName, reader)) : undefined;
     if (entry) {
       const name = entry.libPath.split('/').at(-1)!;
@@ -78,7 +78,7 @@ export async function driverFromConfiguration(
   }
   for (const bundle of (await Promise.all(where.bundles.map(entriesOf))).flat().filter((path) => path.endsWith('.bundle'))) {
     const plist = join(bundle, 'Contents', 'Info.plist');
-    const xml = await readFile(plist, 'utf8').catch(() => null);
+    const xml = readText(plist);
     if (!xml || !bundleReaderNames(xml).some((name) => serves(name, reader))) continue;
     const name = plistValue(xml, 'CFBundleExecutable') ?? bundle.split('/').at(-1)!;
     return { name, version: plistValue(xml, 'CFBundleShortVersionString') ?? plistValue(xml, 'CFBundleVersion'), source: plist };

@@ -1,6 +1,6 @@
 // Every PC/SC call a role makes is recorded, whatever it returned: the judged
 // call is the observation, the others are the context a report needs.
-import { epochMs } from '../core/bounded-wait.js';
+import { epochMs, monotonicMs } from '../core/bounded-wait.js';
 import { PcscError } from '../pcsc/pcsc-error.js';
 import { lookupReturnCode } from '../pcsc/return-codes.js';
 import type { CallRecord } from './protocol.js';
@@ -31,7 +31,7 @@ export class CallLog {
   /** Makes the call and records it; a PC/SC error is returned, anything else is thrown. */
   async attempt<T>(call: string, args: CallRecord['args'], work: () => Promise<T>): Promise<Outcome<T>> {
     const startedAt = epochMs();
-    const started = performance.now();
+    const started = monotonicMs();
     try {
       const value = await work();
       return { ok: true, value, record: this.add(callRecord(call, args, 0, startedAt, started)) };
@@ -63,7 +63,7 @@ export interface CallSpan {
   end(): CallRecord[];
 }
 
-/** A call that just returned `rv`: begun at `startedAt` (wall clock) and `started` (performance.now()). */
+/** A call that just returned `rv`: begun at `startedAt` (wall clock) and `started` (monotonicMs()). */
 export function callRecord(call: string, args: CallRecord['args'], rv: number, startedAt: number, started: number): CallRecord {
   return {
     call,
@@ -71,6 +71,6 @@ export function callRecord(call: string, args: CallRecord['args'], rv: number, s
     rv: rv >>> 0,
     name: rv === 0 ? 'SCARD_S_SUCCESS' : (lookupReturnCode(rv)?.name ?? null),
     startedAt,
-    durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    durationMs: Math.round((monotonicMs() - started) * 1000) / 1000,
   };
 }

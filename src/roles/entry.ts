@@ -1,4 +1,4 @@
-// The process entry of a role: `node dist/roles/entry.js holder|contender`,
+// The process entry of a role: `node dist/roles/entry.cjs holder|contender`,
 // started by the orchestrator with an IPC channel. It loads what a role needs
 // and nothing of the CLI, and says everything over the channel, failures
 // included: its stdout and stderr go nowhere.

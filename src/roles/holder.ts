@@ -1,7 +1,7 @@
 // The holder: the port of lock.py. It connects (EXCLUSIVE by default), holds
 // the card, and releases it with SCARD_LEAVE_CARD so other processes' view of
 // the card is not disturbed.
-import { epochMs } from '../core/bounded-wait.js';
+import { epochMs, monotonicMs } from '../core/bounded-wait.js';
 import type { Step } from '../scenarios/types.js';
 import { callsNeeded, StepRunner } from './steps.js';
 import type { ShareMode } from '../pcsc/constants.js';
@@ -81,7 +81,7 @@ export async function takeHold(
   }
   const connection = runner.connection!;
   const heldAt = new Date();
-  const started = performance.now();
+  const started = monotonicMs();
   return {
     protocol: plan.transaction ? 'transaction' : connection.protocolName,
     heldAt,
@@ -96,7 +96,7 @@ export async function takeHold(
         // connect that waited on it run while our handle is still open, and meet
         // a sharing violation that is only our own timing.
         await runner.leave();
-        return { heldMs: Math.round(performance.now() - started), releaseStartedAt, calls: releasing.records.slice() };
+        return { heldMs: Math.round(monotonicMs() - started), releaseStartedAt, calls: releasing.records.slice() };
       } finally {
         releasing.end();
       }

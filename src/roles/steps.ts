@@ -1,7 +1,7 @@
 // A role carries out a scenario's steps on one handle of its own: SCardConnect
 // opens it, the other calls use it. Every call is recorded, whatever it
 // returned; what a record means is the orchestrator's to judge.
-import { settlesWithin } from '../core/bounded-wait.js';
+import { settlesWithin, monotonicMs } from '../core/bounded-wait.js';
 import type { ConnectionCall, Connection, PcscContext } from '../pcsc/binding.js';
 import { ATTRIBUTES } from '../pcsc/constants.js';
 import type { Step } from '../scenarios/types.js';
@@ -162,9 +162,9 @@ export async function cancelUntilSettled(
   everyMs: number,
   forMs: number,
 ): Promise<number> {
-  const deadline = performance.now() + forMs;
+  const deadline = monotonicMs() + forMs;
   let made = 0;
-  while (!(await settlesWithin(waiting, everyMs)) && performance.now() < deadline) {
+  while (!(await settlesWithin(waiting, everyMs)) && monotonicMs() < deadline) {
     await cancel();
     made++;
   }

@@ -1,6 +1,6 @@
 // The built-in catalog, in the order `scenarios` and `matrix` show it, and
 // the digests that let two reports say whether they ran the same definitions.
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { scReproVersion } from '../core/version.js';
 import { elCapitanScardConnect } from './el-capitan-scardconnect.js';
 import { elCapitanScardTransmit } from './el-capitan-scardtransmit.js';
@@ -68,12 +68,38 @@ export function canonicalJson(value: unknown): string {
 
 /** `sha256:` and the first 16 hex digits (64 bits) of the hash of the text: enough to tell definitions apart, short enough to show. */
 function digestOf(text: string): string {
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
   return `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
 }
 
+/** The digests of the shipped catalog: each scenario's, in catalog order, and the catalog's. */
+export interface ShippedDigests {
+  scenarios: string[];
+  catalog: string;
+}
+
+/**
+ * The shipped catalog's digests, computed by the build from these very definitions (scripts/build.ts defines this as
+ * JSON): a report then neither loads node:crypto (~7 ms of CPU) nor serializes the whole catalog (~1 MB of garbage)
+ * to hash texts known in advance. Only the catalog's own objects take them, which nothing changes in place; any other
+ * scenario, and every one when run from the sources, is hashed.
+ */
+declare const SC_REPRO_BUILT_DIGESTS: string | undefined;
+const built: ShippedDigests | null = typeof SC_REPRO_BUILT_DIGESTS === 'string' ? JSON.parse(SC_REPRO_BUILT_DIGESTS) : null;
+
+/** What the build defines as SC_REPRO_BUILT_DIGESTS. */
+export function shippedDigests(): ShippedDigests {
+  return { scenarios: SCENARIOS.map(hashedDigest), catalog: hashedCatalogDigest(SCENARIOS) };
+}
+
+const hashedDigest = (scenario: Scenario) => digestOf(canonicalJson(scenarioDefinition(scenario)));
+const hashedCatalogDigest = (scenarios: readonly Scenario[]) =>
+  digestOf(canonicalJson(scenarios.map((scenario) => [scenario.id, scenarioDigest(scenario)])));
+
 /** The digest of a scenario's definition (scenarioDefinition, as canonical JSON). */
 export function scenarioDigest(scenario: Scenario): string {
-  return digestOf(canonicalJson(scenarioDefinition(scenario)));
+  const at = built ? SCENARIOS.indexOf(scenario) : -1;
+  return at >= 0 ? built!.scenarios[at]! : hashedDigest(scenario);
 }
 
 /** Which catalog a report ran: the sc-repro release that ships it, and a digest over every scenario's id and digest, in order. */
@@ -86,7 +112,7 @@ export interface CatalogIdentity {
 export function catalogIdentity(scenarios: readonly Scenario[] = SCENARIOS, version: string = scReproVersion()): CatalogIdentity {
   return {
     version,
-    digest: digestOf(canonicalJson(scenarios.map((scenario) => [scenario.id, scenarioDigest(scenario)]))),
+    digest: built && scenarios === SCENARIOS ? built.catalog : hashedCatalogDigest(scenarios),
     scenarios: scenarios.length,
   };
 }

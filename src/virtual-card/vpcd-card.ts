@@ -1,7 +1,7 @@
 // The built-in virtual card: a client of the vsmartcard `vpcd` reader driver.
 // vpcd listens (127.0.0.1:35963 for "Virtual PCD 00 00"); the card is
 // "inserted" for as long as this TCP connection stays open.
-import net from 'node:net';
+import { connect } from 'node:net';
 import { epochMs } from '../core/bounded-wait.js';
 import { quickAck } from './quick-ack.js';
 
@@ -124,7 +124,7 @@ export function insertVirtualCard(options: VirtualCardOptions = {}): Promise<Vir
   const respond = options.respond ?? okStatusWord;
 
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    const socket = connect({ host, port });
     const decoder = new FrameDecoder();
     const powerChanges: PowerChange[] = [];
     const closed = new Promise<void>((resolveClosed) => socket.once('close', () => resolveClosed()));

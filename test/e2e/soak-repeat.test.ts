@@ -86,6 +86,8 @@ for (const trace of [false, true]) {
       trace,
       onProgress: (done) => (done === FIRST_SAMPLE || done === RUNS ? sample(done) : undefined),
     });
+    // The roles end after the plan returns; their handles are counted once they have.
+    await plan.stopped;
     const tally = plan.results[0]!.runs;
     assert.equal(plan.stoppedEarly, null);
     assert.equal(tally.count, RUNS);

@@ -5,7 +5,7 @@
 // the system's reader and the private one would have none.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { jsonOutput, runCli } from '../support/cli.js';
+import { jsonOutput, runCli, startCli } from '../support/cli.js';
 import { type PrivatePcscd, startPrivatePcscd } from '../support/private-pcscd.js';
 
 const PORT = 35991; // and 35992 for the second slot; the system vpcd has 35963 and 35964
@@ -48,6 +48,22 @@ test('SC_REPRO_VPCD_PORT does the same as --vpcd-port, for matrix too', async ()
     report.rows.map((row: { scenario: { id: string }; verdict: string }) => [row.scenario.id, row.verdict]),
     [['el-capitan-scardconnect', 'not-affected']],
   );
+});
+
+test('a vpcd port another card program holds: --virtual says so, and points to that card, not to another slot', async () => {
+  const other = startCli(['virtual-card', '--port', String(PORT)], { env: pcscd.env });
+  try {
+    await other.line(/Virtual card inserted/);
+    const result = await runCli(['repro', '--vpcd-port', String(PORT)], { env: pcscd.env });
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /^sc-repro: error: --virtual: .*another card program holds it/m);
+    // --virtual's reader is "Virtual PCD 00 00" whatever the port: the other slot would be the wrong advice here.
+    assert.match(result.stderr, /^hint: .*`--reader "Virtual PCD 00 00"` instead of --virtual$/m);
+    assert.doesNotMatch(result.stderr, /--port 35964/);
+  } finally {
+    other.child.kill('SIGINT');
+    await other.done;
+  }
 });
 
 test('a --vpcd-port that is not a port, or one given with --reader, is one line and exit 64', async () => {

@@ -4,7 +4,7 @@ import { debugLogHint, linuxRelease, parseOsRelease } from '../../src/platform/e
 import { parsePcscdVersion } from '../../src/platform/pcsc-stack.js';
 import { plistValue } from '../../src/platform/plist.js';
 import { bundleReaderNames, parseReaderConf } from '../../src/platform/reader-driver.js';
-import { versionInStatus } from '../../src/platform/packages.js';
+import { hasLine, pcscPackagesInStatus, versionInStatus } from '../../src/platform/packages.js';
 import { attributeText, attributeVersion } from '../../src/orchestrator/reader-driver.js';
 import { hint, hintForCode } from '../../src/platform/hints.js';
 import { decodeReaderState, formatAtr } from '../../src/pcsc/constants.js';
@@ -121,4 +121,19 @@ test("installed packages' versions from dpkg's status file", () => {
   assert.equal(versionInStatus(status, 'vsmartcard-vpcd'), '3.3+dfsg-2');
   assert.equal(versionInStatus(status, 'removed-driver'), null);
   assert.equal(versionInStatus(status, 'vsmartcard'), null);
+  // The file lists worth reading: installed PC/SC packages only, under either name dpkg may give the list.
+  assert.deepEqual(pcscPackagesInStatus(`${status}\nPackage: libc6\nStatus: install ok installed\nArchitecture: amd64\n`), [
+    { name: 'libpcsclite1', lists: ['libpcsclite1:amd64.list', 'libpcsclite1.list'] },
+    { name: 'vsmartcard-vpcd', lists: ['vsmartcard-vpcd.list'] },
+  ]);
+});
+
+test("a file in a package's file list: whole lines only", () => {
+  const list = '/.\n/usr/lib/libpcsclite.so.1.0.0\n/usr/lib/libpcsclite.so.1\n';
+  assert.equal(hasLine(list, '/usr/lib/libpcsclite.so.1'), true);
+  assert.equal(hasLine(list, '/usr/lib/libpcsclite.so.1.0.0'), true);
+  assert.equal(hasLine(list, '/usr/lib/libpcsclite.so'), false);
+  assert.equal(hasLine(list, 'lib/libpcsclite.so.1'), false);
+  assert.equal(hasLine(list, '/.'), true);
+  assert.equal(hasLine('/a\n/b', '/b'), true);
 });
