@@ -9,7 +9,7 @@
 // a file of its own would cost a process a millisecond or two to load.
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { cacheFolder, fnv1a } from '../platform/cache-folder.js';
 
@@ -32,7 +32,7 @@ function loadWithCachedData(bundle: string): unknown {
   const key = `${size}-${Math.round(mtimeMs * 1000)}-${process.version}-${process.arch}-${fnv1a(process.execArgv.join(' '))}`;
   // One cache per command: the cache holds what the run that made it compiled, and commands run different code.
   const command = /^[a-z][a-z-]{0,30}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
-  const file = folder && `${folder}/${basename(bundle)}-${command}-${key}.bin`;
+  const file = folder && join(folder, `${basename(bundle)}-${command}-${key}.bin`);
   let cachedData: Buffer | undefined;
   try {
     if (file) cachedData = readFileSync(file);

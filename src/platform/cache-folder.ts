@@ -1,5 +1,5 @@
 // Where sc-repro keeps what it may reuse from one run to the next: V8's code
-// caches of its bundles (bin/compile-cache.cjs) and facts that cost a process
+// caches of its bundles (src/cli/code-cache.ts) and facts that cost a process
 // to learn (fact-cache.ts). Whatever is kept there is trusted as this user's
 // own, so the folder is one only this user can have written.
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';

@@ -1,8 +1,9 @@
 // Facts that cost a process to learn and cannot change while what they are
-// about stays the same file: pcscd's `--version` for one executable. Each is
-// kept under a key naming that file's identity (device, inode, size, times),
-// which a rebuild, an upgrade or a copy over it changes. Best-effort: a fact
-// that cannot be read or written is learnt again, never a failure.
+// about stays the same file: pcscd's `--version` for one executable, the dpkg
+// package that owns a file for one dpkg status file. Each is kept under a key
+// naming that file's identity (device, inode, size, times), which a rebuild,
+// an upgrade or a copy over it changes. Best-effort: a fact that cannot be
+// read or written is learnt again, never a failure.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
