@@ -185,7 +185,7 @@ export function describeTrace(trace: readonly TraceEntry[], of?: string): TraceD
     title: [
       'Trace',
       ...(of ? [' of ', value(of)] : []),
-      `: ${trace.length} PC/SC calls of the holder, the contender and the observer, on one timeline`,
+      `: ${trace.length} PC/SC ${trace.length === 1 ? 'call' : 'calls'} of the holder, the contender and the observer, on one timeline`,
     ],
     header: TRACE_HEADER,
     rows: trace.map((entry) => [
@@ -268,12 +268,14 @@ export function describeMatrix(report: MatrixReport): MatrixDescription {
     notes: { title: 'Notes', lines: report.rows.flatMap((row) => row.notes.map((note) => byRow(row.scenario.id, [note]))) },
     notRun: report.notRun.length
       ? labelled(
-          'Not run (interrupted)',
+          // A plan that stopped early says why among the facts; otherwise only an interruption leaves scenarios out.
+          report.stoppedEarly ? 'Not run' : 'Not run (interrupted)',
           report.notRun.flatMap((id, i): Part[] => [...(i ? [', '] : []), value(id)]),
         )
       : null,
     facts: [
       labelled('Reader', [report.reader === null ? '-' : reader(report.reader)]),
+      ...(report.stoppedEarly ? [labelled('Stopped early', [report.stoppedEarly])] : []),
       labelled('Total', [
         `${(report.totalMs / 1000).toFixed(2)} s${report.startupMs === null ? '' : ` (process start-up ${report.startupMs} ms)`}`,
       ]),

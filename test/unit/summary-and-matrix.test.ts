@@ -132,6 +132,34 @@ test('an interrupted matrix reports the scenarios it ran and names the rest as n
   assert.match(renderMatrixMarkdown(interrupted), /Not run \(interrupted\): `/);
 });
 
+test('a matrix that stopped early says why, and does not call the scenarios it left out interrupted', () => {
+  const [first, second] = SCENARIOS;
+  const runs = new RunTally();
+  runs.add(fixtureRun('SCARD_E_SHARING_VIOLATION', 'Virtual PCD 00 00'));
+  const why = 'stopped after 1 of 2 runs: the PC/SC service stopped';
+  const plan = {
+    results: [
+      { scenario: first!, runs },
+      { scenario: second!, runs: RunTally.of([]) },
+    ],
+    reader: 'Virtual PCD 00 00',
+    startupMs: null,
+    totalMs: 12,
+    stoppedEarly: why,
+    roleBindings: {},
+  };
+  const stopped = buildMatrixReport(plan, report.environment, 'sc-repro matrix');
+  assert.deepEqual(stopped.notRun, [second!.id]);
+  const text = renderMatrixText(stopped);
+  assert.match(text, /^Stopped early +stopped after 1 of 2 runs: the PC\/SC service stopped$/m);
+  assert.match(text, new RegExp(`^Not run +${second!.id}$`, 'm'));
+  assert.doesNotMatch(text, /interrupted/);
+  const markdown = renderMatrixMarkdown(stopped);
+  assert.match(markdown, /Stopped early[^\n]*stopped after 1 of 2 runs: the PC\/SC service stopped/);
+  assert.match(markdown, /Not run[^(\n]*`/);
+  assert.doesNotMatch(markdown, /interrupted/);
+});
+
 test("a matrix from a plan's tallies: one row per scenario that ran, its tally and the run it shows; one that did not is named", () => {
   const [first, second] = SCENARIOS;
   const runs = new RunTally();

@@ -111,7 +111,7 @@ test('repro: the text and the markdown of one report carry the same facts, in th
     'Service debug log',
     'sudo pcscd --foreground --debug --apdu',
     // The trace.
-    'Trace: 1 PC/SC calls of the holder, the contender and the observer, on one timeline',
+    'Trace: 1 PC/SC call of the holder, the contender and the observer, on one timeline',
     'took ms',
     'reader="Virtual PCD 00 00" mode=shared protocols=any',
   ]);
@@ -146,6 +146,6 @@ test('matrix: the text and the markdown of one report carry the same facts, in t
     'PC/SC client library',
     'libifdvpcd.so vsmartcard-vpcd 3.3+dfsg-2 (from /etc/reader.conf.d/vpcd)',
     'Service debug log',
-    'Trace of el-capitan-scardconnect: 1 PC/SC calls of the holder, the contender and the observer, on one timeline',
+    'Trace of el-capitan-scardconnect: 1 PC/SC call of the holder, the contender and the observer, on one timeline',
   ]);
 });
