@@ -6,9 +6,10 @@
 // scripts/baseline/run-baseline.sh with the hold cut to 0.3 s.
 // Targets: median `repro --json` wall time and CPU time (all processes)
 // within 1.10× of the floor's, measured in the same invocation (and, as
-// before, ≤ 3.2× and ≤ 4.5× those of `node -e 0`).   npx tsx scripts/bench-repro.ts [runs]
+// before, ≤ 3.2× and ≤ 4.5× those of `node -e 0`). Beside them, the paired
+// ratio: the median of the rounds' own repro ÷ floor.   npx tsx scripts/bench-repro.ts [runs]
 import { fileURLToPath } from 'node:url';
-import { measure, printTable, runsFromArgv, serveVirtualCard } from './lib/bench.js';
+import { measure, pairedRatio, printTable, runsFromArgv, serveVirtualCard } from './lib/bench.js';
 
 const CLI = fileURLToPath(new URL('../bin/sc-repro.cjs', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./baseline/floor-parent.mjs', import.meta.url));
@@ -40,6 +41,10 @@ try {
     const cpuFloor = repro.cpu.median / floor.cpu.median;
     console.log(`repro CPU / floor = ${cpuFloor.toFixed(3)} ${verdict(cpuFloor, FLOOR_TARGET)}`);
   }
+  // The ratios above are of two medians, each moved by the machine's load over the whole run; these pair each repro
+  // with the floor run just before it. Said beside the target, not instead of it.
+  const cpuPaired = repro.cpuRuns.length ? ` CPU ${pairedRatio(repro.cpuRuns, floor.cpuRuns).toFixed(3)}` : '';
+  console.log(`paired (median of the ${runs} rounds' repro / floor): wall ${pairedRatio(repro.runs, floor.runs).toFixed(3)}${cpuPaired}`);
   console.log(
     `repro wall / node -e 0 = ${wall.toFixed(2)} ${verdict(wall, TARGET.wall)}; floor ${(floor.median / nodeStart.median).toFixed(2)}`,
   );

@@ -7,7 +7,7 @@
 // commander are bundled in (commander so that the CLI's code cache covers it
 // too); the native bindings load from node_modules.   npx tsx scripts/build.ts
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { fileURLToPath } from 'node:url';
 import { shippedDigests } from '../src/scenarios/catalog.js';
@@ -45,3 +45,8 @@ for (const folder of ['cli', 'roles']) {
     throw new Error(`dist/${folder}/${name}:${line} is not ASCII (a comment esbuild kept?): write it in ASCII`);
   }
 }
+
+// The CLI's bundle is loaded through vm.Script with a code cache (src/cli/code-cache.ts), as the function CommonJS
+// would make of it: written here as that function, the loader compiles the file's text as it is read.
+const main = `${root}/dist/cli/main.cjs`;
+writeFileSync(main, `(function (exports, require, module, __filename, __dirname) {${readFileSync(main, 'latin1')}\n})`, 'latin1');

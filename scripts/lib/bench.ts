@@ -26,6 +26,8 @@ export interface Measurement extends Stats {
   runs: number[];
   /** CPU ms of the whole process tree per run; null where it cannot be read. */
   cpu: Stats | null;
+  /** The same per run, in the order of `runs`: empty where it cannot be read. */
+  cpuRuns: number[];
 }
 
 export function median(values: readonly number[]): number {
@@ -83,7 +85,16 @@ export function measure(candidates: readonly Candidate[], runs: number, warmup =
     runs: walls[index]!,
     ...stats(walls[index]!),
     cpu: cpus[index]!.length ? stats(cpus[index]!) : null,
+    cpuRuns: cpus[index]!,
   }));
+}
+
+/**
+ * The median of round-by-round ratios of `of` to `to`: each round runs every candidate once, back to back, so a
+ * ratio within a round is taken under the same load, and the machine's drift between rounds cancels out.
+ */
+export function pairedRatio(of: readonly number[], to: readonly number[]): number {
+  return median(of.map((value, round) => value / to[round]!));
 }
 
 export function printTable(measurements: readonly Measurement[], baseline: string): void {

@@ -1,12 +1,13 @@
 // Loads the CLI's bundle with a V8 code cache, so a process does not compile
-// the same 600 KB of JavaScript at every start. Node 22.1+ has this built in
-// (module.enableCompileCache); on Node 20 the bundle is compiled through
-// vm.Script with the cache V8 made of it last time. The cache is made at
-// exit, after the run, so it holds the functions the run compiled too.
-// Everything here is best-effort: a cache that cannot be read, is rejected by
-// V8 (another Node.js, other flags) or cannot be written means one compile as
-// before, never a failure. It is part of the entry's small bundle (start.ts):
-// a file of its own would cost a process a millisecond or two to load.
+// the same 600 KB of JavaScript at every start: through vm.Script with the
+// cache V8 made of it last time (Node 20 has no module.enableCompileCache,
+// and the bundle is written as CommonJS's module function, which only this
+// loader runs: scripts/build.ts). The cache is made at exit, after the run,
+// so it holds the functions the run compiled too. Everything here is
+// best-effort: a cache that cannot be read, is rejected by V8 (another
+// Node.js, other flags) or cannot be written means one compile as before,
+// never a failure. It is part of the entry's small bundle (start.ts): a file
+// of its own would cost a process a millisecond or two to load.
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -15,14 +16,15 @@ import { cacheFolder, fnv1a } from '../platform/cache-folder.js';
 
 /** What the module loader offers beside its typed interface. */
 const Loader = Module as unknown as {
-  wrap(source: string): string;
   _nodeModulePaths(from: string): string[];
-  enableCompileCache?: (folder: string) => unknown;
   new (id: string): NodeJS.Module & { paths: string[]; loaded: boolean };
 };
 
-function loadWithCachedData(bundle: string): unknown {
-  const source = readFileSync(bundle, 'utf8');
+/** The exports of the CLI's bundle at `bundle` (an absolute path in dist/). */
+export function requireCached(bundle: string): unknown {
+  // The build wrote it as CommonJS's function expression, in ASCII (scripts/build.ts): compiled as it is read, with no
+  // second copy of 600 KB made by wrapping it here, and read without decoding UTF-8.
+  const source = readFileSync(bundle, 'latin1');
   const folder = cacheFolder(dirname(dirname(bundle)));
   // V8 checks the cache against the source's length, not its text: the name carries the file's identity (size and time
   // of writing: a build writes it anew), and the runtime's. Hashing the text would cost more than a millisecond, and
@@ -37,7 +39,7 @@ function loadWithCachedData(bundle: string): unknown {
   try {
     if (file) cachedData = readFileSync(file);
   } catch {}
-  const script = new Script(Loader.wrap(source), { filename: bundle, cachedData });
+  const script = new Script(source, { filename: bundle, cachedData });
   if (file && (cachedData === undefined || script.cachedDataRejected)) {
     process.once('exit', () => {
       try {
@@ -53,16 +55,4 @@ function loadWithCachedData(bundle: string): unknown {
   script.runInThisContext()(bundleModule.exports, createRequire(bundle), bundleModule, bundle, dirname(bundle));
   bundleModule.loaded = true;
   return bundleModule.exports;
-}
-
-/** The exports of the CommonJS bundle at `bundle` (an absolute path in dist/). */
-export function requireCached(bundle: string): unknown {
-  if (typeof Loader.enableCompileCache === 'function') {
-    const folder = cacheFolder(dirname(dirname(bundle)));
-    try {
-      if (folder) Loader.enableCompileCache(folder);
-    } catch {}
-    return createRequire(bundle)(bundle);
-  }
-  return loadWithCachedData(bundle);
 }

@@ -112,10 +112,26 @@ export class LibraryApi {
 
 let koffiModule: Koffi | undefined;
 
+/**
+ * koffi's native module as its platform package has it (koffi's optional dependency for this platform and CPU, which
+ * npm installs beside it at koffi's own version), or null. koffi's entry loads that same module, then adds wrappers
+ * for APIs it has deprecated, which this file does not use: ~6 ms of CPU at every start of a process that loads it.
+ */
+function platformKoffi(): Koffi | null {
+  try {
+    const native = createRequire(import.meta.url)(`@koromix/koffi-${process.platform}-${process.arch}`) as Partial<Koffi>;
+    // The API this file is written for is koffi 3's (package.json); any other goes through koffi's entry, which checks.
+    return typeof native.version === 'string' && native.version.startsWith('3.') ? (native as Koffi) : null;
+  } catch {
+    // Not installed where this file can see it (a strict node_modules layout): koffi's entry finds it.
+    return null;
+  }
+}
+
 function loadKoffi(): Koffi {
   if (koffiModule) return koffiModule;
   try {
-    koffiModule = createRequire(import.meta.url)('koffi') as Koffi;
+    koffiModule = platformKoffi() ?? (createRequire(import.meta.url)('koffi') as Koffi);
     return koffiModule;
   } catch (error) {
     throw new BindingUnavailableError(

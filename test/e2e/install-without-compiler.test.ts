@@ -128,7 +128,8 @@ test('a broken install: the addon without its native build, then koffi gone; eac
   assert.match(stale.stderr, /^hint: use `--binding ffi`, or run `npm rebuild -g pcsclite` \(needs a C\+\+ toolchain\)$/m);
   assert.doesNotMatch(stale.stdout + stale.stderr, CLONE_ONLY);
 
-  rmSync(join(packageDir, 'node_modules', 'koffi'), { recursive: true });
+  // koffi and its native build for this platform, which sc-repro loads directly when it can (pcsc/ffi-library.ts).
+  for (const name of ['koffi', '@koromix']) rmSync(join(packageDir, 'node_modules', name), { recursive: true });
   const noKoffi = await run(cli, ['--binding', 'ffi', 'readers'], NO_SERVICE, dir);
   assert.equal(noKoffi.code, 2, noKoffi.stderr);
   assert.match(noKoffi.stderr, /^sc-repro: error: the ffi binding needs koffi/m);
