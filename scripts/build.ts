@@ -26,8 +26,12 @@ await build({
   format: 'cjs',
   external: ['pcsclite', 'koffi'],
   inject: ['scripts/build/import-meta-url.ts'],
-  // The catalog's digests, so that a report need not load node:crypto (src/scenarios/catalog.ts).
-  define: { 'import.meta.url': 'importMetaUrl', SC_REPRO_BUILT_DIGESTS: JSON.stringify(JSON.stringify(shippedDigests())) },
+  // The catalog's digests, so that a report need not load node:crypto (src/scenarios/catalog.ts), and the version.
+  define: {
+    'import.meta.url': 'importMetaUrl',
+    SC_REPRO_BUILT_DIGESTS: JSON.stringify(JSON.stringify(shippedDigests())),
+    SC_REPRO_BUILT_VERSION: JSON.stringify((JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { version: string }).version),
+  },
   logLevel: 'warning',
 });
 

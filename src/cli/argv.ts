@@ -14,12 +14,21 @@ export function jsonRequestedBy(argv: readonly string[], program: Command): Json
 
 /** The command the words name, and the words after it up to `--`. */
 export function commandNamedBy(argv: readonly string[], program: Command): { command: Command | undefined; after: string[] } {
+  const { word, after } = commandWordAt(argv, program);
+  return { command: program.commands.find((candidate) => candidate.name() === word), after };
+}
+
+/** The word in the place of the command's name, read with the program's own options only: whether or not it names one. */
+export function commandWord(argv: readonly string[], program: Command): string | undefined {
+  return commandWordAt(argv, program).word;
+}
+
+function commandWordAt(argv: readonly string[], program: Command): { word: string | undefined; after: string[] } {
   const words = argv.slice(2);
   const end = words.indexOf('--');
   const options = end === -1 ? words : words.slice(0, end);
   // A global option that takes a value (--binding ffi): its value is not the command's name.
   const takesValue = new Set(program.options.filter((option) => option.required || option.optional).map((option) => option.long));
   const at = options.findIndex((word, index) => !word.startsWith('-') && !takesValue.has(options[index - 1]));
-  const command = at === -1 ? undefined : program.commands.find((candidate) => candidate.name() === options[at]);
-  return { command, after: at === -1 ? [] : options.slice(at + 1) };
+  return { word: at === -1 ? undefined : options[at], after: at === -1 ? [] : options.slice(at + 1) };
 }

@@ -2,16 +2,18 @@
 // the same 600 KB of JavaScript at every start: through vm.Script with the
 // cache V8 made of it last time (Node 20 has no module.enableCompileCache,
 // and the bundle is written as CommonJS's module function, which only this
-// loader runs: scripts/build.ts). The cache is made at exit, after the run,
-// so it holds the functions the run compiled too. Everything here is
-// best-effort: a cache that cannot be read, is rejected by V8 (another
-// Node.js, other flags) or cannot be written means one compile as before,
-// never a failure. It is part of the entry's small bundle (start.ts): a file
-// of its own would cost a process a millisecond or two to load.
+// loader runs: scripts/build.ts). The cache is made at exit, after a run
+// that went to its end, so it holds the functions the run compiled too.
+// Everything here is best-effort: a cache that cannot be read, is rejected by
+// V8 (another Node.js, other flags) or cannot be written means one compile as
+// before, never a failure. It is part of the entry's small bundle
+// (start.ts): a file of its own would cost a process a millisecond or two to
+// load.
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { EXIT } from '../core/exit-codes.js';
 import { cacheFolder, fnv1a } from '../platform/cache-folder.js';
 
 /** What the module loader offers beside its typed interface. */
@@ -41,7 +43,10 @@ export function requireCached(bundle: string): unknown {
   } catch {}
   const script = new Script(source, { filename: bundle, cachedData });
   if (file && (cachedData === undefined || script.cachedDataRejected)) {
-    process.once('exit', () => {
+    process.once('exit', (code) => {
+      // A command that stopped early (a usage error, no service) compiled only part of what its runs do, and the cache
+      // it made would stay for this build: a later run would compile the rest at every start. Its verdict, or success.
+      if (code !== EXIT.ok && code !== EXIT.failed) return;
       try {
         const temporary = `${file}.${process.pid}`;
         writeFileSync(temporary, script.createCachedData());

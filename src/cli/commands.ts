@@ -9,6 +9,7 @@ import { EL_CAPITAN_SCARDCONNECT } from '../scenarios/known-bugs.js';
 import type { Scenario } from '../scenarios/types.js';
 import { VPCD_DEFAULT_HOST, VPCD_DEFAULT_PORT } from '../virtual-card/vpcd-card.js';
 import { COMPLETION_SHELLS, type CompletionShell } from '../render/completion.js';
+import { commandWord } from './argv.js';
 import { completes, completionSpec } from './completion-spec.js';
 import { parseChoice, parsePort } from './options.js';
 import { runCommand } from './run-command.js';
@@ -17,25 +18,35 @@ import { registerCompare } from './compare-command.js';
 import { registerMatrix, registerRepro } from './run-commands.js';
 import { examples, json, MODES, mode, protocol, reader, SCENARIO_IDS, scenarioArgs, seconds, waitCard } from './shared-options.js';
 
-/** A new command is one function here (or in a file of its own beside this one) and one entry in this list. */
-const COMMANDS: readonly ((program: Command, started?: StartedRoles) => void)[] = [
-  registerRepro,
-  registerMatrix,
-  registerCompare,
-  registerScenarios,
-  registerSchema,
-  registerReaders,
-  registerDoctor,
-  registerLock,
-  registerConnect,
-  registerVirtualCard,
-  registerCompletion,
-  registerHelp,
+/**
+ * Each command's name and the function that registers it, in the order help lists them: a new command is one function
+ * here (or in a file of its own beside this one) and one entry in this list. `help` and `completion` read every other
+ * command.
+ */
+const COMMANDS: readonly { name: string; register: (program: Command, started?: StartedRoles) => void; readsOthers?: true }[] = [
+  { name: 'repro', register: registerRepro },
+  { name: 'matrix', register: registerMatrix },
+  { name: 'compare', register: registerCompare },
+  { name: 'scenarios', register: registerScenarios },
+  { name: 'schema', register: registerSchema },
+  { name: 'readers', register: registerReaders },
+  { name: 'doctor', register: registerDoctor },
+  { name: 'lock', register: registerLock },
+  { name: 'connect', register: registerConnect },
+  { name: 'virtual-card', register: registerVirtualCard },
+  { name: 'completion', register: registerCompletion, readsOthers: true },
+  { name: 'help', register: registerHelp, readsOthers: true },
 ];
 
-/** `started`: the roles the entry started for `repro` or `matrix`, for the command to take over. */
-export function registerCommands(program: Command, started?: StartedRoles): void {
-  for (const register of COMMANDS) register(program, started);
+/**
+ * `started`: the roles the entry started for `repro` or `matrix`, for the command to take over. When the words of
+ * `argv` name a command that does not read the others, only that command is registered: a parse then works as with all
+ * of them, and building the other eleven would cost every start some 2 ms of CPU.
+ */
+export function registerCommands(program: Command, started?: StartedRoles, argv?: readonly string[]): void {
+  const word = argv && commandWord(argv, program);
+  const named = COMMANDS.find((entry) => entry.name === word && !entry.readsOthers);
+  for (const { register } of named ? [named] : COMMANDS) register(program, started);
 }
 
 /** What lock.py and connect.py were, for someone who never saw them. */

@@ -21,7 +21,7 @@ export async function main(argv: string[] = process.argv, started?: StartedRoles
   guardOutput();
   // A role started for a command that then never ran (bad usage, --help, a failure before the run) goes.
   if (started) onForcedExit(() => started.discard());
-  const program = buildProgram(started ?? undefined);
+  const program = buildProgram(started ?? undefined, argv);
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -14,7 +14,8 @@ import { examples } from './shared-options.js';
 
 const BINDING_CHOICES = ['auto', ...BINDING_NAMES] as const;
 
-export function buildProgram(started?: StartedRoles): Command {
+/** `argv`: the command line to be parsed, when only the command it names is needed (commands.ts). */
+export function buildProgram(started?: StartedRoles, argv?: readonly string[]): Command {
   const program = new Command('sc-repro')
     .description('Reproduce PC/SC smart-card middleware bugs and produce output for bug reports.')
     .version(scReproVersion(), '-V, --version')
@@ -67,6 +68,6 @@ export function buildProgram(started?: StartedRoles): Command {
       ])}\nExit codes:\n${EXIT_MEANINGS.map(({ code, meaning, repro }) => `  ${String(code).padEnd(11)} ${meaning}${repro === meaning ? '' : ` (repro: ${repro})`}`).join('\n')}\n`,
     );
 
-  registerCommands(program, started);
+  registerCommands(program, started, argv);
   return program;
 }
