@@ -54,13 +54,16 @@ export async function runOnce(context: RunContext, options: RunOptions): Promise
 }
 
 /**
- * 1. Both roles are up (process start-up is reported once per plan, not per
- * repetition); 2. the reader was chosen once, by the plan.
+ * 1. The roles are up (process start-up is reported once per plan, not per
+ * repetition): the holder, and the contender too if it acts before the hold;
+ * otherwise the hold begins while the contender may still be starting, as
+ * lock.py's did before connect.py was run, and the trial waits for it before
+ * any of its steps (trial.ts). 2. The reader was chosen once, by the plan.
  */
 async function rolesReady({ roles, observer }: RunContext, options: RunOptions): Promise<Run> {
   if (options.signal?.aborted) throw new Inconclusive('interrupted');
   options.onPhase?.('starting the holder and the contender');
-  const { holder, contender } = await roles.ready();
+  const { holder, contender } = options.scenario.contender.before?.length ? await roles.ready() : await roles.holderReady();
   return new Run(options, holder, contender, observer, roles);
 }
 

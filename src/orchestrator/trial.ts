@@ -11,6 +11,8 @@ export async function trial(run: Run): Promise<void> {
     await holderTakesReader(run);
     const needsProof = await observerSeesHold(run);
     if (needsProof) await holderProvesHold(run);
+    // The hold may have begun before the contender was up (rolesReady); --hold counts from the hold all the same.
+    await run.contenderReady();
     if (scenario.contenderActsAfterRelease) await holderReleased(run);
     if (scenario.judge.role === 'holder' && scenario.judge.whileContenderWaits) {
       await holderJudgedWhileContenderWaits(run, scenario.judge.step);

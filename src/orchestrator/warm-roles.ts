@@ -12,6 +12,10 @@ export interface RolePair {
   launch(): void;
   /** Both roles up and ready; starts whichever is missing, both at once. */
   ready(): Promise<{ holder: HolderLink; contender: ContenderLink }>;
+  /** As ready(), but waits for the holder only: the contender may still be starting (contenderReady waits for it). */
+  holderReady(): Promise<{ holder: HolderLink; contender: ContenderLink }>;
+  /** The contender up and ready, after holderReady(). */
+  contenderReady(): Promise<void>;
   /** Stops one role; the next ready() starts it again. */
   restart(role: RoleName): Promise<void>;
   stop(urgent?: boolean): Promise<void>;
@@ -54,10 +58,11 @@ export class WarmRoles implements RolePair {
     for (const role of missing) {
       const link = this.start(role, this.env[role]);
       (this.links as Record<RoleName, RoleLink>)[role] = link;
-      this.starting.set(
-        role,
-        this.awaitReady(link).finally(() => this.starting.delete(role)),
-      );
+      const starting = this.awaitReady(link).finally(() => this.starting.delete(role));
+      // A start that fails before anyone waits for it (a contender while the holder holds) is not an unhandled
+      // rejection: whoever waits next gets it.
+      starting.catch(() => {});
+      this.starting.set(role, starting);
     }
     if (missing.length === ROLE_NAMES.length && this.startupMs === null) {
       void Promise.allSettled(this.starting.values()).then(() => (this.startupMs ??= monotonicMs() - started));
@@ -68,6 +73,17 @@ export class WarmRoles implements RolePair {
     this.launch();
     await Promise.all(this.starting.values());
     return { holder: this.links.holder!, contender: this.links.contender! };
+  }
+
+  async holderReady(): Promise<{ holder: HolderLink; contender: ContenderLink }> {
+    this.launch();
+    await this.starting.get('holder');
+    return { holder: this.links.holder!, contender: this.links.contender! };
+  }
+
+  async contenderReady(): Promise<void> {
+    this.launch();
+    await this.starting.get('contender');
   }
 
   private async awaitReady(link: RoleLink): Promise<void> {

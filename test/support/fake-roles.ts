@@ -1,7 +1,7 @@
 // An in-memory holder, contender and observer for the run logic's unit tests:
 // the same protocol messages the role processes send, with behaviour scripted
 // per test (slow, blocked, dying, lying), and no process or PC/SC service.
-import { epochMs } from '../../src/core/bounded-wait.js';
+import { epochMs, sleep } from '../../src/core/bounded-wait.js';
 import { runOnce } from '../../src/orchestrator/run-scenario.js';
 import type { RunOptions } from '../../src/orchestrator/run-types.js';
 import { elCapitanScardConnect } from '../../src/scenarios/el-capitan-scardconnect.js';
@@ -12,7 +12,7 @@ import type { Step } from '../../src/scenarios/types.js';
 import type { ReaderObserver, ReaderView } from '../../src/orchestrator/observer.js';
 import { HELD_FLAG } from '../../src/orchestrator/reader-accounting.js';
 import { MailboxLink } from '../../src/orchestrator/role-process.js';
-import type { RolePair } from '../../src/orchestrator/warm-roles.js';
+import { RoleStartError, type RolePair } from '../../src/orchestrator/warm-roles.js';
 import { checkMessage, rejection } from '../../src/roles/protocol-checks.js';
 import type {
   CallRecord,
@@ -90,6 +90,8 @@ export interface Script {
   protocols?: string[];
   /** Collects the wrong requests the fakes get (answered as the real roles answer them), instead of failing the test. */
   wrongRequests?: string[];
+  /** The contender is still starting when the holder is ready: it is ready this much later, or its start fails so. */
+  contenderStart?: { readyAfterMs: number } | { fails: string };
   /** What else happens when the contender's act comes back: another process takes the reader, the service goes. */
   onAct?: (observer: FakeObserver) => void;
   /** What else happens once the holder has let go: another process takes the free reader. */
@@ -383,6 +385,34 @@ export class FakeRoles implements RolePair {
   async ready() {
     for (const name of ['holder', 'contender'] as const) if (!this[name].running) this.start(name);
     return { holder: this.holder, contender: this.contender };
+  }
+
+  async holderReady() {
+    const links = await this.ready();
+    if (this.script.contenderStart && !this.contenderStarting) {
+      this.contenderStarting = this.contenderStarts(this.script.contenderStart);
+      // As WarmRoles: a start that fails before anyone waits is no unhandled rejection.
+      this.contenderStarting.catch(() => {});
+    }
+    return links;
+  }
+
+  /** Started by holderReady with a scripted start, waited for here; the contender of ready() is ready at once. */
+  private contenderStarting: Promise<void> | undefined;
+
+  private async contenderStarts(start: NonNullable<Script['contenderStart']>): Promise<void> {
+    if ('fails' in start) {
+      await sleep(5);
+      this.requests.push('contender start failed');
+      await this.contender.stop();
+      throw new RoleStartError('contender', `the contender could not start: ${start.fails}`, null, null);
+    }
+    await sleep(start.readyAfterMs);
+    this.requests.push('contender ready');
+  }
+
+  async contenderReady(): Promise<void> {
+    await this.contenderStarting;
   }
 
   async restart(role: RoleName): Promise<void> {
