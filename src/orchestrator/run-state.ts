@@ -174,12 +174,12 @@ export class Run {
     return this.roles.restart(role);
   }
 
-  /** Stamps of the holder and the contender are equal within this: the roles' own clock uncertainties and a margin. */
   /** The contender up and ready: the run may have begun with the holder alone (rolesReady). */
   contenderReady(): Promise<void> {
     return this.roles.contenderReady();
   }
 
+  /** Stamps of the holder and the contender are equal within this: the roles' own clock uncertainties and a margin. */
   get clockToleranceMs(): number {
     const { holder = 0, contender = 0 } = this.roles.clockUncertaintyMs;
     return CLOCK_TOLERANCE_MS + holder + contender;

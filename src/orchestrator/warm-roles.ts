@@ -41,6 +41,8 @@ export class RoleStartError extends Error {
 export class WarmRoles implements RolePair {
   private readonly links: { holder?: HolderLink; contender?: ContenderLink } = {};
   private readonly starting = new Map<RoleName, Promise<void>>();
+  /** The contender's start that holderReady left running: contenderReady waits for that one, and starts no other. */
+  private contenderStarting: Promise<void> | undefined;
   startupMs: number | null = null;
   readonly bindings: Partial<Record<RoleName, BindingInfo>> = {};
   readonly clockUncertaintyMs: Partial<Record<RoleName, number>> = {};
@@ -70,6 +72,7 @@ export class WarmRoles implements RolePair {
   }
 
   async ready(): Promise<{ holder: HolderLink; contender: ContenderLink }> {
+    this.contenderStarting = undefined;
     this.launch();
     await Promise.all(this.starting.values());
     return { holder: this.links.holder!, contender: this.links.contender! };
@@ -77,13 +80,15 @@ export class WarmRoles implements RolePair {
 
   async holderReady(): Promise<{ holder: HolderLink; contender: ContenderLink }> {
     this.launch();
+    this.contenderStarting = this.starting.get('contender');
     await this.starting.get('holder');
     return { holder: this.links.holder!, contender: this.links.contender! };
   }
 
   async contenderReady(): Promise<void> {
-    this.launch();
-    await this.starting.get('contender');
+    const starting = this.contenderStarting;
+    this.contenderStarting = undefined;
+    await starting;
   }
 
   private async awaitReady(link: RoleLink): Promise<void> {
