@@ -8,7 +8,7 @@ import { outcomeName, type Outcome, type Scenario } from '../scenarios/types.js'
 import { cancelsItsWait, controlIsQuick, longestCall, secondHoldFinding, secondHoldLongerMs } from './blocked-rule.js';
 import { contenderPrepares, protocolMatters } from './act-steps.js';
 import { powerUpBetweenCalls } from './card-power.js';
-import { onlyRolesOnReader } from './only-roles-on-reader.js';
+import { onlyRolesOnReader, readerStaysOurs } from './only-roles-on-reader.js';
 import { needReply } from './role-replies.js';
 import { Inconclusive, type Run } from './run-state.js';
 import type { BlockedObservation } from './run-types.js';
@@ -122,6 +122,15 @@ function throwIfPoweredUnseen(run: Run): void {
 const DEVIATION_CONFIRMATIONS = 2;
 
 /**
+ * How long the third party watches the free reader before each hold made
+ * again. A process that keeps trying to connect takes a free reader within
+ * its retry pace, and one that retries more slowly than this meets the
+ * act's moment (a power-down, a look) by chance in all three holds rarely:
+ * a moment of w ms, hit each time with odds about w / FREE_READER_WATCH_MS.
+ */
+export const FREE_READER_WATCH_MS = 500;
+
+/**
  * Deviations that another process can cause without a third party seeing
  * it. pcsc-lite's SCardConnect powers the card and negotiates its protocol
  * before it checks the share mode (winscard.c), so a process that merely
@@ -139,13 +148,19 @@ export function couldBeAnotherProcess(scenario: Scenario, outcome: Outcome): 'pr
 /**
  * 8. Such a deviation must be the stack's own: the same hold is made again
  * DEVIATION_CONFIRMATIONS times. A stack's answer repeats; another process's
- * doing, which lasts a moment, does not.
+ * doing, which lasts a moment, does not. A process that keeps trying repeats
+ * its doing too, so before each hold the third party watches the free reader,
+ * which such a process takes.
  */
 export async function confirmDeviationRepeats(first: Run, cause: 'protocol' | 'free reader'): Promise<void> {
   const seen = JSON.stringify(first.outcome);
   if (cause === 'protocol') throwIfPoweredUnseen(first);
   for (let i = 0; i < DEVIATION_CONFIRMATIONS; i++) {
-    await onlyRolesOnReader(first, 'before the hold was made again');
+    await readerStaysOurs(
+      first,
+      FREE_READER_WATCH_MS,
+      `while it watched the free reader for ${FREE_READER_WATCH_MS} ms before the hold was made again`,
+    );
     first.options.onPhase?.('the answer deviates: making the same hold again');
     const again = await holdAgain(first);
     if (cause === 'protocol') throwIfPoweredUnseen(again);

@@ -51,3 +51,18 @@ export async function onlyRolesOnReader(run: Run, when: string, waitForOthers = 
     await sleep(LOOK_POLL_MS);
   }
 }
+
+/**
+ * 8. The reader stays ours while the third party watches it free for `forMs`.
+ * A process that keeps trying to connect, and so may power the card or take
+ * the reader unseen within a hold, takes the free reader as soon as it can.
+ */
+export async function readerStaysOurs(run: Run, forMs: number, when: string): Promise<void> {
+  const until = monotonicMs() + forMs;
+  for (;;) {
+    await onlyRolesOnReader(run, when);
+    run.throwIfInterrupted();
+    if (monotonicMs() >= until) return;
+    await sleep(LOOK_POLL_MS);
+  }
+}

@@ -554,6 +554,30 @@ test("a deviating protocol that repeats in three holds is the stack's answer: un
   assert.equal(result.calls.filter((c) => c.role === 'holder' && c.call === 'SCardConnect').length, 3);
 });
 
+test('a deviating protocol that repeats while another process keeps taking the free reader between holds: inconclusive, the third party watched it', async () => {
+  let releases = 0;
+  const { result, roles } = await runWithFakes(
+    {
+      contender: { kind: 'answers', afterMs: 1, rv: 0 },
+      protocols: ['T1', 'T1', 'T1'],
+      // A process that retries its exclusive connect takes the reader 150 ms after the first release, for 50 ms: after any single look.
+      onRelease: (observer) => {
+        if (releases++ > 0) return;
+        setTimeout(() => (observer.flags = ['PRESENT', 'EXCLUSIVE']), 150);
+        setTimeout(() => (observer.flags = ['PRESENT']), 200);
+      },
+    },
+    { scenario: directConnectProtocol },
+  );
+  assert.equal(result.verdict, 'inconclusive', result.reason);
+  assert.match(
+    result.reason,
+    /^another process is using the reader: a third party saw PRESENT EXCLUSIVE while it watched the free reader for 500 ms before the hold was made again, and no handle of the holder or the contender explains EXCLUSIVE$/,
+  );
+  assert.equal(result.calls.filter((c) => c.role === 'holder' && c.call === 'SCardConnect').length, 1, 'no hold was made again');
+  assert.ok(roles.observer.looks > 10, `the free reader was watched, not looked at once: ${roles.observer.looks} looks`);
+});
+
 test('an expected protocol is not made again', async () => {
   const { result } = await runWithFakes(
     { contender: { kind: 'answers', afterMs: 1, rv: 0 }, protocols: ['undefined'] },
