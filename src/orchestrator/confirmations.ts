@@ -128,7 +128,7 @@ const DEVIATION_CONFIRMATIONS = 2;
  * act's moment (a power-down, a look) by chance in all three holds rarely:
  * a moment of w ms, hit each time with odds about w / FREE_READER_WATCH_MS.
  */
-export const FREE_READER_WATCH_MS = 500;
+const FREE_READER_WATCH_MS = 500;
 
 /**
  * Deviations that another process can cause without a third party seeing
@@ -156,6 +156,7 @@ export async function confirmDeviationRepeats(first: Run, cause: 'protocol' | 'f
   const seen = JSON.stringify(first.outcome);
   if (cause === 'protocol') throwIfPoweredUnseen(first);
   for (let i = 0; i < DEVIATION_CONFIRMATIONS; i++) {
+    first.options.onPhase?.('the answer deviates: watching the free reader before the same hold is made again');
     await readerStaysOurs(
       first,
       FREE_READER_WATCH_MS,
