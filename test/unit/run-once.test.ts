@@ -560,11 +560,20 @@ test('a deviating protocol that repeats while another process keeps taking the f
     {
       contender: { kind: 'answers', afterMs: 1, rv: 0 },
       protocols: ['T1', 'T1', 'T1'],
-      // A process that retries its exclusive connect takes the reader 150 ms after the first release, for 50 ms: after any single look.
+      // A process that retries its exclusive connect takes the reader 150 ms after the first release, after any single look
+      // there, and lets go once a third party has seen it twice, however slowly this machine runs the timers.
       onRelease: (observer) => {
         if (releases++ > 0) return;
-        setTimeout(() => (observer.flags = ['PRESENT', 'EXCLUSIVE']), 150);
-        setTimeout(() => (observer.flags = ['PRESENT']), 200);
+        setTimeout(() => {
+          observer.flags = ['PRESENT', 'EXCLUSIVE'];
+          const look = observer.look.bind(observer);
+          let seen = 0;
+          observer.look = () => {
+            const view = look();
+            if (++seen === 2) observer.flags = ['PRESENT'];
+            return view;
+          };
+        }, 150);
       },
     },
     { scenario: directConnectProtocol },
